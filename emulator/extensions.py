@@ -1,0 +1,24 @@
+"""Install the kit's extensions into moto. Called once, in the emulator process, before serving.
+
+Two groups, each in its own subpackage:
+- ``emulator.account`` — the account setup: Studio user profiles / apps / spaces, the domain's EFS
+  and NFS security groups, IAM and Budgets gaps, tagging fixes;
+- ``emulator.ml`` — real training (linear-learner, XGBoost), tuning, hosting, batch transform.
+Both contribute mixins to one SageMaker backend class (``emulator.sagemaker_backend``).
+"""
+
+from __future__ import annotations
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from emulator import account, ml, sagemaker_backend
+
+    sagemaker_backend.install()
+    account.install()
+    ml.install()
+    _installed = True

@@ -1,0 +1,1 @@
+"""The classroom kit's orchestration: settings, emulator process, Terraform runner, teardown."""
