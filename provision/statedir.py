@@ -65,7 +65,7 @@ def read_json(path: Path, default=None):
 
 def lock_down(root: Path) -> None:
     """Make every file below ``root`` 0600 and every directory 0700 (Terraform writes 0644)."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         os.chmod(dirpath, 0o700)
         for name in filenames:
             p = os.path.join(dirpath, name)

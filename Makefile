@@ -1,0 +1,63 @@
+# The classroom kit. TARGET=local (default: the embedded AWS) or TARGET=aws (a real account
+# through the standard AWS profile / environment variables).
+SHELL      := /bin/bash
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+TARGET     ?= local
+export TARGET
+CLASSROOM  := $(BIN)/classroom
+STAMP      := $(VENV)/.installed
+JOBS       ?=
+DOWN_FLAGS ?=
+
+.PHONY: help setup demo up train down status test bench lint serve clean
+
+help:
+	@echo "make demo    the whole lesson offline: up -> train -> down, receipt last"
+	@echo "make test    the test suite (installs what it needs first)"
+	@echo "make up | train | down | status | serve | bench | lint     (TARGET=local|aws)"
+
+# Idempotent and quick when nothing changed: re-installs only when the package list changes.
+setup: $(STAMP)
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[emulator,dev]'
+	@touch $(STAMP)
+
+demo: setup
+	$(CLASSROOM) up
+	$(CLASSROOM) status
+	$(CLASSROOM) down --yes
+	@if [ "$(TARGET)" = local ]; then $(CLASSROOM) emulator stop; fi
+
+up: setup
+	$(CLASSROOM) up
+
+train: setup
+	$(CLASSROOM) train $(JOBS)
+
+down: setup
+	$(CLASSROOM) down $(DOWN_FLAGS)
+	@if [ "$(TARGET)" = local ]; then $(CLASSROOM) emulator stop; fi
+
+status: setup
+	$(CLASSROOM) status
+
+serve: setup
+	$(CLASSROOM) serve
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+	terraform fmt -check -recursive terraform
+	$(BIN)/checkov -d terraform --config-file .checkov.yaml --skip-download --quiet --compact
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,170 @@
+"""Orchestration of one class: where its state lives, which AWS it talks to, up and destroy.
+
+A class's directory (``<state>/classes/<class name>/``, mode 0700) holds:
+- ``class.json``   the stamp fixed at the first ``up`` (bucket names stay stable), the account id
+                   the class was created in, the target, and what was shown once (billing steps);
+- ``outputs.json`` the composition's non-secret outputs, read by ``train``, ``down`` and ``status``;
+- ``terraform/``   the Terraform working directory (see provision/tfrunner.py);
+- ``handouts/``    credential handouts (0600; never printed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import urllib.parse
+from pathlib import Path
+
+import boto3
+
+from provision import embedded
+from provision.errors import KitError
+from provision.statedir import ensure_dir, read_json, state_root, write_json
+from provision.tfrunner import Provider, Workspace
+
+SECRET_WORDS = ("password", "secret", "private_key", "encrypted")
+
+
+def class_dir(settings) -> Path:
+    return state_root() / "classes" / settings.class_name
+
+
+def class_state(settings) -> dict:
+    return read_json(class_dir(settings) / "class.json", default={}) or {}
+
+
+def save_class_state(settings, state: dict) -> None:
+    write_json(ensure_dir(class_dir(settings)) / "class.json", state)
+
+
+def is_secret(key: str) -> bool:
+    return any(word in key.lower() for word in SECRET_WORDS)
+
+
+def public_outputs(outputs: dict) -> dict:
+    """The outputs without anything secret (passwords, secret keys), recursively."""
+    if isinstance(outputs, dict):
+        return {k: public_outputs(v) for k, v in outputs.items() if not is_secret(k)}
+    if isinstance(outputs, list):
+        return [public_outputs(v) for v in outputs]
+    return outputs
+
+
+def read_outputs(settings) -> dict:
+    return read_json(class_dir(settings) / "outputs.json", default={}) or {}
+
+
+# -- which AWS -------------------------------------------------------------------------------------
+
+def _loopback_url(url: str) -> bool:
+    host = urllib.parse.urlparse(url).hostname or ""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def activate(settings, start_emulator: bool = False) -> embedded.Emulator | None:
+    """Point this process's AWS clients at the class's target (env vars), and return the emulator.
+
+    TARGET=local: the embedded AWS (started if asked, else it must run). TARGET=aws: the standard
+    AWS credential chain; the emulator is never started.
+    """
+    if settings.target == "local":
+        emu = embedded.start(settings.emulator_port or None) if start_emulator else embedded.require()
+        os.environ.update(emu.env(settings.region))
+        os.environ.pop("AWS_PROFILE", None)
+        return emu
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    if endpoint and _loopback_url(endpoint):
+        raise KitError(f"TARGET=aws but AWS_ENDPOINT_URL={endpoint} points at the embedded AWS; unset it")
+    os.environ["AWS_DEFAULT_REGION"] = settings.region
+    return None
+
+
+def caller_account() -> str:
+    try:
+        return boto3.client("sts").get_caller_identity()["Account"]
+    except Exception as err:  # noqa: BLE001 - any failure here means "no usable credentials"
+        raise KitError(f"cannot identify the AWS account (sts:GetCallerIdentity): {err}") from None
+
+
+def check_account(settings) -> str:
+    """The caller's account id; refuse when it is not the class's (or the configured) account."""
+    account = caller_account()
+    expected = settings.expected_account_id or class_state(settings).get("account_id")
+    if expected and account != expected:
+        raise KitError(
+            f"these credentials are for account {account}, but class {settings.class_name!r} "
+            f"belongs to account {expected}; refusing to touch it"
+        )
+    return account
+
+
+# -- Terraform -------------------------------------------------------------------------------------
+
+def stamp_for(settings) -> str:
+    """``YYYYMMDD-HHMM`` fixed at the class's first ``up`` so that names stay stable."""
+    state = class_state(settings)
+    if not state.get("stamp"):
+        state["stamp"] = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+        save_class_state(settings, state)
+    return state["stamp"]
+
+
+def workspace(settings, emu: embedded.Emulator | None, stream: bool = True,
+              variables: dict | None = None) -> Workspace:
+    provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
+                        endpoint=emu.url if emu else None)
+    if variables is None:
+        variables = settings.terraform_variables(stamp_for(settings))
+    return Workspace.prepare(class_dir(settings) / "terraform", settings.class_name, provider, variables,
+                             mirror_setting=settings.provider_mirror, stream=stream)
+
+
+def up(settings, stream: bool = True) -> dict:
+    """Create (or converge) the class's account setup; returns all outputs (secrets included)."""
+    variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
+    emu = activate(settings, start_emulator=True)
+    account = check_account(settings)
+    state = class_state(settings)
+    state.update({"account_id": account, "target": settings.target, "region": settings.region})
+    save_class_state(settings, state)
+    ws = workspace(settings, emu, stream=stream, variables=variables)
+    ws.init()
+    ws.apply()
+    outputs = ws.outputs()
+    write_json(class_dir(settings) / "outputs.json", public_outputs(outputs))
+    return outputs
+
+
+def terraform_destroy(settings, stream: bool = True) -> None:
+    """``terraform destroy`` for the class (the teardown registry's last step)."""
+    wd = class_dir(settings) / "terraform"
+    if not (wd / "terraform.tfstate").exists():
+        return
+    emu = embedded.require() if settings.target == "local" else None
+    ws = workspace(settings, emu, stream=stream)
+    ws.init()
+    ws.destroy()
+    (class_dir(settings) / "outputs.json").unlink(missing_ok=True)
+
+
+def created_resources(settings) -> list[dict]:
+    """What Terraform created for the class (from state; no AWS call)."""
+    state_file = class_dir(settings) / "terraform" / "terraform.tfstate"
+    data = read_json(state_file, default={}) or {}
+    found = []
+    for res in data.get("resources", []):
+        if res.get("mode") != "managed":
+            continue
+        for inst in res.get("instances", []):
+            attrs = inst.get("attributes") or {}
+            found.append({
+                "module": res.get("module", ""),
+                "type": res["type"],
+                "name": res["name"] + (f"[{inst['index_key']!r}]" if "index_key" in inst else ""),
+                "id": attrs.get("id") or attrs.get("arn") or "",
+            })
+    return found

@@ -1,0 +1,1 @@
+"""CLI commands that live beside their feature (each module exposes ``command``)."""

@@ -1,0 +1,146 @@
+"""The teardown's vocabulary: what is in scope (``ClassScope``), one thing to delete (``Item``) and a
+resource kind (``Kind``) — a paged lister, a delete, a bulk "what is still there" check, a description
+for the receipt and the kinds it must wait for, each with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from provision.teardown.aws import Aws
+
+
+class NotReady(Exception):
+    """The delete cannot happen yet (resource busy, still stopping, a dependency still going away).
+
+    The runner retries the delete while it waits for the kind; only if the wait times out is it a failure.
+    """
+
+
+class KindFailed(Exception):
+    """A delete that will not succeed by retrying (the message goes into the receipt)."""
+
+
+@dataclass(frozen=True)
+class ClassScope:
+    """Everything the teardown may touch, derived from the class's state (never guessed)."""
+
+    class_name: str
+    region: str
+    account_id: str | None
+    tags: dict[str, str] = field(default_factory=dict)
+    domain_ids: tuple[str, ...] = ()
+    buckets: tuple[str, ...] = ()
+    # the SDK's default bucket sagemaker-<region>-<account>: only when the kit created it
+    default_bucket: str | None = None
+    state_dir: Path | None = None
+    # None: every enabled region (ec2:DescribeRegions); a tuple limits the sweep (tests)
+    sweep_regions: tuple[str, ...] | None = None
+    terraform_destroy: Callable[[], None] | None = None
+    terraform_pending: Callable[[], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One resource in scope. ``id`` is unique within (kind, region); ``data`` holds what delete needs."""
+
+    kind: str
+    region: str
+    id: str
+    reason: str
+    label: str = ""
+    data: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.region, self.id)
+
+    @property
+    def name(self) -> str:
+        return self.label or self.id
+
+    def get(self, name: str, default: str = "") -> str:
+        return dict(self.data).get(name, default)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "region": self.region, "id": self.id, "reason": self.reason,
+                "label": self.label, "data": dict(self.data)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Item:
+        return cls(kind=d["kind"], region=d["region"], id=d["id"], reason=d.get("reason", ""),
+                   label=d.get("label", ""), data=tuple(sorted((d.get("data") or {}).items())))
+
+
+def item(kind: str, region: str, id: str, reason: str, label: str = "", **data: str) -> Item:
+    return Item(kind=kind, region=region, id=id, reason=reason, label=label,
+                data=tuple(sorted((k, str(v)) for k, v in data.items() if v is not None)))
+
+
+@dataclass
+class Context:
+    """What a kind needs while it runs: the AWS clients, the scope and the wait settings."""
+
+    aws: Aws
+    scope: ClassScope
+    poll_initial_s: float = 0.5
+    poll_max_s: float = 20.0
+    wait_timeout_s: float = 45 * 60
+    workers: int = 8
+
+    def sweep_regions(self) -> list[str]:
+        if self.scope.sweep_regions is not None:
+            regions = list(self.scope.sweep_regions)
+        else:
+            ec2 = self.aws.client("ec2", self.scope.region)
+            # DescribeRegions without AllRegions lists only the regions enabled for the account
+            regions = [r["RegionName"] for r in ec2.describe_regions()["Regions"]]
+        if self.scope.region not in regions:
+            regions.insert(0, self.scope.region)
+        return sorted(set(regions), key=lambda r: (r != self.scope.region, r))
+
+
+class Kind:
+    """A resource kind. Subclasses set the class attributes and implement ``list`` and ``delete``."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]  # the receipt's description
+    depends_on: ClassVar[dict[str, str]] = {}  # kind name -> why it must be gone first
+    billable: ClassVar[bool] = True  # listed again in the receipt and by `classroom status`
+    sweep: ClassVar[bool] = False  # listed in every enabled region, not only the class's
+    relist: ClassVar[bool] = False  # list again just before deleting (things that appear meanwhile)
+
+    def regions(self, ctx: Context, sweep: list[str]) -> list[str]:
+        return sweep if self.sweep else [ctx.scope.region]
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        """Every resource of this kind in scope in ``region`` (paging through every page)."""
+        raise NotImplementedError
+
+    def expand(self, ctx: Context, items: list[Item]) -> list[Item]:
+        """Extra items of other kinds that come with these (e.g. a swept endpoint's config and model)."""
+        return []
+
+    def prepare(self, ctx: Context, items: list[Item]) -> None:
+        """Runs once before the parallel deletes of this kind (e.g. revoke mutual SG rules)."""
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        """Start deleting (or stopping) one item. Already gone counts as success. May raise NotReady."""
+        raise NotImplementedError
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        """Ids of this kind that still exist in ``region`` (used to wait until gone)."""
+        return {it.id for it in self.list(ctx, region)}
+
+    def remaining(self, ctx: Context, items: list[Item]) -> list[Item]:
+        """The subset of ``items`` that still exists: one listing per region, not one call per item."""
+        left: list[Item] = []
+        for region in sorted({it.region for it in items}):
+            mine = [it for it in items if it.region == region]
+            present = self.present_ids(ctx, region, mine)
+            left.extend(it for it in mine if it.id in present)
+        return left

@@ -1,0 +1,271 @@
+"""Run Terraform for one class: render the wrapper root, init / plan / apply / output / destroy.
+
+Commands are built by python-terraform (``Terraform.generate_cmd_string``) and run here, so that
+Terraform's progress streams to the terminal while its error lines are kept for a one-line
+message. python-terraform's own ``apply``/``destroy``/``output`` helpers are not used: with
+Terraform >= 0.15 they send flags that no longer exist (see ../shared/notes/terraform-offline.md).
+
+Per class, the working directory (in the state dir, mode 0700) holds:
+- ``main.tf``               the wrapper root (jinja2: provider block + ``module "classroom"``);
+- ``terraform.tfvars.json`` the class's variables (0600);
+- ``terraformrc``           the CLI config: provider mirror (offline) and a shared plugin cache;
+- ``terraform.tfstate``     local state (0600; it holds generated passwords).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from python_terraform import IsFlagged, Terraform
+
+from provision.errors import KitError
+from provision.statedir import PROJECT_ROOT, ensure_dir, lock_down, state_root, write_json, write_private
+
+MODULE_SOURCE = PROJECT_ROOT / "terraform" / "classroom"
+PROVIDER = "registry.terraform.io/hashicorp/aws"
+
+# Every service the modules use; each is pointed at the emulator for TARGET=local.
+LOCAL_SERVICES = (
+    "budgets", "cloudwatchlogs", "ec2", "efs", "iam", "kms", "lambda", "apigatewayv2",
+    "resourcegroupstaggingapi", "s3", "s3control", "sagemaker", "sns", "sts",
+)
+
+# Places a filesystem mirror of hashicorp/aws is commonly found (the machine image's first).
+MIRROR_CANDIDATES = (
+    "/opt/tf-plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+)
+
+_templates = jinja2.Environment(
+    loader=jinja2.PackageLoader("provision", "templates"),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def terraform_binary() -> str:
+    """The terraform executable, or one line saying how to get one."""
+    configured = os.environ.get("CLASSROOM_TERRAFORM")
+    path = shutil.which(configured or "terraform")
+    if not path:
+        where = f"CLASSROOM_TERRAFORM={configured} is not an executable" if configured else \
+            "terraform is not on PATH"
+        raise KitError(f"{where}; install Terraform >= 1.6 or set CLASSROOM_TERRAFORM to its path")
+    return path
+
+
+def _has_provider(mirror: Path) -> bool:
+    return (mirror / PROVIDER).is_dir() and any((mirror / PROVIDER).glob("*/*/terraform-provider-aws*"))
+
+
+def find_mirror(configured: str | None = None) -> Path | None:
+    """The provider mirror to use: the setting/env if given (must be valid), else a known place."""
+    configured = os.environ.get("CLASSROOM_PROVIDER_MIRROR") or configured
+    if configured:
+        mirror = Path(configured).expanduser()
+        if not _has_provider(mirror):
+            raise KitError(
+                f"CLASSROOM_PROVIDER_MIRROR={configured} holds no {PROVIDER} provider "
+                f"(expected {PROVIDER}/<version>/<os_arch>/terraform-provider-aws_*)"
+            )
+        return mirror.resolve()
+    for candidate in MIRROR_CANDIDATES:
+        mirror = Path(candidate).expanduser()
+        if _has_provider(mirror):
+            return mirror.resolve()
+    return None
+
+
+@dataclass(frozen=True)
+class Provider:
+    """How the wrapper root configures hashicorp/aws."""
+
+    target: str  # "local" or "aws"
+    region: str
+    tags: dict[str, str]
+    endpoint: str | None = None  # the emulator's URL for target "local"
+
+    def __post_init__(self):
+        if self.target not in ("local", "aws"):
+            raise KitError(f"unknown target {self.target!r}: use TARGET=local (embedded AWS) or TARGET=aws")
+        if self.target == "local" and not self.endpoint:
+            raise KitError("target local needs the embedded AWS's endpoint URL")
+
+    def env(self) -> dict[str, str]:
+        if self.target != "local":
+            return {}
+        # the provider's S3/STS clients also read these; never let a real profile leak in
+        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_PROFILE": "", "AWS_MAX_ATTEMPTS": "2"}
+
+
+def render_main(class_name: str, provider: Provider, variables: dict, module_source: Path) -> str:
+    return _templates.get_template("main.tf.j2").render(
+        class_name=class_name,
+        target=provider.target,
+        region=provider.region,
+        endpoint=provider.endpoint,
+        services=LOCAL_SERVICES,
+        tags=provider.tags,
+        variables=sorted(variables),
+        module_source=module_source.as_posix(),
+    )
+
+
+def render_cli_config(mirror: Path | None, plugin_cache: Path) -> str:
+    return _templates.get_template("terraformrc.j2").render(
+        mirror=mirror.as_posix() if mirror else None, plugin_cache=plugin_cache.as_posix()
+    )
+
+
+@dataclass
+class Workspace:
+    """One class's Terraform working directory."""
+
+    workdir: Path
+    provider: Provider
+    mirror: Path | None
+    stream: bool = True
+    binary: str = field(default_factory=terraform_binary)
+
+    @classmethod
+    def prepare(cls, workdir: Path, class_name: str, provider: Provider, variables: dict,
+                module_source: Path = MODULE_SOURCE, mirror_setting: str | None = None,
+                stream: bool = True) -> Workspace:
+        """Render the wrapper root and write the variables; nothing is sent to AWS yet."""
+        binary = terraform_binary()
+        mirror = find_mirror(mirror_setting)
+        ensure_dir(workdir)
+        cache = ensure_dir(state_root() / "plugin-cache")
+        write_private(workdir / "main.tf", render_main(class_name, provider, variables, module_source))
+        write_json(workdir / "terraform.tfvars.json", variables)
+        write_private(workdir / "terraformrc", render_cli_config(mirror, cache))
+        return cls(workdir=workdir, provider=provider, mirror=mirror, stream=stream, binary=binary)
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.provider.env())
+        env.update({
+            "TF_CLI_CONFIG_FILE": str(self.workdir / "terraformrc"),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+        })
+        return env
+
+    def _run(self, cmd: str, *args: str, ok_codes: tuple[int, ...] = (0,), quiet: bool = False,
+             **options) -> tuple[int, str]:
+        tf = Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
+        argv = tf.generate_cmd_string(cmd, *args, no_color=IsFlagged, **options)
+        proc = subprocess.Popen(argv, cwd=self.workdir, env=self._env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        out_lines: list[str] = []
+        err_lines: list[str] = []
+
+        def pump(src, sink, echo):
+            for line in src:
+                sink.append(line)
+                if echo:
+                    print(line, end="", file=sys.stderr if sink is err_lines else sys.stdout, flush=True)
+
+        echo = self.stream and not quiet
+        threads = [threading.Thread(target=pump, args=(proc.stdout, out_lines, echo)),
+                   threading.Thread(target=pump, args=(proc.stderr, err_lines, echo))]
+        for t in threads:
+            t.start()
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:
+            # Terraform handles SIGINT itself (it finishes the in-flight calls and saves state)
+            code = proc.wait()
+            raise
+        finally:
+            for t in threads:
+                t.join()
+            lock_down(self.workdir)
+        if code not in ok_codes:
+            raise KitError(f"terraform {cmd} failed: {_first_error(err_lines + out_lines, cmd, self)}")
+        return code, "".join(out_lines)
+
+    def init(self) -> None:
+        initialised = (self.workdir / ".terraform" / "providers").exists()
+        if initialised and (self.workdir / ".terraform.lock.hcl").exists():
+            # already initialised for this configuration; a cheap re-init keeps modules current
+            self._run("init", input=False, upgrade=False, quiet=True)
+            return
+        self._run("init", input=False, quiet=not self.stream)
+
+    def apply(self) -> None:
+        self._run("apply", input=False, auto_approve=IsFlagged)
+
+    def plan_has_changes(self) -> bool:
+        """True if a plan against the real (or emulated) account would change anything."""
+        code, _ = self._run("plan", input=False, detailed_exitcode=IsFlagged, ok_codes=(0, 2), quiet=True)
+        return code == 2
+
+    def destroy(self) -> None:
+        self._run("destroy", input=False, auto_approve=IsFlagged)
+
+    def outputs(self) -> dict:
+        """The composition's outputs as one dict (sensitive values included: never print them)."""
+        _, out = self._run("output", "classroom", json=IsFlagged, ok_codes=(0, 1), quiet=True)
+        try:
+            return json.loads(out) if out.strip() else {}
+        except json.JSONDecodeError:
+            return {}
+
+    def resources(self) -> list[dict]:
+        """Resources in state: address, type, name, and the id where there is one."""
+        _, out = self._run("show", json=IsFlagged, quiet=True)
+        data = json.loads(out) if out.strip() else {}
+        found = []
+
+        def walk(module):
+            for r in module.get("resources", []):
+                if r.get("mode") == "managed":
+                    values = r.get("values") or {}
+                    found.append({"address": r["address"], "type": r["type"],
+                                  "id": values.get("id") or values.get("arn") or ""})
+            for child in module.get("child_modules", []):
+                walk(child)
+
+        walk((data.get("values") or {}).get("root_module") or {})
+        return found
+
+    @property
+    def state_file(self) -> Path:
+        return self.workdir / "terraform.tfstate"
+
+
+def _first_error(lines: list[str], cmd: str, ws: Workspace) -> str:
+    text = [line.strip() for line in lines if line.strip()]
+    errors = [t for t in text if t.startswith("Error:")]
+    joined = " ".join(text)
+    if cmd == "init" and ("Failed to query available provider packages" in joined
+                          or "could not connect to registry" in joined
+                          or "Failed to install provider" in joined):
+        if ws.mirror is None:
+            return ("no hashicorp/aws provider could be installed: the registry is unreachable and no "
+                    "filesystem mirror was found; set CLASSROOM_PROVIDER_MIRROR to a mirror directory")
+        first = errors[0] if errors else ""
+        return f"the provider mirror {ws.mirror} does not satisfy the configuration ({first})"
+    if errors:
+        idx = text.index(errors[0])
+        detail = " ".join(text[idx + 1: idx + 3])
+        return f"{errors[0][6:].strip()} {detail}".strip()
+    return text[-1] if text else "no output"

@@ -1,0 +1,113 @@
+"""The Terraform runner: real terraform against the embedded AWS, the provider mirror, and errors."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from provision import tfrunner
+from provision.errors import KitError
+from provision.tfrunner import Provider, Workspace
+
+FIXTURE = Path(__file__).parent / "fixtures" / "terraform" / "one-bucket"
+TAGS = {"classroom:class": "runner-test", "managed-by": "classroom-kit"}
+
+
+def _modes(root: Path) -> list[tuple[str, int]]:
+    out = []
+    for dirpath, _dirs, files in os.walk(root):
+        out.append((dirpath, stat.S_IMODE(os.stat(dirpath).st_mode)))
+        for f in files:
+            p = os.path.join(dirpath, f)
+            if not os.path.islink(p):
+                out.append((p, stat.S_IMODE(os.stat(p).st_mode)))
+    return out
+
+
+@pytest.mark.terraform
+def test_apply_plan_destroy_one_bucket(emulator, client, tmp_path):
+    provider = Provider(target="local", region="us-east-1", tags=TAGS, endpoint=emulator.url)
+    ws = Workspace.prepare(tmp_path / "tf", "runner-test", provider, {"bucket_name": "runner-probe"},
+                           module_source=FIXTURE, stream=False)
+    ws.init()
+    ws.apply()
+    s3 = client("s3")
+    assert "runner-probe" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    pab = s3.get_public_access_block(Bucket="runner-probe")["PublicAccessBlockConfiguration"]
+    assert all(pab.values()) and len(pab) == 4
+    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="runner-probe")["TagSet"]}
+    assert tags == TAGS  # default_tags rendered into the provider block
+    outputs = ws.outputs()
+    assert outputs["bucket"] == "runner-probe"
+    assert ws.plan_has_changes() is False
+    assert {r["type"] for r in ws.resources()} == {"aws_s3_bucket", "aws_s3_bucket_public_access_block"}
+    # nothing in the working directory is readable by others (state holds secrets)
+    loose = [(p, oct(m)) for p, m in _modes(tmp_path / "tf") if m & 0o077]
+    assert loose == []
+    ws.destroy()
+    assert "runner-probe" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_render_local_provider_points_every_service_at_the_emulator():
+    text = tfrunner.render_main("c1", Provider("local", "eu-west-1", TAGS, "http://127.0.0.1:4999"),
+                                {"b": 1, "a": 2}, FIXTURE)
+    for service in tfrunner.LOCAL_SERVICES:
+        assert f'= "http://127.0.0.1:4999"' in text and service in text
+    assert "max_retries                 = 1" in text
+    assert 'region = "eu-west-1"' in text
+    assert text.index('variable "a"') < text.index('variable "b"')
+
+
+def test_render_aws_provider_has_no_endpoints_or_fake_keys():
+    text = tfrunner.render_main("c1", Provider("aws", "us-east-1", TAGS), {}, FIXTURE)
+    assert "endpoints" not in text and "testing" not in text
+    assert '"managed-by" = "classroom-kit"' in text
+
+
+def test_unknown_target_is_one_line():
+    with pytest.raises(KitError, match="unknown target 'gcp'"):
+        Provider("gcp", "us-east-1", TAGS)
+
+
+def test_missing_terraform_binary(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLASSROOM_TERRAFORM", str(tmp_path / "no-terraform"))
+    with pytest.raises(KitError, match="install Terraform >= 1.6 or set CLASSROOM_TERRAFORM"):
+        Workspace.prepare(tmp_path / "tf", "c", Provider("aws", "us-east-1", TAGS), {}, FIXTURE)
+    assert not (tmp_path / "tf").exists()
+
+
+def test_configured_mirror_without_provider(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLASSROOM_PROVIDER_MIRROR", str(tmp_path))
+    with pytest.raises(KitError, match="holds no registry.terraform.io/hashicorp/aws provider"):
+        tfrunner.find_mirror()
+
+
+@pytest.mark.terraform
+def test_no_provider_obtainable_names_the_setting(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLASSROOM_PROVIDER_MIRROR", raising=False)
+    monkeypatch.setattr(tfrunner, "MIRROR_CANDIDATES", ())
+    # make sure the registry is unreachable even on a machine with internet
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    ws = Workspace.prepare(tmp_path / "tf", "c", Provider("aws", "us-east-1", TAGS), {},
+                           module_source=FIXTURE, stream=False)
+    assert ws.mirror is None
+    with pytest.raises(KitError, match="set CLASSROOM_PROVIDER_MIRROR"):
+        ws.init()
+
+
+def test_state_dir_unwritable(monkeypatch, tmp_path):
+    from provision.statedir import ensure_dir, state_root
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    monkeypatch.setenv("CLASSROOM_STATE_DIR", str(ro / "state"))
+    if os.geteuid() == 0:
+        # root ignores permission bits; a path below a regular file is unwritable for everyone
+        (tmp_path / "file").write_text("")
+        monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path / "file" / "state"))
+    with pytest.raises(KitError, match="is not writable.*set CLASSROOM_STATE_DIR"):
+        ensure_dir(state_root() / "emulator")
