@@ -63,7 +63,7 @@ def main(ctx: click.Context, settings_path: str | None, target: str | None) -> N
         os.environ["TARGET"] = target
     t = os.environ.get("TARGET")
     if t is not None and t not in ("local", "aws"):
-        raise click.UsageError(f"unknown TARGET {t!r}: use local (embedded AWS) or aws (a real account)")
+        raise KitError(f"unknown TARGET {t!r}: use local (embedded AWS) or aws (a real account)")
 
 
 # -- init ------------------------------------------------------------------------------------------

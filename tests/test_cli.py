@@ -1,0 +1,108 @@
+"""The `classroom` CLI: emulator lifecycle, `env`, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSROOM = [str(Path(sys.executable).parent / "classroom")]
+
+
+def run(args, state, extra_env=None, check=False):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["CLASSROOM_STATE_DIR"] = str(state)
+    env.update(extra_env or {})
+    proc = subprocess.run(CLASSROOM + args, capture_output=True, text=True, env=env, cwd=state, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def private_state(tmp_path):
+    d = tmp_path / "state"
+    d.mkdir()
+    yield d
+    run(["emulator", "stop"], d)
+
+
+def one_error_line(proc):
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode != 0
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_emulator_start_env_boto3_stop(private_state):
+    out = run(["emulator", "start"], private_state, check=True).stdout
+    assert "embedded AWS running: http://127.0.0.1:" in out
+    assert "running: http://127.0.0.1:" in run(["emulator", "status"], private_state, check=True).stdout
+    exports = run(["env"], private_state, check=True).stdout
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    for line in exports.splitlines():
+        key, _, value = line.removeprefix("export ").partition("=")
+        env[key] = value
+    script = (
+        "import boto3; s3 = boto3.client('s3'); s3.create_bucket(Bucket='from-env');"
+        "print(','.join(b['Name'] for b in s3.list_buckets()['Buckets']))"
+    )
+    listed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.stdout.strip() == "from-env", listed.stderr
+    # every file in the state directory is private
+    for dirpath, _dirs, files in os.walk(private_state):
+        if dirpath == str(private_state):
+            continue
+        assert os.stat(dirpath).st_mode & 0o077 == 0, dirpath
+        for f in files:
+            assert os.stat(os.path.join(dirpath, f)).st_mode & 0o077 == 0, f
+    assert "embedded AWS stopped" in run(["emulator", "stop"], private_state, check=True).stdout
+    proc = run(["emulator", "status"], private_state)
+    assert proc.returncode == 3 and "not running" in proc.stdout
+
+
+def test_unknown_target(private_state):
+    line = one_error_line(run(["--target", "gcp", "emulator", "status"], private_state))
+    assert "unknown TARGET 'gcp'" in line or "unknown TARGET" in line
+
+
+def test_env_without_emulator(private_state):
+    line = one_error_line(run(["env"], private_state))
+    assert line == ("error: the embedded AWS is not running; start it with "
+                    "`classroom emulator start` or `make up`")
+
+
+def test_port_in_use(private_state):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        line = one_error_line(run(["emulator", "start", "--port", str(port)], private_state))
+    assert f"port {port} on 127.0.0.1 is already in use" in line
+    assert not (private_state / "emulator" / "server.json").exists()
+
+
+def test_dead_emulator_is_reported(private_state):
+    run(["emulator", "start"], private_state, check=True)
+    info = (private_state / "emulator" / "server.json").read_text()
+    import json
+
+    os.kill(json.loads(info)["pid"], 9)
+    line = one_error_line(run(["env"], private_state))
+    assert "is not running any more" in line
+
+
+def test_state_dir_unwritable(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["CLASSROOM_STATE_DIR"] = str(blocker / "state")
+    proc = subprocess.run(CLASSROOM + ["emulator", "start"], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=60)
+    assert "is not writable" in one_error_line(proc)
