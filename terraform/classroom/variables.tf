@@ -1,0 +1,173 @@
+################################################################################
+# Class
+################################################################################
+
+variable "class_name" {
+  description = "Name of the class (lowercase letters, digits, hyphens); prefixes the names of the class's resources"
+  type        = string
+  default     = "ml-class"
+
+  validation {
+    condition     = can(regex("^[a-z0-9](-?[a-z0-9]){1,30}$", var.class_name))
+    error_message = "class_name must be 2-31 lowercase letters, digits and single hyphens."
+  }
+}
+
+variable "stamp" {
+  description = "Creation stamp YYYYMMDD-HHMM, fixed at the class's first apply so names stay stable"
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{8}-[0-9]{4}$", var.stamp))
+    error_message = "stamp must look like YYYYMMDD-HHMM."
+  }
+}
+
+################################################################################
+# Admin access
+################################################################################
+
+variable "admin_user_name" {
+  description = "The administrator's IAM user name"
+  type        = string
+  default     = "administrator"
+}
+
+variable "admin_create_access_key" {
+  description = "Give the administrator an access key (programmatic access)"
+  type        = bool
+  default     = false
+}
+
+variable "pgp_key" {
+  description = "Optional PGP key (base64 or keybase:user) that encrypts every generated password and secret"
+  type        = string
+  default     = null
+}
+
+variable "account_alias" {
+  description = "Account alias for the sign-in URL (null: the sign-in URL uses the account id)"
+  type        = string
+  default     = null
+}
+
+variable "manage_password_policy" {
+  description = "Set the account password policy"
+  type        = bool
+  default     = true
+}
+
+################################################################################
+# Buckets
+################################################################################
+
+variable "models_bucket_name" {
+  description = "Private bucket for data and model artefacts (default sm-models-<stamp>)"
+  type        = string
+  default     = null
+}
+
+variable "share_bucket_name" {
+  description = "Bucket whose share prefix is publicly readable (default public-share-<stamp>)"
+  type        = string
+  default     = null
+}
+
+variable "share_public_prefix" {
+  description = "The only prefix of the share bucket that anyone may read"
+  type        = string
+  default     = "share/"
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Delete noncurrent object versions after this many days"
+  type        = number
+  default     = 30
+}
+
+################################################################################
+# Studio and students
+################################################################################
+
+variable "create_studio" {
+  description = "Create the execution role, the Studio domain and the user profiles"
+  type        = bool
+  default     = true
+}
+
+variable "studio_idle_timeout_minutes" {
+  description = "Idle shutdown of JupyterLab and Code Editor apps, in minutes"
+  type        = number
+  default     = 60
+}
+
+variable "studio_default_instance_type" {
+  description = "Default instance type of Studio apps"
+  type        = string
+  default     = "ml.t3.medium"
+}
+
+variable "instructor_profile_name" {
+  description = "Studio user profile of the instructor (null: none)"
+  type        = string
+  default     = "instructor"
+}
+
+variable "students" {
+  description = "Roster by user name (already validated by the kit): e-mail and optional display name"
+  type = map(object({
+    email        = string
+    display_name = optional(string)
+  }))
+  default = {}
+}
+
+################################################################################
+# Guardrails
+################################################################################
+
+variable "notebook_instance_types" {
+  description = "Allowed instance types for notebooks and Studio apps"
+  type        = list(string)
+  default     = ["ml.t3.medium", "ml.t2.medium"]
+}
+
+variable "training_instance_types" {
+  description = "Allowed instance types for training, tuning and processing"
+  type        = list(string)
+  default     = ["ml.m4.xlarge", "ml.m5.xlarge"]
+}
+
+variable "hosting_instance_types" {
+  description = "Allowed instance types for endpoints and batch transform"
+  type        = list(string)
+  default     = ["ml.m4.xlarge", "ml.m5.xlarge"]
+}
+
+variable "guardrails_apply_to_instructor" {
+  description = "Also apply the instance-type guardrail to the administrator (instructor)"
+  type        = bool
+  default     = false
+}
+
+################################################################################
+# Budget
+################################################################################
+
+variable "budget_email" {
+  description = "Who gets the budget alerts (null or empty: no budget, with a note in the outputs)"
+  type        = string
+  default     = null
+}
+
+variable "budget_limit_usd" {
+  description = "Monthly cost budget in USD"
+  type        = number
+  default     = 10
+}
+
+variable "budget_thresholds_usd" {
+  description = "Alert when the actual monthly cost goes above each amount (USD)"
+  type        = list(number)
+  default     = [1, 5, 10]
+}
