@@ -113,6 +113,7 @@ class Kind:
     billable: ClassVar[bool] = True  # listed again in the receipt and by `classroom status`
     sweep: ClassVar[bool] = False  # listed in every enabled region, not only the class's
     relist: ClassVar[bool] = False  # list again just before deleting (things that appear meanwhile)
+    in_receipt_listing: ClassVar[bool] = True  # False: the receipt checks the run's items instead
 
     def regions(self, ctx: Context, sweep: list[str]) -> list[str]:
         return sweep if self.sweep else [ctx.scope.region]

@@ -1,0 +1,49 @@
+"""`classroom down`: the ordered teardown — plan, typed confirmation, delete, receipt.
+
+Exit code 0 only when the receipt shows nothing left; 1 otherwise (run it again to resume).
+"""
+
+from __future__ import annotations
+
+import click
+
+from provision.errors import KitError
+
+
+def context_for(settings):
+    """A teardown Context for the configured class, its AWS clients pointed at the class's target."""
+    from provision import classroom
+    from provision.teardown import Aws, Context
+    from provision.teardown.scope import scope_from_settings
+
+    classroom.activate(settings)
+    scope = scope_from_settings(settings)
+    if settings.target == "local":  # the embedded AWS answers at once: poll fast, give up sooner
+        return Context(aws=Aws(), scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
+    return Context(aws=Aws(), scope=scope, poll_initial_s=5.0, poll_max_s=30.0, wait_timeout_s=45 * 60)
+
+
+@click.command("down")
+@click.option("--yes", is_flag=True, help="do not ask for the class name (for scripts)")
+@click.option("--dry-run", is_flag=True, help="print the plan (what, where, why) and stop")
+@click.pass_context
+def command(ctx: click.Context, yes: bool, dry_run: bool) -> None:
+    """Delete everything the class left behind, in dependency order, and print a receipt."""
+    from provision.cli import load_settings
+    from provision.teardown import teardown
+
+    settings = load_settings(ctx)
+    tctx = context_for(settings)
+
+    def confirm(plan) -> bool:
+        if not plan.items:
+            return True
+        typed = click.prompt(f"Type the class name ({settings.class_name}) to delete everything above",
+                             default="", show_default=False)
+        return typed.strip() == settings.class_name
+
+    outcome = teardown(tctx, confirm=None if yes else confirm, dry_run=dry_run, log=click.echo)
+    if dry_run:
+        return
+    if not outcome.ok:
+        raise KitError("the teardown is not complete (see the receipt above); run `classroom down` again")

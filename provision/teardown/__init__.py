@@ -1,0 +1,72 @@
+"""Ordered teardown of a class: plan → confirmation → delete kind by kind → receipt.
+
+    ctx = Context(aws=Aws(), scope=scope_from_settings(settings))
+    outcome = teardown(ctx, confirm=lambda plan: True)
+
+Kinds live in ``provision.teardown.kinds`` (one module each) and declare what they wait for; the order
+is derived from those declarations (``registry.order()``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from provision.errors import KitError
+from provision.teardown import receipt as receipts
+from provision.teardown.aws import Aws, with_retries
+from provision.teardown.model import ClassScope, Context, Item
+from provision.teardown.plan import Plan, build_plan, format_plan
+from provision.teardown.runner import KindResult, Progress, execute
+
+__all__ = ["Aws", "ClassScope", "Context", "Item", "Outcome", "check_account", "teardown"]
+
+
+@dataclass
+class Outcome:
+    plan: Plan
+    account_id: str
+    results: list[KindResult] | None = None
+    receipt: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.receipt is not None and bool(self.receipt["ok"])
+
+
+def check_account(ctx: Context) -> str:
+    """The caller's account; refuse (before anything is listed) if it is not the class's account."""
+    actual = with_retries(lambda: ctx.aws.account_id(ctx.scope.region))
+    expected = ctx.scope.account_id
+    if not expected:
+        raise KitError(f"no record of the account class {ctx.scope.class_name!r} was created in "
+                       "(class.json); refusing to delete anything")
+    if actual != expected:
+        raise KitError(f"these credentials are for account {actual}, but class {ctx.scope.class_name!r} "
+                       f"was created in account {expected}; refusing to delete anything")
+    return actual
+
+
+def teardown(ctx: Context, *, confirm: Callable[[Plan], bool] | None = None, dry_run: bool = False,
+             log: Callable[[str], None] = print) -> Outcome:
+    """Plan, print, confirm, delete, receipt. ``confirm`` returning False stops before any delete."""
+    started = dt.datetime.now(dt.UTC)
+    account = check_account(ctx)
+    progress = Progress(ctx.scope.state_dir)
+    leftover = [Item(**{**it.__dict__, "reason": f"{it.reason} (left by an interrupted teardown)"})
+                for it in progress.load()]
+    plan = build_plan(ctx, extra=leftover)
+    log(format_plan(plan, ctx.scope.class_name))
+    outcome = Outcome(plan=plan, account_id=account)
+    if dry_run:
+        log("dry run: nothing was deleted")
+        return outcome
+    if confirm is not None and not confirm(plan):
+        raise KitError("the class name was not confirmed; nothing was deleted")
+    log("Deleting, in dependency order:")
+    outcome.results = execute(ctx, plan, progress, log=log)
+    outcome.receipt = receipts.build(ctx, outcome.results, plan.items, started, account)
+    receipts.write(outcome.receipt, ctx.scope.state_dir)
+    log(receipts.format_table(outcome.receipt))
+    return outcome

@@ -1,0 +1,48 @@
+"""Shared code for running SageMaker jobs (training, tuning, transform): they cannot be deleted, only
+stopped; a stopped job no longer bills. "Gone" means: not InProgress and not Stopping any more.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from provision.teardown.aws import error_code, is_not_found, paged
+from provision.teardown.model import Context, Item, Kind, item
+
+RUNNING = ("InProgress", "Stopping")
+
+
+class RunningJobs(Kind):
+    """A kind of SageMaker job, stopped when it runs in the class's region."""
+
+    list_op: ClassVar[str]
+    list_key: ClassVar[str]
+    name_field: ClassVar[str]
+    stop_op: ClassVar[str]
+    stop_param: ClassVar[str]
+    what: ClassVar[str]
+
+    def _listing(self, ctx: Context, region: str, status: str) -> list[dict]:
+        sm = ctx.aws.client("sagemaker", region)
+        return paged(sm, self.list_op, self.list_key, StatusEquals=status, MaxResults=100)
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        out = []
+        for status in RUNNING:
+            for j in self._listing(ctx, region, status):
+                name = j[self.name_field]
+                out.append(item(self.name, region, name,
+                                f"{self.what} {status} in the class's region: bills by the hour",
+                                status=status))
+        return out
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        if it.get("status") == "Stopping":
+            return
+        sm = ctx.aws.client("sagemaker", it.region)
+        try:
+            getattr(sm, self.stop_op)(**{self.stop_param: it.id})
+        except Exception as err:
+            # already stopped/completed (a ValidationException) or gone: the wait confirms it
+            if not (is_not_found(err) or error_code(err) in {"ValidationException", "ValidationError"}):
+                raise

@@ -1,0 +1,51 @@
+"""Notebook instances, in every enabled region: stop, wait until Stopped, delete, wait until gone.
+
+``delete`` is a small state machine driven by the runner's retries: each call looks at the status and
+does the next step, raising NotReady until the instance can be deleted.
+"""
+
+from __future__ import annotations
+
+from provision.teardown.aws import is_not_found, paged
+from provision.teardown.model import Context, Item, Kind, NotReady, item
+from provision.teardown.registry import register
+
+
+@register
+class NotebookInstances(Kind):
+    name = "notebook-instances"
+    title = "SageMaker notebook instances (stopped, then deleted; billed per instance-hour)"
+    depends_on: dict[str, str] = {}
+    sweep = True
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        sm = ctx.aws.client("sagemaker", region)
+        here = region == ctx.scope.region
+        why = ("notebook instance in the class's region: bills by the hour while InService" if here else
+               f"notebook instance found by the sweep of {region} (wrong region?)")
+        return [item(self.name, region, n["NotebookInstanceName"], why,
+                     instance_type=n.get("InstanceType"))
+                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)]
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        sm = ctx.aws.client("sagemaker", it.region)
+        try:
+            status = sm.describe_notebook_instance(NotebookInstanceName=it.id)["NotebookInstanceStatus"]
+            if status in ("InService", "Updating"):
+                sm.stop_notebook_instance(NotebookInstanceName=it.id)
+                raise NotReady(f"notebook instance {it.id} is stopping")
+            if status in ("Pending", "Stopping"):
+                raise NotReady(f"notebook instance {it.id} is {status}")
+            if status == "Deleting":
+                return
+            sm.delete_notebook_instance(NotebookInstanceName=it.id)
+        except NotReady:
+            raise
+        except Exception as err:
+            if not is_not_found(err):
+                raise
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        sm = ctx.aws.client("sagemaker", region)
+        return {n["NotebookInstanceName"]
+                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)}

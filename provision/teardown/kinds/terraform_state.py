@@ -1,0 +1,50 @@
+"""``terraform destroy`` of the class, the very last step: everything Terraform did not create but
+that blocks its deletes (apps, profiles' apps, NFS groups, bucket versions) is gone by then.
+"""
+
+from __future__ import annotations
+
+from provision.teardown.model import Context, Item, Kind, KindFailed, item
+from provision.teardown.registry import register
+
+ID = "terraform"
+
+
+@register
+class TerraformState(Kind):
+    name = "terraform"
+    title = "terraform destroy of the class (IAM users, groups, budgets, VPC, ...)"
+    billable = False
+    in_receipt_listing = False  # "is the state empty" is asked of the run's item, not by listing
+
+    @property  # every other kind, computed when the registry asks
+    def depends_on(self) -> dict[str, str]:  # type: ignore[override]
+        from provision.teardown.registry import _KINDS
+
+        return {n: "terraform destroy runs last: SageMaker leftovers block its deletes (VPC, bucket, domain)"
+                for n in _KINDS if n != self.name}
+
+    def _pending(self, ctx: Context) -> bool:
+        if ctx.scope.terraform_destroy is None:
+            return False
+        return ctx.scope.terraform_pending() if ctx.scope.terraform_pending else True
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        if not self._pending(ctx):
+            return []
+        return [item(self.name, region, ID, "resources recorded in the class's Terraform state",
+                     label=f"terraform state of {ctx.scope.class_name}")]
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        if ctx.scope.terraform_destroy is None:
+            return
+        try:
+            ctx.scope.terraform_destroy()
+        except Exception as err:
+            raise KindFailed(f"terraform destroy failed: {str(err).splitlines()[0] if str(err) else err!r}") \
+                from err
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        if ctx.scope.terraform_destroy is None or ctx.scope.terraform_pending is None:
+            return set()
+        return {ID} if ctx.scope.terraform_pending() else set()

@@ -1,0 +1,91 @@
+"""The plan: every item in scope, listed kind by kind (and region by region for swept kinds) in
+parallel, each with why it is in scope. Printing the plan is the dry run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from provision.teardown import registry
+from provision.teardown.aws import error_message, with_retries
+from provision.teardown.model import Context, Item, Kind
+
+
+@dataclass
+class Plan:
+    items: list[Item]
+    regions: list[str]
+    errors: dict[str, str] = field(default_factory=dict)  # kind -> why listing failed
+
+    def by_kind(self) -> dict[str, list[Item]]:
+        out: dict[str, list[Item]] = defaultdict(list)
+        for it in self.items:
+            out[it.kind].append(it)
+        return out
+
+    def to_json(self) -> dict:
+        return {"regions": self.regions, "errors": self.errors, "items": [it.to_json() for it in self.items]}
+
+
+def merge(*groups: list[Item]) -> list[Item]:
+    """Items without duplicates (first one wins), in deletion order, then region and id."""
+    rank = {k.name: i for i, k in enumerate(registry.order())}
+    seen: dict[tuple[str, str, str], Item] = {}
+    for group in groups:
+        for it in group:
+            seen.setdefault(it.key, it)
+    return sorted(seen.values(), key=lambda it: (rank.get(it.kind, 99), it.region != "", it.region, it.id))
+
+
+def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] | None = None) -> Plan:
+    """List every kind in scope. A kind whose listing fails is recorded in ``errors`` (not raised)."""
+    kinds = kinds if kinds is not None else registry.order()
+    sweep = with_retries(ctx.sweep_regions)
+    tasks = [(k, r) for k in kinds for r in k.regions(ctx, sweep)]
+    found: dict[str, list[Item]] = defaultdict(list)
+    errors: dict[str, str] = {}
+
+    def list_one(task: tuple[Kind, str]) -> tuple[Kind, str, list[Item] | Exception]:
+        kind, region = task
+        try:
+            return kind, region, with_retries(lambda: kind.list(ctx, region))
+        except Exception as err:  # one kind's listing failing must not hide the others
+            return kind, region, err
+
+    with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
+        for kind, region, res in pool.map(list_one, tasks):
+            if isinstance(res, Exception):
+                errors[kind.name] = f"could not list in {region}: {error_message(res) or type(res).__name__}"
+            else:
+                found[kind.name].extend(res)
+    expanded: list[Item] = []
+    for kind in kinds:
+        if found.get(kind.name):
+            try:
+                expanded.extend(with_retries(lambda k=kind: k.expand(ctx, found[k.name])))
+            except Exception as err:
+                errors[kind.name] = f"could not follow its dependents: {error_message(err)}"
+    wanted = {k.name for k in kinds}
+    items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
+                  [it for it in (extra or []) if it.kind in wanted])
+    return Plan(items=items, regions=sweep, errors=errors)
+
+
+def format_plan(plan: Plan, class_name: str) -> str:
+    """The plan as a table: kind, name, region, why it is in scope."""
+    rows = [(it.kind, it.name, it.region, it.reason) for it in plan.items]
+    lines = [f"Teardown plan for class {class_name!r}: {len(plan.items)} item(s); "
+             f"swept regions: {len(plan.regions)}"]
+    if rows:
+        heads = ("KIND", "NAME", "REGION", "WHY IN SCOPE")
+        widths = [min(60, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(heads[:3])]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(heads[:3], widths, strict=True)) + "  " + heads[3])
+        for r in rows:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
+    else:
+        lines.append("  nothing in scope")
+    for kind, err in sorted(plan.errors.items()):
+        lines.append(f"  ! {kind}: {err}")
+    return "\n".join(lines)

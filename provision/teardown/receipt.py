@@ -1,0 +1,96 @@
+"""The receipt: after the teardown, list every kind in scope again (and check whatever the run could
+not confirm), print a table, write it as JSON next to the class's state, and say whether anything is
+left (the command exits non-zero then).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+from provision.teardown import registry
+from provision.teardown.aws import with_retries
+from provision.teardown.model import Context, Item
+from provision.teardown.plan import build_plan, merge
+from provision.teardown.runner import KindResult
+
+RECEIPT_FILE = "teardown-receipt.json"
+
+
+def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item]) -> tuple[list[Item], dict]:
+    """What still exists: a fresh listing of every kind plus the run's unconfirmed items."""
+    kinds = registry.order()
+    fresh = build_plan(ctx, kinds=[k for k in kinds if k.in_receipt_listing])
+    confirmed = {r.kind for r in results if r.ok}
+    unconfirmed: dict[str, list[Item]] = defaultdict(list)
+    for it in run_items:
+        k = registry.get(it.kind)
+        if it.kind not in confirmed or not k.in_receipt_listing:
+            unconfirmed[it.kind].append(it)
+    still: list[Item] = []
+    errors = dict(fresh.errors)
+    for name, items in unconfirmed.items():
+        kind = registry.get(name)
+        try:
+            still.extend(with_retries(lambda k=kind, i=items: k.remaining(ctx, i)))
+        except Exception as err:  # cannot tell: count them as left, say why
+            still.extend(items)
+            errors[name] = f"could not check: {err}"
+    return merge(fresh.items, still), errors
+
+
+def build(ctx: Context, results: list[KindResult], run_items: list[Item], started: dt.datetime,
+          account_id: str | None) -> dict:
+    left, errors = leftovers(ctx, results, run_items)
+    left_by_kind: dict[str, list[Item]] = defaultdict(list)
+    for it in left:
+        left_by_kind[it.kind].append(it)
+    by_result = {r.kind: r for r in results}
+    rows = []
+    for kind in registry.order():
+        r = by_result.get(kind.name) or KindResult(kind.name, kind.title)
+        rows.append({
+            "kind": kind.name, "title": kind.title, "billable": kind.billable,
+            "planned": r.planned, "deleted": r.deleted, "seconds": round(r.seconds, 2),
+            "failed": [{"name": it.name, "region": it.region, "error": msg} for it, msg in r.failed],
+            "skipped": r.skipped, "error": r.error or errors.get(kind.name, ""),
+            "remaining": [{"name": it.name, "region": it.region, "id": it.id}
+                          for it in left_by_kind[kind.name]],
+        })
+    problems = sum(1 for row in rows if row["failed"] or row["skipped"] or row["error"])
+    return {
+        "class": ctx.scope.class_name, "account": account_id, "region": ctx.scope.region,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kinds": rows, "remaining_total": len(left), "kinds_with_problems": problems,
+        "ok": not left and problems == 0,
+    }
+
+
+def write(receipt: dict, state_dir: Path | None) -> Path | None:
+    if state_dir is None:
+        return None
+    from provision.statedir import write_json
+
+    return write_json(state_dir / RECEIPT_FILE, receipt)
+
+
+def format_table(receipt: dict) -> str:
+    heads = ("KIND", "PLANNED", "DELETED", "FAILED", "LEFT", "NOTE")
+    rows = []
+    for r in receipt["kinds"]:
+        note = r["error"] or r["skipped"] or (r["failed"][0]["error"] if r["failed"] else "")
+        if r["remaining"] and not note:
+            note = "left: " + ", ".join(x["name"] for x in r["remaining"][:3])
+        rows.append((r["kind"], str(r["planned"]), str(r["deleted"]), str(len(r["failed"])),
+                     str(len(r["remaining"])), note[:100]))
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+    out = [f"Teardown receipt for class {receipt['class']!r} (account {receipt['account']}, "
+           f"{receipt['region']}):", "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    verdict = ("0 left: nothing in scope remains" if receipt["ok"] else
+               f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
+               "— run `classroom down` again, or see the notes above")
+    out.append(verdict)
+    return "\n".join(out)
