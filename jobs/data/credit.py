@@ -17,8 +17,8 @@ import pandas as pd
 from jobs.data import existing
 from provision.errors import KitError
 
-NUMERIC = ("age", "credit_amount", "duration")
-CATEGORICAL = ("sex", "job", "housing", "saving_accounts", "checking_account", "purpose")
+NUMERIC = ("age", "job", "credit_amount", "duration")  # job: skill level 0-3 (ordinal)
+CATEGORICAL = ("sex", "housing", "saving_accounts", "checking_account", "purpose")
 LABEL = "risk"
 UNKNOWN = "not_known"
 LABEL_VALUES = {"good": 1, "bad": 0, "1": 1, "0": 0}
@@ -55,7 +55,9 @@ def load(data: str | Path | None = None) -> CreditData:
         except pd.errors.EmptyDataError:
             raise KitError(f"credit data: {path} is empty") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as err:
-            raise KitError(f"credit data: {path} is not a readable CSV ({str(err).splitlines()[0]})") from None
+            raise KitError(
+                f"credit data: {path} is not a readable CSV ({str(err).splitlines()[0]})"
+            ) from None
         source = path.name
     return clean(raw, source)
 
@@ -66,8 +68,10 @@ def clean(raw: pd.DataFrame, source: str) -> CreditData:
     wanted = [*NUMERIC, *CATEGORICAL, LABEL]
     missing = [c for c in wanted if c not in table.columns]
     if missing:
-        raise KitError(f"credit data: {source} lacks column(s) {', '.join(missing)} "
-                       f"(columns: {', '.join(table.columns[:12])})")
+        raise KitError(
+            f"credit data: {source} lacks column(s) {', '.join(missing)} "
+            f"(columns: {', '.join(table.columns[:12])})"
+        )
     table = table[wanted].apply(lambda s: s.astype(str).str.strip())
     labels = table[LABEL].str.lower()
     unknown = sorted(set(labels) - set(LABEL_VALUES))
@@ -85,7 +89,9 @@ def clean(raw: pd.DataFrame, source: str) -> CreditData:
         vals = pd.to_numeric(numbers[c][~num_na[c]], errors="coerce")
         if vals.isna().any():
             row = vals.index[vals.isna()][0]
-            raise KitError(f"credit data: column {c} row {row + 1} holds {numbers.at[row, c]!r}, not a number")
+            raise KitError(
+                f"credit data: column {c} row {row + 1} holds {numbers.at[row, c]!r}, not a number"
+            )
     keep = ~num_na.any(axis=1)
     table = table[keep].reset_index(drop=True)
     for c in NUMERIC:
@@ -95,8 +101,15 @@ def clean(raw: pd.DataFrame, source: str) -> CreditData:
         raise KitError(f"credit data: {source} has no usable rows")
     per_class = np.bincount(y, minlength=2)
     if per_class.min() < MIN_PER_CLASS:
-        raise KitError(f"credit data: the label has {per_class[1]} good and {per_class[0]} bad rows; "
-                       f"a classifier needs at least {MIN_PER_CLASS} of each")
-    counts = {"rows_read": int(len(raw)), "rows_dropped": int((~keep).sum()), "unknown_cells": cat_na,
-              "good": int(per_class[1]), "bad": int(per_class[0])}
+        raise KitError(
+            f"credit data: the label has {per_class[1]} good and {per_class[0]} bad rows; "
+            f"a classifier needs at least {MIN_PER_CLASS} of each"
+        )
+    counts = {
+        "rows_read": int(len(raw)),
+        "rows_dropped": int((~keep).sum()),
+        "unknown_cells": cat_na,
+        "good": int(per_class[1]),
+        "bad": int(per_class[0]),
+    }
     return CreditData(table=table, y=y, source=source, counts=counts)

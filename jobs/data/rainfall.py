@@ -41,8 +41,9 @@ class RainfallData:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def load(data: str | Path | None = None, features: list[str] | None = None,
-         label: str | None = None) -> RainfallData:
+def load(
+    data: str | Path | None = None, features: list[str] | None = None, label: str | None = None
+) -> RainfallData:
     """Load and clean the rainfall table; one clear KitError for anything ill-formed."""
     if data is None:
         return _seattle(features, label)
@@ -53,8 +54,10 @@ def load(data: str | Path | None = None, features: list[str] | None = None,
     if path.is_dir():
         csvs = sorted(path.glob("*.csv"))
         if len(csvs) != 1:
-            raise KitError(f"rainfall data: {path} must hold x_*.csv + y_*.csv or exactly one weather CSV "
-                           f"(found {len(csvs)} CSV files)")
+            raise KitError(
+                f"rainfall data: {path} must hold x_*.csv + y_*.csv or exactly one weather CSV "
+                f"(found {len(csvs)} CSV files)"
+            )
         path = csvs[0]
     return _single(path, features, label)
 
@@ -64,8 +67,13 @@ def _seattle(features: list[str] | None, label: str | None) -> RainfallData:
 
     table = local_data.seattle_weather()
     table["temp_avg"] = (table["temp_max"] + table["temp_min"]) / 2
-    return _clean(table.astype({"date": str}), features or ["temp_avg"], label or "precipitation",
-                  source="vega_datasets seattle-weather.csv (Seattle, 2012-2015)", unit="mm")
+    return _clean(
+        table.astype({"date": str}),
+        features or ["temp_avg"],
+        label or "precipitation",
+        source="vega_datasets seattle-weather.csv (Seattle, 2012-2015)",
+        unit="mm",
+    )
 
 
 def _find_pair(path: Path) -> tuple[Path, Path] | None:
@@ -74,8 +82,10 @@ def _find_pair(path: Path) -> tuple[Path, Path] | None:
         if len(xs) == 1 and len(ys) == 1:
             return xs[0], ys[0]
         if xs or ys:
-            raise KitError(f"rainfall data: {path} must hold exactly one x_*.csv and one y_*.csv "
-                           f"(found {len(xs)} and {len(ys)})")
+            raise KitError(
+                f"rainfall data: {path} must hold exactly one x_*.csv and one y_*.csv "
+                f"(found {len(xs)} and {len(ys)})"
+            )
         return None
     if path.name.startswith("x_"):
         y = path.with_name("y_" + path.name[2:])
@@ -98,11 +108,15 @@ def _pair(x_path: Path, y_path: Path, features: list[str] | None, label: str | N
     x = _read_csv(x_path)
     y = _read_csv(y_path, header=None)
     if y.shape[1] != 1:
-        raise KitError(f"rainfall data: {y_path.name} must hold one value per line (found {y.shape[1]} columns)")
+        raise KitError(
+            f"rainfall data: {y_path.name} must hold one value per line (found {y.shape[1]} columns)"
+        )
     if len(y) and _bad_cell(y.iloc[0, 0]):  # a header line
         y = y.iloc[1:]
     if len(x) != len(y):
-        raise KitError(f"rainfall data: {x_path.name} has {len(x)} rows but {y_path.name} has {len(y)} values")
+        raise KitError(
+            f"rainfall data: {x_path.name} has {len(x)} rows but {y_path.name} has {len(y)} values"
+        )
     name = label or "PrecipitationSumInches"
     table = x.reset_index(drop=True)
     table[name] = y.iloc[:, 0].to_numpy()
@@ -118,8 +132,10 @@ def _single(path: Path, features: list[str] | None, label: str | None) -> Rainfa
         feats = ["temp_avg"]
     lab = label or next((c for c in KNOWN_LABELS if c in table.columns), None)
     if not feats or not lab:
-        raise KitError(f"rainfall data: {path.name} has no known feature/label columns "
-                       f"(columns: {', '.join(table.columns[:12])}); name them with --feature / --label")
+        raise KitError(
+            f"rainfall data: {path.name} has no known feature/label columns "
+            f"(columns: {', '.join(table.columns[:12])}); name them with --feature / --label"
+        )
     unit = "in" if lab.endswith("Inches") else ("mm" if lab == "precipitation" else "")
     return _clean(table, feats, lab, source=path.name, unit=unit)
 
@@ -145,8 +161,10 @@ def _bad_cell(value: str) -> bool:
 def _clean(table: pd.DataFrame, features: list[str], label: str, source: str, unit: str) -> RainfallData:
     missing = [c for c in [*features, label] if c not in table.columns]
     if missing:
-        raise KitError(f"rainfall data: no column {', '.join(repr(c) for c in missing)} in {source} "
-                       f"(columns: {', '.join(map(str, table.columns[:12]))})")
+        raise KitError(
+            f"rainfall data: no column {', '.join(repr(c) for c in missing)} in {source} "
+            f"(columns: {', '.join(map(str, table.columns[:12]))})"
+        )
     cols = [*features, label]
     cells = table[cols].astype(str).apply(lambda s: s.str.strip())
     trace = cells == TRACE
@@ -155,8 +173,10 @@ def _clean(table: pd.DataFrame, features: list[str], label: str, source: str, un
         bad = cells[c][~trace[c] & ~gone[c]].map(_bad_cell)
         if bad.any():
             row = bad.idxmax()
-            raise KitError(f"rainfall data: column {c!r} row {row + 1} holds {cells.at[row, c]!r}, "
-                           f"not a number (T = trace and - = missing are understood)")
+            raise KitError(
+                f"rainfall data: column {c!r} row {row + 1} holds {cells.at[row, c]!r}, "
+                f"not a number (T = trace and - = missing are understood)"
+            )
     values = cells.mask(trace, "0").mask(gone, "nan").astype(float)
     keep = ~values.isna().any(axis=1)
     counts = {
@@ -167,9 +187,18 @@ def _clean(table: pd.DataFrame, features: list[str], label: str, source: str, un
     }
     values = values[keep]
     if len(values) < MIN_ROWS:
-        raise KitError(f"rainfall data: only {len(values)} usable rows in {source} (need at least {MIN_ROWS})")
+        raise KitError(
+            f"rainfall data: only {len(values)} usable rows in {source} (need at least {MIN_ROWS})"
+        )
     y = values[label].to_numpy()
     if np.ptp(y) == 0:
         raise KitError(f"rainfall data: the label {label!r} has one value only ({y[0]:g}); nothing to learn")
-    return RainfallData(x=values[features].to_numpy(), y=y, feature_names=list(features), label_name=label,
-                        source=source, unit=unit, counts=counts)
+    return RainfallData(
+        x=values[features].to_numpy(),
+        y=y,
+        feature_names=list(features),
+        label_name=label,
+        source=source,
+        unit=unit,
+        counts=counts,
+    )

