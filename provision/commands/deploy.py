@@ -1,0 +1,80 @@
+"""``classroom deploy JOB --minutes N``: put the job's last trained model behind an endpoint for N minutes.
+
+The endpoint is created by the jobs package (``jobs.lifecycle.deploy``: model → endpoint config →
+endpoint, tagged ``expires-at``) and then tagged with the class's scope so that ``classroom serve``,
+``status`` and ``down`` find it. When its time is up, the next kit command removes it
+(``provision.web.expiry.remove_expired``). Deploying a job that already has a live endpoint only
+extends that endpoint's time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import boto3
+import click
+
+from provision.errors import KitError
+from provision.web.endpoints import EXPIRES_TAG, class_endpoints, class_scope, format_expiry, now_utc
+
+MAX_MINUTES = 24 * 60
+
+
+def check_request(job: str, minutes: int) -> None:
+    from jobs import JOB_NAMES
+
+    if job not in JOB_NAMES:
+        raise KitError(f"unknown job {job!r}: choose one of {', '.join(JOB_NAMES)}")
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise KitError(f"--minutes must be between 1 and {MAX_MINUTES} (got {minutes})")
+
+
+def deploy(settings, job: str, minutes: int, instance_type: str | None = None) -> tuple[str, str, bool]:
+    """Deploy (or extend) the job's endpoint; returns (endpoint name, expires-at, extended?)."""
+    from jobs import lifecycle
+    from provision import classroom
+
+    check_request(job, minutes)
+    class_dir = classroom.class_dir(settings)
+    last = lifecycle.read_last(job, class_dir)  # one clear error when the job was never trained
+    if last.get("region") and last["region"] != settings.region:
+        raise KitError(f"the {job} model was trained in {last['region']}, but the class is in "
+                       f"{settings.region}; run `classroom train {job}` again")
+    classroom.activate(settings)
+    classroom.check_account(settings)
+    sm = boto3.client("sagemaker", region_name=settings.region)
+    scope = class_scope(settings)
+    expires = format_expiry(now_utc() + dt.timedelta(minutes=minutes))
+    for e in class_endpoints(sm, scope):
+        if e.job == job and e.status in ("InService", "Creating", "Updating") and not e.expired():
+            sm.add_tags(ResourceArn=e.arn, Tags=[{"Key": EXPIRES_TAG, "Value": expires}])
+            return e.name, expires, True
+    dep = lifecycle.deploy(job, class_dir, minutes=minutes, instance_type=instance_type)
+    try:
+        arn = sm.describe_endpoint(EndpointName=dep.endpoint_name)["EndpointArn"]
+        sm.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in scope.items()])
+    except BaseException:
+        lifecycle.undeploy(dep, lifecycle.Account(bucket=last["bucket"], role_arn=last["role_arn"],
+                                                  region=settings.region))
+        raise
+    return dep.endpoint_name, dep.expires_at or expires, False
+
+
+@click.command()
+@click.argument("job")
+@click.option("--minutes", type=int, default=30, show_default=True,
+              help=f"how long the endpoint lives (1–{MAX_MINUTES}); it bills by the hour on AWS")
+@click.option("--instance-type", default=None,
+              help="hosting instance type (default: the one the job trained with)")
+@click.pass_context
+def command(ctx: click.Context, job: str, minutes: int, instance_type: str | None) -> None:
+    """Deploy JOB's last trained model (rainfall, credit, spam) for --minutes, for `classroom serve`."""
+    from provision.cli import load_settings
+
+    check_request(job, minutes)  # before anything else: bad input is one line, nothing created
+    settings = load_settings(ctx)
+    name, expires, extended = deploy(settings, job, minutes, instance_type)
+    verb = "extended" if extended else "deployed"
+    click.echo(f"{job}: {verb} endpoint {name}, in service until {expires} ({minutes} min).")
+    click.echo("Ask it from a browser with `classroom serve`; after that time the next kit command "
+               "removes it, and `classroom down` always does.")
