@@ -1,5 +1,21 @@
-"""ML extensions (training, tuning, hosting, transform). Owner: issue 5."""
+"""ML extensions (training, tuning, hosting, transform). Owner: issue 5.
+
+The state and behaviour live on the SageMaker backend (``emulator.ml.backend.MLMixin``); ``install()``
+adds the operations moto lacks (StopTrainingJob, ListTrainingJobsForHyperParameterTuningJob,
+StopHyperParameterTuningJob), replaces the ones whose answers SDK v3 rejects (DescribeModel) and makes
+sagemaker-runtime InvokeEndpoint answer from the real model.
+"""
+
+from __future__ import annotations
 
 
 def install() -> None:
-    """Patch moto's response classes with the ML operations."""
+    """Patch moto's response classes with the ML operations. Idempotent."""
+    from moto.sagemaker.responses import SageMakerResponse
+    from moto.sagemakerruntime.responses import SageMakerRuntimeResponse
+
+    from emulator.ml import responses
+
+    for name, fn in responses.SAGEMAKER_OPERATIONS.items():
+        setattr(SageMakerResponse, name, fn)
+    SageMakerRuntimeResponse.invoke_endpoint = responses.invoke_endpoint
