@@ -43,6 +43,7 @@ class Context:
     cancel: threading.Event = field(default_factory=threading.Event)
     progress: Callable[[str, str], None] = lambda _job, _msg: None
     poll: float | None = None
+    tags: dict[str, str] = field(default_factory=dict)  # added to everything created (class scope)
 
 
 @dataclass
@@ -160,7 +161,7 @@ def run(job: Job, ctx: Context) -> JobResult:
         say("loading data")
         prepared = job.prepared()  # every bad-input error is raised here, before any upload
         result.info.update(prepared.info)
-        sm = SageMaker(ctx.account, cancel=ctx.cancel, poll=ctx.poll, on_status=say)
+        sm = SageMaker(ctx.account, cancel=ctx.cancel, poll=ctx.poll, on_status=say, tags=ctx.tags)
         sm.check_bucket()
         say("uploading")
         uris = {ch: sm.upload(f"{job.name}/{ch}/{ch}.csv", text) for ch, text in prepared.channels.items()}
@@ -256,6 +257,7 @@ def deploy(
     account: Account | None = None,
     cancel: threading.Event | None = None,
     poll: float | None = None,
+    tags: dict[str, str] | None = None,
 ) -> Deployment:
     """Deploy the job's last trained model for ``minutes`` (tag ``expires-at``); the caller deletes it
     with :func:`undeploy`. If deploying fails half-way, what was created is deleted before raising."""
@@ -263,7 +265,7 @@ def deploy(
         raise KitError(f"--minutes must be positive (got {minutes})")
     last = read_last(job, class_dir)
     acct = account or Account(bucket=last["bucket"], role_arn=last["role_arn"], region=last["region"])
-    sm = SageMaker(acct, cancel=cancel, poll=poll)
+    sm = SageMaker(acct, cancel=cancel, poll=poll, tags=tags)
     dep = Deployment()
     try:
         return sm.deploy(

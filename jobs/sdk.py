@@ -107,11 +107,13 @@ class SageMaker:
         cancel: threading.Event | None = None,
         poll: float | None = None,
         on_status: Callable[[str], None] | None = None,
+        tags: dict[str, str] | None = None,
     ) -> None:
         prepare_environment()
         from sagemaker.core.helper.session_helper import Session
 
         self.account = account
+        self.base_tags = {KIT_TAG: "jobs", **(tags or {})}  # e.g. the class's scope tags
         self.cancel = cancel or threading.Event()
         self.poll = poll if poll is not None else float(os.environ.get("CLASSROOM_POLL_SECONDS", "5"))
         self.on_status = on_status or (lambda _s: None)
@@ -138,15 +140,13 @@ class SageMaker:
         if self.cancel.wait(self.poll):
             raise Cancelled("interrupted")
 
-    @staticmethod
-    def boto_tags(extra: dict[str, str]) -> list[dict[str, str]]:
-        return [{"Key": k, "Value": v} for k, v in {KIT_TAG: "jobs", **extra}.items()]
+    def boto_tags(self, extra: dict[str, str]) -> list[dict[str, str]]:
+        return [{"Key": k, "Value": v} for k, v in {**self.base_tags, **extra}.items()]
 
-    @staticmethod
-    def tags(extra: dict[str, str]) -> list:
+    def tags(self, extra: dict[str, str]) -> list:
         from sagemaker.core.shapes import Tag
 
-        return [Tag(key=k, value=v) for k, v in {KIT_TAG: "jobs", **extra}.items()]
+        return [Tag(key=k, value=v) for k, v in {**self.base_tags, **extra}.items()]
 
     def check_bucket(self) -> None:
         """One clear error if the models bucket is not there (``make up`` not done)."""

@@ -48,7 +48,7 @@ def _options(values: tuple[str, ...], data: dict[str, str]) -> dict[str, dict[st
 def _account(
     ctx: click.Context, bucket: str | None, role: str | None, region: str | None, class_dir: str | None
 ):
-    """(Account, class_dir, target) from the options, else from the class settings and outputs.json."""
+    """(Account, class_dir, target, tags) from the options, else the class settings and outputs.json."""
     from jobs.sdk import Account
     from provision.statedir import read_json
 
@@ -56,6 +56,7 @@ def _account(
         cdir = Path(class_dir)
         outputs = read_json(cdir / "outputs.json", default={}) or {}
         target = "aws" if not os.environ.get("AWS_ENDPOINT_URL") else "local"
+        tags: dict[str, str] = {}
         region = region or os.environ.get("AWS_DEFAULT_REGION") or outputs.get("region")
     else:
         from provision import classroom
@@ -71,6 +72,7 @@ def _account(
             )
         classroom.activate(settings)
         target, region = settings.target, region or settings.region
+        tags = {**(getattr(settings, "tags", None) or {}), "classroom-class": settings.class_name}
     bucket = bucket or outputs.get("models_bucket")
     role = role or outputs.get("execution_role_arn")
     if not bucket or not role:
@@ -79,7 +81,7 @@ def _account(
         )
     if not region:
         raise KitError("no AWS region known: set AWS_DEFAULT_REGION or give --region")
-    return Account(bucket=bucket, role_arn=role, region=region), cdir, target
+    return Account(bucket=bucket, role_arn=role, region=region), cdir, target, tags
 
 
 @click.command("train")
@@ -147,7 +149,7 @@ def command(
         types = dict.fromkeys(names, instance_types[0])
     else:
         types = _pairs(instance_types, "--instance-type", names)
-    account, cdir, target = _account(ctx, bucket, role, region, class_dir)
+    account, cdir, target, tags = _account(ctx, bucket, role, region, class_dir)
     click.echo(f"training {', '.join(names)} · bucket {account.bucket} · region {account.region}", err=True)
     results, page = run_all(
         job_objs, account, cdir, Path(reports_dir), parallel=parallel, instance_types=types, target=target
