@@ -112,3 +112,8 @@ output "budget_note" {
   description = "Why the budget was skipped, or null"
   value       = module.budget.note
 }
+
+output "guardrail_attached_to" {
+  description = "Groups and roles that carry the guardrail"
+  value       = module.guardrails.attached_to
+}

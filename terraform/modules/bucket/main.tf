@@ -1,6 +1,12 @@
+data "aws_partition" "current" {
+  count = var.create ? 1 : 0
+}
+
 locals {
   create    = var.create && var.bucket != null
   is_public = var.public_read_prefix != null
+  # Built from the inputs (not the resource) so the policy is known at plan time.
+  bucket_arn = "arn:${try(data.aws_partition.current[0].partition, "aws")}:s3:::${coalesce(var.bucket, "-")}"
 }
 
 ################################################################################
@@ -139,7 +145,7 @@ data "aws_iam_policy_document" "public_read" {
     sid       = "PublicReadOfOnePrefix"
     effect    = "Allow"
     actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.this[0].arn}/${var.public_read_prefix}*"]
+    resources = ["${local.bucket_arn}/${var.public_read_prefix}*"]
 
     principals {
       type        = "*"

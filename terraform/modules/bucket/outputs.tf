@@ -1,6 +1,6 @@
 output "s3_bucket_id" {
   description = "Name of the bucket"
-  value       = try(aws_s3_bucket.this[0].id, null)
+  value       = try(aws_s3_bucket.this[0].bucket, null)
 }
 
 output "s3_bucket_arn" {

@@ -13,7 +13,8 @@ data "aws_caller_identity" "current" {
 locals {
   partition     = try(data.aws_partition.current[0].partition, "aws")
   students      = var.create ? var.students : {}
-  create_studio = var.create && var.create_studio_profiles && var.studio_domain_id != null
+  # Decided by the flag, never by whether the domain id is known (it is not, at the first plan).
+  create_studio = var.create && var.create_studio_profiles
   sagemaker = local.create_studio ? join(":", [
     "arn", local.partition, "sagemaker", data.aws_region.current[0].name,
     data.aws_caller_identity.current[0].account_id,

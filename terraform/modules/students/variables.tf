@@ -63,13 +63,13 @@ variable "pgp_key" {
 }
 
 variable "create_studio_profiles" {
-  description = "Create a Studio user profile per student in studio_domain_id"
+  description = "Create a Studio user profile per student in studio_domain_id, and the policy to open it"
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "studio_domain_id" {
-  description = "Studio domain for the students' user profiles and their sign-in policy (null: no profiles)"
+  description = "Studio domain for the students' user profiles and their sign-in policy (required when create_studio_profiles is true)"
   type        = string
   default     = null
 }
