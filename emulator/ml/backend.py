@@ -13,9 +13,9 @@ import copy
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from moto.core.utils import utcnow
 from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeEndpoint
 from moto.sagemaker.utils import arn_formatter
@@ -288,7 +288,7 @@ class MLMixin:
         job.hyper_parameter_tuning_job_status = status
         job.training_job_status_counters = jobs
         job.objective_status_counters = objective
-        job.last_modified_time = datetime.now(UTC)
+        job.last_modified_time = utcnow()
         if state.end is not None:
             job.hyper_parameter_tuning_end_time = state.end
         if state.failure_reason:
@@ -314,7 +314,7 @@ class MLMixin:
                 "TuningJobCompletionDetails": None,
             }
         )
-        end = state.end or datetime.now(UTC)
+        end = state.end or utcnow()
         base["ConsumedResources"] = {
             "RuntimeInSeconds": max(0, int((end - job.creation_time).total_seconds()))
         }
@@ -444,7 +444,7 @@ class MLMixin:
         status = state.status()
         if status != endpoint.endpoint_status:
             endpoint.endpoint_status = status
-            endpoint.last_modified_time = datetime.now(UTC)
+            endpoint.last_modified_time = utcnow()
             endpoint.failure_reason = state.failure
 
     def describe_endpoint(self, endpoint_name: str) -> dict[str, Any]:

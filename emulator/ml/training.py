@@ -14,7 +14,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from moto.core.utils import utcnow
 
 from emulator.ml import algorithms, channels, linear_learner, xgboost_algo
 from emulator.ml.cwlogs import LogWriter
@@ -29,7 +31,7 @@ EpochHook = Callable[[str, int, dict[str, float]], bool]
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 @dataclass

@@ -11,7 +11,9 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from moto.core.utils import utcnow
 
 from emulator.ml import channels, hosting
 from emulator.ml.cwlogs import LogWriter
@@ -59,7 +61,7 @@ def _batches(lines: list[bytes], strategy: str, max_bytes: int) -> list[list[byt
 
 def run(account_id: str, region: str, job, model_obj, state: TransformState, closed: threading.Event) -> None:
     """The body of a transform job (runs in a worker thread)."""
-    state.start = datetime.now(UTC)
+    state.start = utcnow()
     writer = LogWriter(account_id, region, LOG_GROUP, f"{state.name}/i-emulator-{int(time.time())}")
     try:
         container = hosting.container_of(model_obj)
@@ -123,7 +125,7 @@ def run(account_id: str, region: str, job, model_obj, state: TransformState, clo
         state.failure_reason = f"AlgorithmError: {type(err).__name__}: {err}"
         state.status = "Failed"
     finally:
-        state.end = datetime.now(UTC)
+        state.end = utcnow()
         job.transform_job_status = state.status
         job.transform_end_time = state.end
         job.last_modified_time = state.end

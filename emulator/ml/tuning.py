@@ -20,7 +20,9 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+
+from moto.core.utils import utcnow
 
 from emulator.ml.training import TrainingState
 
@@ -28,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
 
 
 @dataclass
