@@ -1,5 +1,18 @@
-"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging). Owner: issue 3."""
+"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging). Owner: issue 3.
+
+The backend side (Studio state and rules) is ``studio.StudioMixin``, composed into the emulator's
+SageMaker backend by ``emulator.sagemaker_backend``. ``install()`` adds the API handlers moto lacks
+(or gets wrong) to moto's response classes. Every moto internal relied on here is exercised by
+``tests/emulator_account/test_moto_internals.py``.
+"""
+
+from __future__ import annotations
 
 
 def install() -> None:
-    """Patch moto's response classes with the account-setup operations."""
+    """Patch moto's response classes with the account-setup operations. Idempotent."""
+    from emulator.account import budgets, iam, studio_api
+
+    studio_api.install()
+    iam.install()
+    budgets.install()
