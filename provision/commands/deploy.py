@@ -30,7 +30,20 @@ def check_request(job: str, minutes: int) -> None:
 
 
 def deploy(settings, job: str, minutes: int, instance_type: str | None = None) -> tuple[str, str, bool]:
-    """Deploy (or extend) the job's endpoint; returns (endpoint name, expires-at, extended?)."""
+    """Point AWS clients at the class's target, then :func:`deploy_here`."""
+    from jobs import lifecycle
+    from provision import classroom
+
+    check_request(job, minutes)
+    lifecycle.read_last(job, classroom.class_dir(settings))  # never trained: one error, before AWS
+    classroom.activate(settings)
+    classroom.check_account(settings)
+    return deploy_here(settings, job, minutes, instance_type)
+
+
+def deploy_here(settings, job: str, minutes: int, instance_type: str | None = None) -> tuple[str, str, bool]:
+    """Deploy (or extend) the job's endpoint with the AWS settings of the environment;
+    returns (endpoint name, expires-at, extended?)."""
     from jobs import lifecycle
     from provision import classroom
 
@@ -40,8 +53,6 @@ def deploy(settings, job: str, minutes: int, instance_type: str | None = None) -
     if last.get("region") and last["region"] != settings.region:
         raise KitError(f"the {job} model was trained in {last['region']}, but the class is in "
                        f"{settings.region}; run `classroom train {job}` again")
-    classroom.activate(settings)
-    classroom.check_account(settings)
     sm = boto3.client("sagemaker", region_name=settings.region)
     scope = class_scope(settings)
     expires = format_expiry(now_utc() + dt.timedelta(minutes=minutes))
