@@ -263,7 +263,8 @@ def parse_request(body: bytes, content_type: str | None, default: str = CSV) -> 
         except (ValueError, TypeError, AttributeError, UnicodeDecodeError) as err:
             raise ValueError(f"Unable to parse the JSON request: {err}") from None
     try:
-        X, _ = parse(body, ctype, False, "request")
+        # a libsvm line always starts with a label (ignored for inference), like xgboost reads it
+        X, _ = parse(body, ctype, ctype == LIBSVM, "request")
     except AlgorithmError as err:
         raise ValueError(str(err).removeprefix("ClientError: ")) from None
     return X

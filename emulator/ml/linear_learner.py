@@ -171,11 +171,11 @@ def parse_hyperparameters(hp: Mapping[str, str]) -> Config:
     if "predictor_type" not in hp:
         raise hyperparameter_error("'predictor_type' is a required property")
     ptype = H.as_choice(hp, "predictor_type", None, PREDICTOR_TYPES)
-    num_classes = H.as_int(hp, "num_classes", 2, lo=3 if ptype == "multiclass_classifier" else 2, hi=1000000)
     if ptype == "multiclass_classifier" and "num_classes" not in hp:
         raise hyperparameter_error(
             "'num_classes' is a required property for predictor_type 'multiclass_classifier'"
         )
+    num_classes = H.as_int(hp, "num_classes", 2, lo=3 if ptype == "multiclass_classifier" else 2, hi=1000000)
     loss = H.as_choice(hp, "loss", "auto", ALL_LOSSES)
     allowed = {
         "regressor": REGRESSION_LOSSES,
