@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provision.teardown import registry
-from provision.teardown.aws import error_message, with_retries
+from provision.teardown.aws import describe_error, with_retries
 from provision.teardown.model import Context, Item, Kind, KindFailed, NotReady
 from provision.teardown.plan import Plan, merge
 
@@ -85,7 +85,7 @@ def _delete_all(ctx: Context, kind: Kind, items: list[Item]) -> tuple[dict, dict
             if isinstance(err, NotReady):
                 not_ready[it.key] = str(err)
             elif err is not None:
-                failed[it.key] = error_message(err) or type(err).__name__
+                failed[it.key] = describe_error(err)
     return not_ready, failed
 
 
@@ -162,7 +162,7 @@ def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log
                 continue
             res = _run_kind(ctx, kind, items, log)
         except (KindFailed, Exception) as err:
-            res = KindResult(kind.name, kind.title, planned=len(items), error=error_message(err) or repr(err))
+            res = KindResult(kind.name, kind.title, planned=len(items), error=describe_error(err))
             log(f"  {kind.name}: failed: {res.error}")
         results.append(res)
         if not res.ok:

@@ -1,0 +1,260 @@
+"""`classroom status`: what runs now (endpoints and notebook instances in every enabled region; Studio
+apps of the class's domains and training / tuning / transform jobs in the class's region), with an
+estimated $/hour from the shipped price table, and the free-tier hours used so far.
+
+Free-tier use is a lower bound from what the APIs still show: training hours of every training job
+listed in the class's region (BillableTimeInSeconds); hosting and notebook hours of the endpoints,
+notebook instances and Studio apps that exist now. Deleted endpoints are not counted (only Cost
+Explorer knows them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from provision import costs
+from provision.teardown.aws import is_not_found, paged
+from provision.teardown.kinds._studio import per_domain
+from provision.teardown.model import Context
+
+
+@dataclass
+class Running:
+    kind: str
+    name: str
+    region: str
+    use: str  # price table use: training, transform, hosting, notebook
+    instance_type: str
+    count: int = 1
+    since: dt.datetime | None = None
+    per_hour: float | None = None  # total for this row, None = no price known
+
+
+@dataclass
+class Status:
+    running: list[Running] = field(default_factory=list)
+    free_hours: dict[str, float] = field(default_factory=dict)
+    table: costs.PriceTable | None = None
+
+    @property
+    def total_per_hour(self) -> float:
+        return sum(r.per_hour or 0.0 for r in self.running)
+
+    @property
+    def unpriced(self) -> list[Running]:
+        return [r for r in self.running if r.per_hour is None]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _hours_since(t: dt.datetime | None) -> float:
+    if t is None:
+        return 0.0
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return max(0.0, (_now() - t).total_seconds() / 3600)
+
+
+def _endpoints(ctx: Context, region: str) -> list[Running]:
+    sm = ctx.aws.client("sagemaker", region)
+    out = []
+    for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=100):
+        if e.get("EndpointStatus") in ("Deleting", "Failed"):
+            continue
+        try:
+            d = sm.describe_endpoint(EndpointName=e["EndpointName"])
+            cfg = sm.describe_endpoint_config(EndpointConfigName=d["EndpointConfigName"])
+        except Exception as err:
+            if is_not_found(err):
+                continue
+            raise
+        counts = {v["VariantName"]: v.get("CurrentInstanceCount") for v in d.get("ProductionVariants") or []}
+        for v in cfg.get("ProductionVariants") or []:
+            if v.get("ServerlessConfig") or not v.get("InstanceType"):
+                continue
+            n = counts.get(v["VariantName"]) or v.get("InitialInstanceCount") or 1
+            out.append(
+                Running(
+                    "endpoint",
+                    e["EndpointName"],
+                    region,
+                    "hosting",
+                    v["InstanceType"],
+                    int(n),
+                    e.get("CreationTime"),
+                )
+            )
+    return out
+
+
+def _notebooks(ctx: Context, region: str) -> list[Running]:
+    sm = ctx.aws.client("sagemaker", region)
+    return [
+        Running(
+            "notebook-instance",
+            n["NotebookInstanceName"],
+            region,
+            "notebook",
+            n.get("InstanceType", ""),
+            1,
+            n.get("LastModifiedTime"),
+        )
+        for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)
+        if n.get("NotebookInstanceStatus") in ("InService", "Pending", "Updating")
+    ]
+
+
+def _apps(ctx: Context, region: str) -> list[Running]:
+    out = []
+    for a in per_domain(ctx, region, "list_apps", "Apps", list(ctx.scope.domain_ids)):
+        itype = (a.get("ResourceSpec") or {}).get("InstanceType") or ""
+        if a.get("Status") not in ("InService", "Pending") or itype in ("", "system"):
+            continue  # the JupyterServer on "system" is free
+        owner = a.get("SpaceName") or a.get("UserProfileName", "")
+        out.append(
+            Running(
+                "studio-app",
+                f"{owner}/{a['AppType']}/{a['AppName']}",
+                region,
+                "notebook",
+                itype,
+                1,
+                a.get("CreationTime"),
+            )
+        )
+    return out
+
+
+def _jobs(ctx: Context, region: str) -> list[Running]:
+    sm = ctx.aws.client("sagemaker", region)
+    out = []
+    for j in paged(
+        sm, "list_training_jobs", "TrainingJobSummaries", StatusEquals="InProgress", MaxResults=100
+    ):
+        rc = sm.describe_training_job(TrainingJobName=j["TrainingJobName"]).get("ResourceConfig") or {}
+        out.append(
+            Running(
+                "training-job",
+                j["TrainingJobName"],
+                region,
+                "training",
+                rc.get("InstanceType", ""),
+                int(rc.get("InstanceCount") or 1),
+                j.get("CreationTime"),
+            )
+        )
+    for j in paged(
+        sm, "list_transform_jobs", "TransformJobSummaries", StatusEquals="InProgress", MaxResults=100
+    ):
+        tr = sm.describe_transform_job(TransformJobName=j["TransformJobName"]).get("TransformResources") or {}
+        out.append(
+            Running(
+                "transform-job",
+                j["TransformJobName"],
+                region,
+                "transform",
+                tr.get("InstanceType", ""),
+                int(tr.get("InstanceCount") or 1),
+                j.get("CreationTime"),
+            )
+        )
+    for j in paged(
+        sm,
+        "list_hyper_parameter_tuning_jobs",
+        "HyperParameterTuningJobSummaries",
+        StatusEquals="InProgress",
+        MaxResults=100,
+    ):
+        # a tuning job costs what its running training jobs cost (listed above); shown for completeness
+        out.append(
+            Running(
+                "tuning-job",
+                j["HyperParameterTuningJobName"],
+                region,
+                "training",
+                "(its training jobs)",
+                0,
+                j.get("CreationTime"),
+                per_hour=0.0,
+            )
+        )
+    return out
+
+
+def _training_hours(ctx: Context, region: str, types: tuple[str, ...]) -> float:
+    sm = ctx.aws.client("sagemaker", region)
+    seconds = 0.0
+    for j in paged(sm, "list_training_jobs", "TrainingJobSummaries", MaxResults=100):
+        d = sm.describe_training_job(TrainingJobName=j["TrainingJobName"])
+        rc = d.get("ResourceConfig") or {}
+        if rc.get("InstanceType") in types:
+            secs = d.get("BillableTimeInSeconds") or d.get("TrainingTimeInSeconds") or 0
+            seconds += float(secs) * int(rc.get("InstanceCount") or 1)
+    return seconds / 3600
+
+
+def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
+    table = table or costs.load()
+    regions = ctx.sweep_regions()
+    tasks = [(_endpoints, r) for r in regions] + [(_notebooks, r) for r in regions]
+    tasks += [(_apps, ctx.scope.region), (_jobs, ctx.scope.region)]
+    with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
+        found = [row for rows in pool.map(lambda t: t[0](ctx, t[1]), tasks) for row in rows]
+    for r in found:
+        if r.per_hour is None:
+            price = table.price(r.region, r.use, r.instance_type)
+            r.per_hour = price * r.count if price is not None else None
+    st = Status(running=found, table=table)
+    for tier in table.free_tier:
+        if tier.use == "training":
+            st.free_hours["training"] = _training_hours(ctx, ctx.scope.region, tier.instance_types)
+        else:
+            st.free_hours[tier.use] = sum(
+                _hours_since(r.since) * r.count
+                for r in found
+                if r.use == tier.use and r.instance_type in tier.instance_types
+            )
+    return st
+
+
+def format_status(st: Status, class_name: str) -> str:
+    lines = [f"What runs now for class {class_name!r}:"]
+    if not st.running:
+        lines.append("  nothing is running: $0.00/hour")
+    else:
+        rows = [
+            (
+                r.kind,
+                r.name,
+                r.region,
+                r.instance_type,
+                str(r.count),
+                "no price in the table" if r.per_hour is None else f"${r.per_hour:.3f}/h",
+            )
+            for r in st.running
+        ]
+        heads = ("KIND", "NAME", "REGION", "INSTANCE TYPE", "COUNT", "COST")
+        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+        lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
+        lines += [
+            "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        ]
+        total = (
+            f"  total ≈ ${st.total_per_hour:.2f}/hour (≈ ${st.total_per_hour * 24 * 30:.0f}/month if left on)"
+        )
+        if st.unpriced:
+            total += f"; {len(st.unpriced)} item(s) without a price are not included"
+        lines.append(total)
+    if st.table:
+        lines.append(f"  prices: {st.table.caption}")
+        lines.append("Free tier used so far (lower bound; legacy free tier, first 2 months):")
+        for tier in st.table.free_tier:
+            used = st.free_hours.get(tier.use, 0.0)
+            lines.append(
+                f"  {tier.use:<9} {used:7.2f} h of {tier.hours:.0f} h ({', '.join(tier.instance_types)})"
+            )
+    return "\n".join(lines)

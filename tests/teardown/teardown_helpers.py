@@ -1,0 +1,183 @@
+"""Helpers for the teardown tests: a class scope on the embedded AWS, and leftovers made directly
+through boto3 the way a student would make them (never by the kit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from provision.teardown import Aws, ClassScope, Context
+
+REGION = "us-east-1"
+OTHER = "eu-west-1"
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/classroom-sagemaker"
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+
+
+def make_scope(state: Path, **kw) -> ClassScope:
+    base = dict(class_name="ml101", region=REGION, account_id=ACCOUNT, tags={"classroom": "ml101"},
+                state_dir=state, sweep_regions=(REGION, OTHER, "us-west-2"))
+    base.update(kw)
+    return ClassScope(**base)
+
+
+def make_ctx(scope: ClassScope, hooks=None, max_attempts: int = 4) -> Context:
+    return Context(aws=Aws(max_attempts=max_attempts, hooks=hooks, record_params=True), scope=scope,
+                   poll_initial_s=0.05, poll_max_s=0.5, wait_timeout_s=30, workers=8)
+
+
+def endpoint(sm, name: str, bucket: str = "ml101-models") -> None:
+    """Model + config + endpoint, as a notebook's deploy() makes them."""
+    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE,
+                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge"}])
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+
+
+def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) -> None:
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    keys = versions // 2
+    for round_ in range(2):
+        for i in range(keys):
+            s3.put_object(Bucket=name, Key=f"data/part-{i:04d}.csv", Body=f"{round_},{i}\n".encode())
+    for i in range(markers):
+        s3.delete_object(Bucket=name, Key=f"data/part-{i:04d}.csv")
+
+
+def tuning_job(sm, name: str, bucket: str = "ml101-models") -> None:
+    sm.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=name,
+        HyperParameterTuningJobConfig={
+            "Strategy": "Bayesian",
+            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
+            "ParameterRanges": {"ContinuousParameterRanges": [
+                {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}]},
+        },
+        TrainingJobDefinition={
+            "StaticHyperParameters": {"num_round": "20", "objective": "reg:squarederror"},
+            "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+            "RoleArn": ROLE,
+            "InputDataConfig": [{"ChannelName": "train", "ContentType": "text/csv", "DataSource": {
+                "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/train/"}}}],
+            "OutputDataConfig": {"S3OutputPath": f"s3://{bucket}/output/"},
+            "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+        })
+
+
+def studio(sm, ec2, profiles: int = 15, name: str = "ml101") -> str:
+    """A domain (as Terraform makes it) with ``profiles`` student profiles, each running an app,
+    and a shared space with its own app — all made by hand through boto3."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    domain = sm.create_domain(DomainName=name, AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
+                              SubnetIds=[subnet], VpcId=vpc)["DomainId"]
+    for i in range(profiles):
+        sm.create_user_profile(DomainId=domain, UserProfileName=f"student-{i:02d}")
+        sm.create_app(DomainId=domain, UserProfileName=f"student-{i:02d}", AppType="JupyterServer",
+                      AppName="default")
+    sm.create_space(DomainId=domain, SpaceName="group-project",
+                    OwnershipSettings={"OwnerUserProfileName": "student-00"},
+                    SpaceSharingSettings={"SharingType": "Shared"},
+                    SpaceSettings={"AppType": "JupyterLab"})
+    sm.create_app(DomainId=domain, SpaceName="group-project", AppType="JupyterLab", AppName="default",
+                  ResourceSpec={"InstanceType": "ml.t3.medium"})
+    return domain
+
+
+def first(calls, operation: str) -> int:
+    return next(i for i, c in enumerate(calls) if c.operation == operation)
+
+
+def last(calls, operation: str) -> int:
+    return max(i for i, c in enumerate(calls) if c.operation == operation)
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_):
+        yield self._body
+
+
+class _Http:
+    def __init__(self, status: int) -> None:
+        self.status_code = status
+        self.headers: dict = {}
+        self.content = b""
+
+
+class Faults:
+    """Inject faults the emulator cannot produce into real boto3 clients (botocore event hooks).
+
+    - ``send``-level faults replace the HTTP answer, so botocore's own adaptive retries see them;
+    - ``call``-level faults bypass botocore's retries, so the kit's own retry loop must cope;
+    - ``interrupt`` raises KeyboardInterrupt (Ctrl-C / a crash) at that call.
+    """
+
+    def __init__(self) -> None:
+        self.rules: list[dict] = []
+
+    def add(self, operation: str, fault: str, times: int = 1, after: int = 0, code: str = "") -> Faults:
+        self.rules.append({"op": operation, "fault": fault, "left": times, "skip": after, "fired": 0,
+                           "code": code})
+        return self
+
+    def fired(self, operation: str) -> int:
+        return sum(r["fired"] for r in self.rules if r["op"] == operation)
+
+    def hooks(self):
+        return [("before-call", self._before_call), ("before-send", self._before_send)]
+
+    def _take(self, op: str, level: str) -> dict | None:
+        for r in self.rules:
+            is_send = r["fault"].startswith("send-")
+            if r["op"] == op and r["left"] > 0 and (is_send == (level == "send")):
+                if r["skip"] > 0:
+                    r["skip"] -= 1
+                    return None
+                r["left"] -= 1
+                r["fired"] += 1
+                return r
+        return None
+
+    def _before_call(self, model=None, **_):
+        r = self._take(model.name, "call")
+        if r is None:
+            return None
+        if r["fault"] == "interrupt":
+            raise KeyboardInterrupt(f"injected at {model.name}")
+        status, code = {"throttle": (400, "ThrottlingException"), "5xx": (500, "InternalFailure"),
+                        "deny": (400, r["code"] or "AccessDeniedException")}[r["fault"]]
+        return _Http(status), {"Error": {"Code": code, "Message": f"injected {r['fault']}"},
+                               "ResponseMetadata": {"HTTPStatusCode": status}}
+
+    def _before_send(self, request=None, event_name: str = "", **_):
+        from botocore.awsrequest import AWSResponse
+
+        r = self._take(event_name.rsplit(".", 1)[-1], "send")
+        if r is None:
+            return None
+        if r["fault"] == "send-throttle":
+            body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+            return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, _Raw(body))
+        return AWSResponse(request.url, 503, {}, _Raw(b""))
+
+
+def small_class(client) -> dict:
+    """A small version of the leftover scenario for the fault tests (one of each kind)."""
+    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
+                              client("logs"))
+    domain = studio(sm, ec2, profiles=2)
+    versioned_bucket(s3, "ml101-models", versions=40, markers=5)
+    endpoint(sm, "rain-xgb")
+    endpoint(sm2, "wrong-region-ep")
+    sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    tuning_job(sm, "rain-tuning")
+    logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
+    return {"domain": domain, "buckets": ("ml101-models",)}

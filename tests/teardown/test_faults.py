@@ -1,0 +1,80 @@
+"""Faults the emulator cannot produce, injected into real clients: throttling, 5xx, a kind that keeps
+failing, and an interruption (Ctrl-C / crash) at each step — the re-run must end with a receipt of 0."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from teardown_helpers import Faults, make_ctx, make_scope, small_class
+
+from provision.teardown import teardown
+from provision.teardown.receipt import RECEIPT_FILE
+from provision.teardown.runner import PROGRESS_FILE
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def scope_for(td_state, made):
+    return make_scope(td_state, domain_ids=(made["domain"],), buckets=made["buckets"])
+
+
+def test_throttling_and_5xx_are_retried(client, reset_emulator, td_state):
+    made = small_class(client)
+    faults = (Faults()
+              .add("DeleteEndpoint", "send-throttle", times=2)   # botocore's adaptive retries
+              .add("ListApps", "send-5xx", times=2)
+              .add("DeleteBucket", "throttle", times=2)         # past botocore: the kit's own loop
+              .add("DeleteUserProfile", "5xx", times=1)
+              .add("ListModels", "throttle", times=1))
+    ctx = make_ctx(scope_for(td_state, made), hooks=faults.hooks())
+    out = teardown(ctx, log=quiet)
+    assert out.ok, out.receipt
+    assert all(r["left"] == 0 for r in faults.rules), faults.rules
+    # send-level faults were retried inside botocore (one API call each), call-level ones by the kit
+    assert ctx.aws.count("DeleteEndpoint") == 2
+    assert ctx.aws.count("DeleteBucket") == 1 + 2
+    assert ctx.aws.attempts >= ctx.aws.count() - 4 + 4
+
+
+def test_a_failing_kind_does_not_stop_unrelated_kinds(client, reset_emulator, td_state):
+    made = small_class(client)
+    faults = Faults().add("DeleteEndpoint", "deny", times=10_000)
+    out = teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+    assert not out.ok
+    rows = {r["kind"]: r for r in out.receipt["kinds"]}
+    assert rows["endpoints"]["failed"] and "AccessDenied" in rows["endpoints"]["failed"][0]["error"]
+    assert len(rows["endpoints"]["remaining"]) == 2
+    for kind in ("endpoint-configs", "models", "buckets", "log-groups"):
+        assert rows[kind]["skipped"].startswith("waits for"), kind
+    for kind in ("studio-apps", "user-profiles", "domain", "notebook-instances", "tuning-jobs"):
+        assert rows[kind]["deleted"] == rows[kind]["planned"] and not rows[kind]["remaining"], kind
+    assert json.loads((td_state / RECEIPT_FILE).read_text())["ok"] is False
+    # the next run, with the fault gone, finishes the job
+    again = teardown(make_ctx(scope_for(td_state, made)), log=quiet)
+    assert again.ok and again.receipt["remaining_total"] == 0
+
+
+STEPS = [
+    ("DeleteEndpoint", 0), ("DeleteEndpoint", 1),
+    ("StopNotebookInstance", 0), ("DeleteNotebookInstance", 0), ("DeleteApp", 1), ("ListApps", 2),
+    ("DeleteSpace", 0), ("DeleteUserProfile", 1), ("DeleteDomain", 0),
+    ("DeleteSecurityGroup", 0), ("DeleteEndpointConfig", 1), ("DeleteModel", 0), ("DeleteObjects", 0),
+    ("DeleteBucket", 0), ("DeleteLogGroup", 0),
+]
+
+
+@pytest.mark.parametrize(("operation", "after"), STEPS, ids=[f"{op}#{n}" for op, n in STEPS])
+def test_interrupted_at_each_step_a_rerun_ends_clean(client, reset_emulator, td_state, operation, after):
+    made = small_class(client)
+    faults = Faults().add(operation, "interrupt", after=after)
+    with pytest.raises(KeyboardInterrupt):
+        teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+    assert faults.fired(operation) == 1
+    assert (td_state / PROGRESS_FILE).exists()
+    out = teardown(make_ctx(scope_for(td_state, made)), log=quiet)
+    assert out.ok, out.receipt
+    assert out.receipt["remaining_total"] == 0
+    assert not (td_state / PROGRESS_FILE).exists()

@@ -1,0 +1,128 @@
+"""The leftover scenario on the embedded AWS: what students leave behind, made through boto3, then
+one teardown. Asserts the deletion order (recorded calls), 0 left, the receipt, and that nothing out
+of scope was touched."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+from teardown_helpers import (
+    OTHER,
+    REGION,
+    endpoint,
+    first,
+    last,
+    make_ctx,
+    make_scope,
+    studio,
+    tuning_job,
+    versioned_bucket,
+)
+
+from provision.teardown import teardown
+from provision.teardown.receipt import RECEIPT_FILE
+
+
+@pytest.fixture
+def leftovers(client, reset_emulator):
+    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
+                              client("logs"))
+    domain = studio(sm, ec2, profiles=15)
+    versioned_bucket(s3, "ml101-models", versions=1200, markers=150)
+    s3.create_bucket(Bucket="ml101-share")
+    s3.put_bucket_tagging(Bucket="ml101-share", Tagging={"TagSet": [{"Key": "classroom", "Value": "ml101"}]})
+    s3.put_object(Bucket="ml101-share", Key="public/readme.txt", Body=b"hi")
+    for name in ("rain-xgb", "credit-ll"):
+        endpoint(sm, name)
+    endpoint(sm2, "wrong-region-ep")
+    sm.create_notebook_instance(NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)  # noqa: E501
+    tuning_job(sm, "rain-tuning")
+    for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/Endpoints/rain-xgb"):
+        logs.create_log_group(logGroupName=g)
+    # out of scope: someone else's bucket and log group; must survive
+    s3.create_bucket(Bucket="not-the-class-bucket")
+    logs.create_log_group(logGroupName="/app/other")
+    return {"domain": domain, "sm": sm, "sm2": sm2, "s3": s3, "ec2": ec2, "logs": logs}
+
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/classroom-sagemaker"
+
+
+def test_leftover_scenario_is_deleted_in_order_and_receipt_is_zero(leftovers, td_state):
+    lo = leftovers
+    scope = make_scope(td_state, domain_ids=(lo["domain"],), buckets=("ml101-models",))
+    ctx = make_ctx(scope)
+    lines: list[str] = []
+    out = teardown(ctx, log=lines.append)
+    text = "\n".join(lines)
+
+    assert out.ok, text
+    receipt = json.loads((td_state / RECEIPT_FILE).read_text())
+    assert receipt["ok"] is True and receipt["remaining_total"] == 0
+    assert (td_state / RECEIPT_FILE).stat().st_mode & 0o777 == 0o600
+    planned = {r["kind"]: r["planned"] for r in receipt["kinds"]}
+    assert planned["user-profiles"] == 15
+    assert planned["studio-apps"] == 16  # 15 profiles' apps + the space's app
+    assert planned["spaces"] == 1
+    assert planned["endpoints"] == 3 and planned["endpoint-configs"] == 3 and planned["models"] == 3
+    assert planned["buckets"] == 2 and planned["notebook-instances"] == 1
+    assert "0 left" in text
+
+    # order, from the recorded calls
+    calls = ctx.aws.calls
+    assert last(calls, "DeleteApp") < first(calls, "DeleteSpace") < first(calls, "DeleteUserProfile")
+    assert last(calls, "DeleteUserProfile") < first(calls, "DeleteDomain")
+    assert last(calls, "DeleteEndpoint") < first(calls, "DeleteEndpointConfig")
+    assert last(calls, "DeleteEndpointConfig") < first(calls, "DeleteModel")
+    assert last(calls, "DeleteEndpoint") < first(calls, "DeleteBucket")
+    assert first(calls, "DeleteLogGroup") > max(last(calls, op) for op in (
+        "DeleteEndpoint", "DeleteApp", "DeleteDomain", "DeleteNotebookInstance"))
+    for op in ("DeleteObjects", "DeleteBucket", "DeleteLogGroup"):
+        assert all(c.region == REGION for c in calls if c.operation == op)
+    # SageMaker's home EFS goes with the domain: RetentionPolicy Delete
+    dd = [c for c in calls if c.operation == "DeleteDomain"]
+    assert dd[0].params["RetentionPolicy"] == {"HomeEfsFileSystem": "Delete"}
+    # 1,200 versions + 150 delete markers: batches of at most 1,000, paged past 1,000
+    batches = [len(c.params["Delete"]["Objects"]) for c in calls
+               if c.operation == "DeleteObjects" and c.params["Bucket"] == "ml101-models"]
+    assert sum(batches) == 1350 and max(batches) <= 1000
+
+    # the account, seen directly: nothing of the class left, the rest untouched
+    sm, sm2, s3, ec2, logs = lo["sm"], lo["sm2"], lo["s3"], lo["ec2"], lo["logs"]
+    assert sm.list_endpoints()["Endpoints"] == [] and sm2.list_endpoints()["Endpoints"] == []
+    assert sm.list_endpoint_configs()["EndpointConfigs"] == [] and sm2.list_models()["Models"] == []
+    assert sm.list_notebook_instances()["NotebookInstances"] == []
+    with pytest.raises(ClientError):
+        sm.describe_domain(DomainId=lo["domain"])
+    names = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert names == {"not-the-class-bucket"}
+    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == ["/app/other"]
+    groups = [f"security-group-for-{d}-nfs-{lo['domain']}" for d in ("inbound", "outbound")]
+    nfs = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": groups}])
+    assert nfs["SecurityGroups"] == []
+    running = sm.list_hyper_parameter_tuning_jobs(StatusEquals="InProgress")
+    assert running["HyperParameterTuningJobSummaries"] == []
+
+    # idempotent: a second run finds nothing and still ends with a receipt of 0
+    again = teardown(make_ctx(scope), log=lambda _: None)
+    assert again.ok and again.plan.items == []
+
+
+def test_dry_run_deletes_nothing_and_wrong_account_is_refused(client, reset_emulator, td_state):
+    sm = client("sagemaker")
+    endpoint(sm, "keep-me")
+    lines: list[str] = []
+    out = teardown(make_ctx(make_scope(td_state)), dry_run=True, log=lines.append)
+    assert out.receipt is None and "dry run: nothing was deleted" in lines[-1]
+    assert any("keep-me" in line and "bills by the hour" in line for line in lines)
+    assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["keep-me"]
+
+    from provision.errors import KitError
+
+    with pytest.raises(KitError, match="account 123456789012.*created in account 999999999999"):
+        teardown(make_ctx(make_scope(td_state, account_id="999999999999")), log=lambda _: None)
+    with pytest.raises(KitError, match="not confirmed"):
+        teardown(make_ctx(make_scope(td_state)), confirm=lambda plan: False, log=lambda _: None)
+    assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["keep-me"]
