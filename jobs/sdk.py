@@ -521,7 +521,8 @@ class SageMaker:
             transform_resources=TransformResources(instance_type=instance_type, instance_count=1),
             batch_strategy="MultiRecord",
             max_payload_in_mb=5,
-            tags=self.tags(tags),
+            # TransformJob.create types its tags as resources.Tag, not shapes.Tag: plain dicts fit both
+            tags=[{"key": t.key, "value": t.value} for t in self.tags(tags)],
             session=self.boto,
             region=self.account.region,
         )

@@ -20,15 +20,15 @@ def lesson() -> Path:
 
 @pytest.fixture
 def spam_folder(tmp_path) -> Path:
-    """A small corpus: 40 ham and 20 spam messages with clearly different words."""
+    """A small corpus: 200 ham and 100 spam messages with clearly different words."""
     import random
 
     rnd = random.Random(7)
     root = tmp_path / "corpus"
-    for i in range(40):
+    for i in range(200):
         words = " ".join(rnd.choices(HAM_WORDS, k=30))
         write_message(root / "easy_ham", i, f"re: {rnd.choice(HAM_WORDS)}", words)
-    for i in range(20):
+    for i in range(100):
         words = " ".join(rnd.choices(SPAM_WORDS, k=30))
         write_message(root / "spam", i, f"{rnd.choice(SPAM_WORDS)} now", f"<p>{words}</p>", html=True)
     return root

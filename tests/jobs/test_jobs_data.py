@@ -114,7 +114,7 @@ def test_credit_bad_inputs(tmp_path):
 
 def test_spam_folder_reads_text_and_html(spam_folder):
     d = spam.load(spam_folder)
-    assert d.counts["ham"] == 40 and d.counts["spam"] == 20 and d.counts["checksum_ok"] == 60
+    assert d.counts["ham"] == 200 and d.counts["spam"] == 100 and d.counts["checksum_ok"] == 300
     i = d.y.index(1)
     assert "<p>" not in d.texts[i] and "now" in d.texts[i]
 
