@@ -19,3 +19,18 @@ def install() -> None:
     for name, fn in responses.SAGEMAKER_OPERATIONS.items():
         setattr(SageMakerResponse, name, fn)
     SageMakerRuntimeResponse.invoke_endpoint = responses.invoke_endpoint
+    _warm_up()
+
+
+def _warm_up() -> None:
+    """Import the heavy ML libraries in the background so the first job does not wait for them."""
+    import threading
+
+    def load() -> None:
+        try:
+            import optuna  # noqa: F401
+            import xgboost  # noqa: F401
+        except Exception:  # noqa: BLE001 - a missing library shows up when a job needs it
+            pass
+
+    threading.Thread(target=load, name="ml-warm-up", daemon=True).start()

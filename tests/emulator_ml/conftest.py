@@ -1,31 +1,66 @@
-"""Fixtures for the embedded AWS's ML tests."""
+"""Fixtures for the embedded AWS's ML tests.
+
+The data bucket is created once per test module (S3 calls and /moto-api/reset each take seconds on a
+loaded 2-core machine); every test uses its own job names, and the module ends with a reset that wipes
+everything it created.
+"""
 
 from __future__ import annotations
 
+import urllib.request
+
+import boto3
 import pytest
 from mlhelpers import BUCKET, binary_data, csv_rows, regression_data
 
+REGION = "us-east-1"
 
-@pytest.fixture
-def ml(client, reset_emulator):
-    """boto3 clients on the emulator plus a bucket holding regression and binary data sets."""
-    s3 = client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    X, y = regression_data()
-    s3.put_object(Bucket=BUCKET, Key="reg/train/part-0.csv", Body=csv_rows(X[:200], y[:200]))
-    s3.put_object(Bucket=BUCKET, Key="reg/train/part-1.csv", Body=csv_rows(X[200:250], y[200:250]))
-    s3.put_object(Bucket=BUCKET, Key="reg/validation/v.csv", Body=csv_rows(X[250:], y[250:]))
-    s3.put_object(Bucket=BUCKET, Key="reg/test/t.csv", Body=csv_rows(X[250:], y[250:]))
-    s3.put_object(Bucket=BUCKET, Key="reg/batch/rows.csv", Body=csv_rows(X[250:]))
-    Xb, yb = binary_data()
-    s3.put_object(Bucket=BUCKET, Key="bin/train/t.csv", Body=csv_rows(Xb[:300], yb[:300]))
-    s3.put_object(Bucket=BUCKET, Key="bin/validation/v.csv", Body=csv_rows(Xb[300:], yb[300:]))
 
-    class ML:
-        pass
+def _reset(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
 
-    m = ML()
-    m.s3, m.sm, m.rt, m.logs = s3, client("sagemaker"), client("sagemaker-runtime"), client("logs")
-    m.reg = (X, y)
-    m.bin = (Xb, yb)
-    return m
+
+class ML:
+    """boto3 clients bound to the emulator, plus the data sets uploaded to BUCKET."""
+
+    def __init__(self, url: str) -> None:
+        def make(service: str):
+            return boto3.client(
+                service,
+                region_name=REGION,
+                endpoint_url=url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+
+        self.url = url
+        self.s3, self.sm, self.rt, self.logs = (
+            make("s3"),
+            make("sagemaker"),
+            make("sagemaker-runtime"),
+            make("logs"),
+        )
+        self.reg = regression_data()
+        self.bin = binary_data()
+
+    def upload(self) -> None:
+        X, y = self.reg
+        put = self.s3.put_object
+        self.s3.create_bucket(Bucket=BUCKET)
+        put(Bucket=BUCKET, Key="reg/train/part-0.csv", Body=csv_rows(X[:200], y[:200]))
+        put(Bucket=BUCKET, Key="reg/train/part-1.csv", Body=csv_rows(X[200:250], y[200:250]))
+        put(Bucket=BUCKET, Key="reg/validation/v.csv", Body=csv_rows(X[250:], y[250:]))
+        put(Bucket=BUCKET, Key="reg/test/t.csv", Body=csv_rows(X[250:], y[250:]))
+        put(Bucket=BUCKET, Key="reg/batch/rows.csv", Body=csv_rows(X[250:]))
+        Xb, yb = self.bin
+        put(Bucket=BUCKET, Key="bin/train/t.csv", Body=csv_rows(Xb[:300], yb[:300]))
+        put(Bucket=BUCKET, Key="bin/validation/v.csv", Body=csv_rows(Xb[300:], yb[300:]))
+
+
+@pytest.fixture(scope="module")
+def ml(emulator):
+    """The emulator with the lesson-like data in BUCKET; reset (everything deleted) after the module."""
+    m = ML(emulator.url)
+    m.upload()
+    yield m
+    _reset(emulator.url)
