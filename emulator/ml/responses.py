@@ -51,7 +51,8 @@ SAGEMAKER_OPERATIONS = {
 # ------------------------------------------------------------------------------ sagemaker-runtime
 def _error(status: int, code: str, message: str, extra: dict | None = None):
     body = {"message": message, "Message": message, **(extra or {})}
-    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": f"{code}:", "x-amzn-query-error": code}
+    # moto takes the HTTP status of a (status, headers, body) answer from headers["status"]
+    headers = {"Content-Type": "application/json", "x-amzn-ErrorType": f"{code}:", "status": str(status)}
     return status, headers, json.dumps(body)
 
 
