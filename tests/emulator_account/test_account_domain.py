@@ -97,14 +97,25 @@ def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain
     groups = _nfs_groups(ec2, domain_id)
     assert set(groups) == {"inbound", "outbound"}
 
-    # what a teardown has to do by hand: mount targets, file system, rules, groups
-    for t in efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]:
-        efs.delete_mount_target(MountTargetId=t["MountTargetId"])
-    efs.delete_file_system(FileSystemId=fs["FileSystemId"])
+    # what a teardown has to do by hand, and AWS's answers when it goes in the wrong order
+    def delete_group_refused(group_id: str) -> None:
+        with pytest.raises(ClientError) as err:
+            ec2.delete_security_group(GroupId=group_id)
+        assert _code(err) == "DependencyViolation"
+
+    for g in groups.values():  # each is referenced by the other's rule
+        delete_group_refused(g["GroupId"])
     ec2.revoke_security_group_ingress(GroupId=groups["inbound"]["GroupId"],
                                       IpPermissions=groups["inbound"]["IpPermissions"])
     ec2.revoke_security_group_egress(GroupId=groups["outbound"]["GroupId"],
                                      IpPermissions=groups["outbound"]["IpPermissionsEgress"])
+    delete_group_refused(groups["inbound"]["GroupId"])  # the mount targets' interfaces still use it
+    with pytest.raises(ClientError) as err:
+        efs.delete_file_system(FileSystemId=fs["FileSystemId"])
+    assert _code(err) == "FileSystemInUse"
+    for t in efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]:
+        efs.delete_mount_target(MountTargetId=t["MountTargetId"])
+    efs.delete_file_system(FileSystemId=fs["FileSystemId"])
     for g in groups.values():
         ec2.delete_security_group(GroupId=g["GroupId"])
     assert _home_efs(efs, arn) == [] and _nfs_groups(ec2, domain_id) == {}

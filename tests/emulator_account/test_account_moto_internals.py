@@ -21,7 +21,10 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.resource_tagging import TaggedResource
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from moto.core.utils import method_names_from_class, utcnow
+from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import ec2_backends
+from moto.ec2.responses import EC2Response
+from moto.ec2.responses.security_groups import SecurityGroups
 from moto.efs.models import efs_backends
 from moto.iam.exceptions import DeleteConflictException, IAMException, InvalidInput, NoSuchEntity
 from moto.iam.models import iam_backends
@@ -31,7 +34,7 @@ from moto.sagemaker.responses import SageMakerResponse
 from moto.sagemaker.utils import arn_formatter
 
 from emulator.account import budgets as kit_budgets
-from emulator.account import home_efs, studio_api
+from emulator.account import ec2_groups, home_efs, studio_api
 from emulator.account import iam as kit_iam
 from emulator.account.studio import StudioMixin
 from emulator.account.tagging import plain_arn
@@ -180,6 +183,12 @@ def test_ec2_and_efs_calls_used_for_the_home_efs():
     with pytest.raises(Exception) as err:  # FileSystemInUse while mount targets exist
         efs.delete_file_system(home.file_system_id)
     assert "FileSystemInUse" in type(err.value).__name__ or "mount targets" in str(err.value)
+    # what ec2_groups.group_in_use reads: groups by VPC, rules' source groups, interfaces' groups
+    assert ec2_groups.group_in_use(ec2, home.outbound_sg_id)  # referenced by the inbound group's rule
+    assert any(g.id == home.inbound_sg_id for eni in ec2.enis.values() for g in eni.group_set)
+    assert home.inbound_sg_id in ec2.groups[vpc.id]
+    assert DependencyViolationError("m").code == "DependencyViolation"
+    assert callable(SecurityGroups.delete_security_group) and issubclass(EC2Response, SecurityGroups)
     home_efs.delete_home_efs(ACCOUNT, REGION, home)
     assert home.file_system_id not in efs.file_systems_by_id and efs.mount_targets_by_id == {}
     assert ec2.get_security_group_from_id(home.inbound_sg_id) is None
