@@ -79,9 +79,33 @@ class Job:
     algorithm = "linear-learner"
     accept = "application/json"
     title = ""
+    known_options: tuple[str, ...] = ("data",)
+    int_options: tuple[str, ...] = (
+        "feature_dim",
+        "epochs",
+        "mini_batch_size",
+        "num_models",
+        "limit",
+        "max_features",
+        "max_jobs",
+        "max_parallel",
+        "num_round",
+        "early_stopping_patience",
+    )
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         self.options = dict(options or {})
+        for key, value in self.options.items():
+            if key not in self.known_options:
+                raise KitError(f"unknown option {self.name}.{key} (known: {', '.join(self.known_options)})")
+            if key in self.int_options:
+                try:
+                    if int(value) < 1:
+                        raise ValueError
+                except (TypeError, ValueError):
+                    raise KitError(
+                        f"option {self.name}.{key} must be a positive whole number (got {value!r})"
+                    ) from None
         self._prepared: Prepared | None = None
 
     def prepare(self) -> Prepared:

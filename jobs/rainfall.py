@@ -3,7 +3,7 @@
 The lesson's protocol: ``train_test_split(X, y, random_state=1)`` (25 % test), hyperparameters
 ``feature_dim=1, mini_batch_size=100, epochs=10, num_models=32, loss=absolute_loss``; RMSE, MAE, R²
 and a predicted-vs-actual plot. Options: ``data``, ``feature`` (comma-separated column names),
-``label``, ``feature_dim``, ``epochs``.
+``label``, ``feature_dim``, ``epochs``, ``loss`` (e.g. squared_loss instead of the lesson's absolute_loss).
 """
 
 from __future__ import annotations
@@ -32,12 +32,24 @@ class Rainfall(Job):
     algorithm = "linear-learner"
     accept = "application/json"
     title = "Rainfall — linear-learner regressor"
+    known_options = (
+        "data",
+        "feature",
+        "label",
+        "feature_dim",
+        "epochs",
+        "mini_batch_size",
+        "num_models",
+        "loss",
+    )
 
     def hyperparameters(self) -> dict:
         hp = dict(HYPERPARAMETERS)
         for key in ("feature_dim", "epochs", "mini_batch_size", "num_models"):
             if key in self.options:
                 hp[key] = int(self.options[key])
+        if "loss" in self.options:
+            hp["loss"] = str(self.options["loss"])
         return hp
 
     def prepare(self) -> Prepared:

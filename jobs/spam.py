@@ -53,6 +53,16 @@ class Spam(Job):
     algorithm = "xgboost"
     accept = "text/csv"
     title = "Spam — XGBoost, fixed and tuned"
+    known_options = (
+        "data",
+        "source",
+        "limit",
+        "max_features",
+        "max_jobs",
+        "max_parallel",
+        "num_round",
+        "capstone",
+    )
 
     def fixed(self) -> dict:
         hp = dict(FIXED)
@@ -239,8 +249,10 @@ class Spam(Job):
             (r for r in result.training.get("comparison", []) if r["model"].startswith("capstone")), None
         )
         extra = f"  (capstone features {cap['accuracy']:.3f})" if cap else ""
-        return (f"tuned accuracy {m['accuracy']:.3f}  precision {m['precision']:.3f}  "
-                f"recall {m['recall']:.3f}{extra}")
+        return (
+            f"tuned accuracy {m['accuracy']:.3f}  precision {m['precision']:.3f}  "
+            f"recall {m['recall']:.3f}{extra}"
+        )
 
     # serving
     def form_fields(self, pipeline) -> list[dict]:

@@ -115,6 +115,10 @@ def test_job_names_options_and_instance_types():
         make_jobs(["credit", "credit"])
     with pytest.raises(KitError, match="not run: spam"):
         make_jobs(["credit"], {"spam": {"limit": "3"}})
+    with pytest.raises(KitError, match="unknown option spam.colour"):
+        make_jobs(["spam"], {"spam": {"colour": "red"}})
+    with pytest.raises(KitError, match="spam.max_jobs must be a positive whole number"):
+        make_jobs(["spam"], {"spam": {"max_jobs": "many"}})
     assert check_instance_type("ml.t3.medium") == "ml.t3.medium"
     with pytest.raises(KitError, match="not a SageMaker instance type"):
         check_instance_type("m5.xlarge")
