@@ -57,24 +57,35 @@ def test_a_failing_kind_does_not_stop_unrelated_kinds(client, reset_emulator, td
     assert again.ok and again.receipt["remaining_total"] == 0
 
 
+# every step of the deletion order, in that order: each run is interrupted at the next step and
+# resumes what the previous runs left (the progress file and a fresh listing), the last run is clean
 STEPS = [
-    ("DeleteEndpoint", 0), ("DeleteEndpoint", 1),
-    ("StopNotebookInstance", 0), ("DeleteNotebookInstance", 0), ("DeleteApp", 1), ("ListApps", 2),
-    ("DeleteSpace", 0), ("DeleteUserProfile", 1), ("DeleteDomain", 0),
-    ("DeleteSecurityGroup", 0), ("DeleteEndpointConfig", 1), ("DeleteModel", 0), ("DeleteObjects", 0),
-    ("DeleteBucket", 0), ("DeleteLogGroup", 0),
+    ("DeleteEndpoint", 1), ("StopNotebookInstance", 0), ("DeleteNotebookInstance", 0), ("DeleteApp", 1),
+    ("ListApps", 1), ("DeleteSpace", 0), ("DeleteUserProfile", 1), ("DeleteDomain", 0),
+    ("DeleteMountTarget", 0), ("DeleteFileSystem", 0), ("DeleteSecurityGroup", 0),
+    ("DeleteEndpointConfig", 1),
+    ("DeleteModel", 0), ("DeleteObjects", 0), ("DeleteBucket", 0), ("DeleteLogGroup", 1),
 ]
 
 
-@pytest.mark.parametrize(("operation", "after"), STEPS, ids=[f"{op}#{n}" for op, n in STEPS])
-def test_interrupted_at_each_step_a_rerun_ends_clean(client, reset_emulator, td_state, operation, after):
+def test_interrupted_at_each_step_in_turn_a_rerun_ends_clean(client, reset_emulator, td_state):
     made = small_class(client)
-    faults = Faults().add(operation, "interrupt", after=after)
-    with pytest.raises(KeyboardInterrupt):
-        teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
-    assert faults.fired(operation) == 1
-    assert (td_state / PROGRESS_FILE).exists()
+    for operation, after in STEPS:
+        faults = Faults().add(operation, "interrupt", after=after)
+        with pytest.raises(KeyboardInterrupt):
+            teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+        assert faults.fired(operation) == 1, operation
+        assert (td_state / PROGRESS_FILE).exists()
     out = teardown(make_ctx(scope_for(td_state, made)), log=quiet)
     assert out.ok, out.receipt
     assert out.receipt["remaining_total"] == 0
     assert not (td_state / PROGRESS_FILE).exists()
+
+
+def test_an_interruption_before_the_first_delete_resumes(client, reset_emulator, td_state):
+    made = small_class(client)
+    faults = Faults().add("ListModels", "interrupt")  # while planning
+    with pytest.raises(KeyboardInterrupt):
+        teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+    out = teardown(make_ctx(scope_for(td_state, made)), log=quiet)
+    assert out.ok and out.receipt["remaining_total"] == 0

@@ -38,9 +38,9 @@ def leftovers(client, reset_emulator):
         endpoint(sm, name)
     endpoint(sm2, "wrong-region-ep")
     sm.create_notebook_instance(NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)  # noqa: E501
-    tuning_job(sm, "rain-tuning")
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/Endpoints/rain-xgb"):
         logs.create_log_group(logGroupName=g)
+    tuning_job(sm, "rain-tuning")
     # out of scope: someone else's bucket and log group; must survive
     s3.create_bucket(Bucket="not-the-class-bucket")
     logs.create_log_group(logGroupName="/app/other")
