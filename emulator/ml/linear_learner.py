@@ -161,6 +161,7 @@ class Config:
     accuracy_top_k: int
     balance_multiclass_weights: bool
     tuning: bool = False
+    selection_explicit: bool = False
 
 
 def parse_hyperparameters(hp: Mapping[str, str]) -> Config:
@@ -264,6 +265,7 @@ def parse_hyperparameters(hp: Mapping[str, str]) -> Config:
         accuracy_top_k=H.as_int(hp, "accuracy_top_k", 3, lo=1),
         balance_multiclass_weights=H.as_bool(hp, "balance_multiclass_weights", False),
         tuning=tuning,
+        selection_explicit="binary_classifier_model_selection_criteria" in hp,
     )
 
 
@@ -713,11 +715,13 @@ def train(
     steps_per_epoch = math.ceil(n / batch)
     sched_step = steps_per_epoch if cfg.lr_scheduler_step == "auto" else int(cfg.lr_scheduler_step)
     t = 0
-    minimize = (
-        cfg.predictor_type == "regressor"
-        or (cfg.predictor_type == "binary_classifier" and cfg.selection == "loss_function")
-        or multi
+    # early stopping watches the selection criterion when one was given, else the loss (ll_hyperparameters)
+    criterion_stops = (
+        cfg.predictor_type == "binary_classifier"
+        and cfg.selection != "loss_function"
+        and cfg.selection_explicit
     )
+    minimize = not criterion_stops
     best_score = math.inf if minimize else -math.inf
     best_epoch, bad_epochs = -1, 0
     best_state: tuple[np.ndarray, np.ndarray, int, float, np.ndarray] | None = None
@@ -761,9 +765,14 @@ def train(
                 "The training diverged (non-finite weights); lower the learning_rate.", client=True
             )
         # per-variant selection metric on the selection data
-        scores, thresholds = _select_scores(cfg, W, b, sel_s, y_std)
-        best_m = int(np.argmin(scores)) if minimize else int(np.argmax(scores))
-        score = float(scores[best_m])
+        losses = _variant_losses(cfg, W, b, sel_s)
+        thresholds = np.full(M, 0.5 if cfg.loss == "logistic" else 0.0)
+        if cfg.predictor_type == "binary_classifier" and cfg.selection != "loss_function":
+            crit, thresholds = _variant_criteria(cfg, W, b, sel_s)
+            best_m = int(np.argmax(crit))
+        else:
+            crit, best_m = None, int(np.argmin(losses))
+        score = float(crit[best_m]) if criterion_stops and crit is not None else float(losses.min())
         train_obj = float(epoch_loss[best_m] / n)
         if cfg.predictor_type == "regressor" and cfg.loss in ("squared_loss", "eps_insensitive_squared_loss"):
             train_obj *= y_std**2
@@ -867,23 +876,25 @@ def _step(cfg: Config, state: dict, key: str, g: np.ndarray, t: int) -> np.ndarr
     return m
 
 
-def _select_scores(
-    cfg: Config, W: np.ndarray, b: np.ndarray, sel: Dataset, y_std: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Selection metric per variant (loss: lower is better; criterion: higher) and thresholds."""
-    M = cfg.num_models
-    thresholds = np.full(M, 0.5 if cfg.loss == "logistic" else 0.0)
+def _variant_losses(cfg: Config, W: np.ndarray, b: np.ndarray, sel: Dataset) -> np.ndarray:
+    """Mean objective loss of every variant on the selection data (lower is better)."""
     if cfg.predictor_type == "multiclass_classifier":
         z = np.einsum("bd,mdk->mbk", sel.X, W) + b
         values, _ = _loss_and_grad(cfg, z, sel.y, None)
-        return values.mean(axis=1), thresholds
+        return values.mean(axis=1)
+    values, _ = _loss_and_grad(cfg, sel.X @ W + b, sel.y, None)
+    return values.mean(axis=0)
+
+
+def _variant_criteria(
+    cfg: Config, W: np.ndarray, b: np.ndarray, sel: Dataset
+) -> tuple[np.ndarray, np.ndarray]:
+    """Binary selection criterion of every variant after calibrating its threshold (higher is better)."""
     z = sel.X @ W + b
-    values, _ = _loss_and_grad(cfg, z, sel.y, None)
-    if cfg.predictor_type == "regressor" or cfg.selection == "loss_function":
-        return values.mean(axis=0), thresholds
     scores = _sigmoid(z) if cfg.loss == "logistic" else z
-    crit = np.empty(M)
-    for m in range(M):
+    crit = np.empty(cfg.num_models)
+    thresholds = np.empty(cfg.num_models)
+    for m in range(cfg.num_models):
         thresholds[m], crit[m] = calibrate_threshold(cfg, scores[:, m], sel.y)
     return crit, thresholds
 
