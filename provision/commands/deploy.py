@@ -48,6 +48,10 @@ def deploy_here(settings, job: str, minutes: int, instance_type: str | None = No
     from provision import classroom
 
     check_request(job, minutes)
+    allowed = tuple(getattr(settings, "hosting_instance_types", ()) or ())
+    if instance_type and allowed and instance_type not in allowed:
+        raise KitError(f"instance type {instance_type} is not in the class's hosting allowlist "
+                       f"({', '.join(allowed)}); see [guardrails] in classroom.toml")
     class_dir = classroom.class_dir(settings)
     last = lifecycle.read_last(job, class_dir)  # one clear error when the job was never trained
     if last.get("region") and last["region"] != settings.region:

@@ -55,8 +55,9 @@ def command(ctx: click.Context, port: int) -> None:
     click.echo(f"serving class {settings.class_name!r} on http://{HOST}:{server.server_port}/ "
                "(this computer only; Ctrl-C stops it)")
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's server returns on Ctrl-C (it swallows KeyboardInterrupt)
     except KeyboardInterrupt:
-        click.echo("\nstopped")
+        pass
     finally:
         server.server_close()
+    click.echo("\nstopped")

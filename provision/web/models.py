@@ -1,9 +1,9 @@
 """The bridge to the jobs package: the serving object of each job and one prediction.
 
 ``jobs.serving.load(job, class_dir)`` returns an object with ``form_fields()``, ``encode(form) ->
-(body, content_type)`` and ``decode(body) -> {"label", "score"}`` (and ``accept``, the answer's content type), built from the feature pipeline the
-job trained with (``<class_dir>/jobs/<job>/last.json``). It is loaded once per job and reloaded when
-``last.json`` changes (a new ``make train``).
+(body, content_type)``, ``decode(body) -> {"label", "score"}`` and ``accept`` (the answer's content
+type), built from the feature pipeline the job trained with (``<class_dir>/jobs/<job>/last.json``).
+It is loaded once per job and reloaded when ``last.json`` changes (a new ``make train``).
 """
 
 from __future__ import annotations

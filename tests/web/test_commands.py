@@ -41,3 +41,74 @@ def test_serve_on_a_busy_port(tmp_path):
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 1
     assert lines == [f"error: port {port} on 127.0.0.1 is already in use; choose another with --port"]
+
+
+def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, tmp_path):
+    """`classroom deploy rainfall --minutes 3`, then `classroom serve` lists it with its time left."""
+    import signal
+    import time
+    import urllib.request
+
+    from web_helpers import boto, sagemaker_names
+
+    from provision.web.expiry import delete_endpoint_and_parts
+
+    sm = boto("sagemaker", emulator)
+    before = sagemaker_names(sm)
+    toml = tmp_path / "classroom.toml"
+    toml.write_text('[class]\nname = "webclass"\nregion = "us-east-1"\ntarget = "local"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CLASSROOM_STATE_DIR=str(state_dir), CLASSROOM_POLL_SECONDS="0.2")
+    base = [CLASSROOM, "--settings", str(toml)]
+    proc = subprocess.run([*base, "deploy", "rainfall", "--minutes", "3"], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=180)
+    xfail_if_probe_bug(proc.returncode, proc.stderr, emulator)
+    assert proc.returncode == 0, proc.stderr
+    name = proc.stdout.split("endpoint ", 1)[1].split(",", 1)[0]
+    try:
+        assert name in sagemaker_names(sm)["endpoints"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([*base, "serve", "--port", str(port)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        try:
+            page = ""
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not page and server.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+                        page = r.read().decode()
+                except OSError:
+                    time.sleep(0.3)
+        finally:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+            out, err = server.communicate(timeout=30)
+        xfail_if_probe_bug(server.returncode, err, emulator)
+        assert name in page and ("3 min left" in page or "2 min left" in page), err
+        assert "Rainfall from temperature" in page
+        assert f"on http://127.0.0.1:{port}/" in out and "stopped" in out, err
+    finally:
+        delete_endpoint_and_parts(sm, name)
+    assert sagemaker_names(sm) == before
+
+
+def xfail_if_probe_bug(returncode: int, stderr: str, emulator) -> None:
+    """Known bug outside this package (reported to the lead): provision/embedded.py checks that the
+    emulator lives with GET /moto-api/data.json and a 2 s timeout; once IAM's ~1,000 managed policies
+    are loaded that dump is ~4.5 MB and takes 2-7 s on 2 busy cores, so a CLI command may say "not
+    running any more" about a running emulator. Only that exact case is an expected failure."""
+    import time
+    import urllib.request
+
+    from web_helpers import boto
+
+    if returncode == 0 or "not running any more" not in stderr:
+        return
+    boto("sts", emulator).get_caller_identity()  # it does run
+    started = time.monotonic()
+    with urllib.request.urlopen(f"{emulator.url}/moto-api/data.json", timeout=60) as r:
+        r.read()
+    if time.monotonic() - started > 1.0:
+        pytest.xfail("provision.embedded's liveness probe (/moto-api/data.json, 2 s timeout) timed out")
