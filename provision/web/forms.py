@@ -2,8 +2,9 @@
 post is checked against them before the job's ``encode`` sees it.
 
 A field is ``(name, label, type, choices)`` — a tuple, a mapping or an object with those attributes.
-Types: ``number`` (a finite float), ``choice`` (one of ``choices``), ``text`` (a long text such as an
-e-mail). Unknown types are treated as a short text line.
+A choice is a value, or a ``(value, text shown)`` pair. Types: ``number`` (a finite float),
+``choice`` (one of ``choices``), ``text`` (a long text such as an e-mail). Unknown types are treated
+as a short text line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class Field:
     type: str
     choices: tuple[str, ...] = ()
     help: str = ""
+    choice_texts: tuple[str, ...] = ()
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """(value, text shown) for each choice."""
+        texts = self.choice_texts if len(self.choice_texts) == len(self.choices) else self.choices
+        return list(zip(self.choices, texts, strict=True))
 
     @property
     def is_text(self) -> bool:
@@ -56,9 +64,11 @@ def to_field(raw) -> Field:
         def get(key, default=None):
             return getattr(raw, key, default)
     name = str(get("name"))
-    choices = tuple(str(c) for c in (get("choices") or ()))
+    pairs = [(str(c[0]), str(c[1])) if isinstance(c, (tuple, list)) and len(c) == 2 else (str(c), str(c))
+             for c in (get("choices") or ())]
     return Field(name=name, label=str(get("label") or name), type=str(get("type") or "text"),
-                 choices=choices, help=str(get("help") or ""))
+                 choices=tuple(v for v, _ in pairs), choice_texts=tuple(t for _, t in pairs),
+                 help=str(get("help") or ""))
 
 
 def fields_of(serving) -> list[Field]:

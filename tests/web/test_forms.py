@@ -38,6 +38,14 @@ def test_bad_input_is_one_friendly_message(over, message):
     assert "\n" not in str(err.value)
 
 
+def test_choices_with_shown_texts():
+    f = to_field({"name": "job", "label": "Job", "type": "choice", "choices": [("0", "0 — unskilled"), "3"]})
+    assert f.options == [("0", "0 — unskilled"), ("3", "3")]
+    assert clean([f], {"job": "0"}) == {"job": "0"}
+    with pytest.raises(InputError):
+        clean([f], {"job": "0 — unskilled"})
+
+
 def test_missing_field():
     form = good()
     del form["housing"]
