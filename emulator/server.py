@@ -26,6 +26,23 @@ def _write_ready(path: Path, payload: dict) -> None:
     os.replace(tmp, path)
 
 
+HEALTH_PATH = "/__classroom/health"
+
+
+def with_health(app):
+    """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend)."""
+
+    def wrapped(environ, start_response):
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            body = json.dumps({"service": "classroom-embedded-aws", "pid": os.getpid()}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def build_app():
     """The WSGI app: moto's dispatcher with the kit's extensions installed."""
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -34,7 +51,7 @@ def build_app():
     from emulator import extensions
 
     extensions.install()
-    return DomainDispatcherApplication(create_backend_app)
+    return with_health(DomainDispatcherApplication(create_backend_app))
 
 
 def main(argv: list[str] | None = None) -> None:

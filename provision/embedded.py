@@ -6,6 +6,7 @@ in the process's memory, so it survives between CLI invocations while the proces
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -74,12 +75,14 @@ def _alive(pid: int) -> bool:
         return True
 
 
-def _answers(port: int, timeout: float = 2.0) -> bool:
+def _answers(port: int, pid: int | None = None, timeout: float = 10.0) -> bool:
+    """True if the kit's emulator (the process ``pid``, when given) answers on ``port``."""
     try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/moto-api/data.json", timeout=timeout) as r:
-            return r.status == 200
-    except OSError:
+        with urllib.request.urlopen(f"http://{HOST}:{port}/__classroom/health", timeout=timeout) as r:
+            info = json.loads(r.read())
+    except (OSError, ValueError):
         return False
+    return info.get("service") == "classroom-embedded-aws" and (pid is None or info.get("pid") == pid)
 
 
 def port_in_use(port: int) -> bool:
@@ -98,7 +101,7 @@ def find() -> Emulator | None:
     if not info:
         return None
     emu = Emulator(pid=int(info["pid"]), port=int(info["port"]))
-    if _alive(emu.pid) and _answers(emu.port):
+    if _alive(emu.pid) and _answers(emu.port, emu.pid):
         return emu
     return None
 
@@ -152,7 +155,7 @@ def start(port: int | None = None) -> Emulator:
             tail = _tail(log_file(), 3)
             raise KitError(f"the embedded AWS exited at start-up (code {proc.returncode}): {tail}")
         info = read_json(ready)
-        if info and _answers(int(info["port"]), timeout=1.0):
+        if info and _answers(int(info["port"]), int(info["pid"]), timeout=2.0):
             return Emulator(pid=int(info["pid"]), port=int(info["port"]))
         time.sleep(0.1)
     proc.kill()

@@ -59,7 +59,7 @@ def write_json(path: Path, data) -> Path:
 def read_json(path: Path, default=None):
     try:
         return json.loads(path.read_text())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return default
 
 

@@ -150,7 +150,10 @@ class Workspace:
         mirror = find_mirror(mirror_setting)
         ensure_dir(workdir)
         cache = ensure_dir(state_root() / "plugin-cache")
-        write_private(workdir / "main.tf", render_main(class_name, provider, variables, module_source))
+        # a relative source keeps the composition and its ../modules in one module package; an
+        # absolute path would make Terraform treat terraform/classroom as a package of its own
+        source = Path(os.path.relpath(module_source.resolve(), workdir.resolve()))
+        write_private(workdir / "main.tf", render_main(class_name, provider, variables, source))
         write_json(workdir / "terraform.tfvars.json", variables)
         write_private(workdir / "terraformrc", render_cli_config(mirror, cache))
         return cls(workdir=workdir, provider=provider, mirror=mirror, stream=stream, binary=binary)
