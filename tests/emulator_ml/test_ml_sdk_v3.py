@@ -6,6 +6,8 @@ Every non-loopback connection is refused during the run (tests/conftest.py), so 
 
 from __future__ import annotations
 
+import logging
+
 import boto3
 import numpy as np
 import pytest
@@ -26,7 +28,7 @@ def sdk_env(aws_env, monkeypatch, tmp_path, reset_emulator):
     return aws_env
 
 
-def test_sdk_v3_train_tune_deploy_invoke_transform_delete(sdk_env):
+def test_sdk_v3_train_tune_deploy_invoke_transform_delete(sdk_env, caplog):
     from sagemaker.core import image_uris
     from sagemaker.core.helper.session_helper import Session
     from sagemaker.core.parameter import ContinuousParameter, IntegerParameter
@@ -63,6 +65,7 @@ def test_sdk_v3_train_tune_deploy_invoke_transform_delete(sdk_env):
         output_data_config=OutputDataConfig(s3_output_path=f"s3://{BUCKET}/output"),
         hyperparameters={"predictor_type": "binary_classifier", "mini_batch_size": 50},
     )
+    caplog.set_level(logging.INFO, logger="sagemaker.core.resources")
     ll.train(
         input_data_config=[
             InputData(
@@ -75,6 +78,8 @@ def test_sdk_v3_train_tune_deploy_invoke_transform_delete(sdk_env):
         wait=True,
         logs=True,
     )
+    streamed = [r.getMessage() for r in caplog.records if r.name == "sagemaker.core.resources"]
+    assert any("#quality_metric: host=algo-1, test binary_classification_accuracy" in m for m in streamed)
     job = ll._latest_training_job.refresh()
     assert job.training_job_status == "Completed"
     metrics = {m.metric_name: m.value for m in job.final_metric_data_list}

@@ -113,6 +113,9 @@ def test_tuning_job_runs_real_children_and_picks_the_best(ml):
         assert {m["MetricName"]: m["Value"] for m in job["FinalMetricDataList"]}["validation:rmse"] == c[
             "FinalHyperParameterTuningJobObjectiveMetric"
         ]["Value"]
+    # MaxParallelTrainingJobs=2: never more than two children alive at once
+    spans = [(c["CreationTime"], c["TrainingEndTime"]) for c in children]
+    assert max(sum(1 for s, e in spans if s <= t < e) for t, _ in spans) <= 2
     by_name = ml.sm.list_training_jobs_for_hyper_parameter_tuning_job(
         HyperParameterTuningJobName="tune-rand", SortBy="Name", SortOrder="Descending"
     )["TrainingJobSummaries"]
