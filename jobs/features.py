@@ -41,7 +41,7 @@ def credit_encoder() -> ColumnTransformer:
 # -- spam ------------------------------------------------------------------------------------------
 
 
-def tfidf_features(max_features: int = 2000) -> TfidfVectorizer:
+def tfidf_features(max_features: int = 3000) -> TfidfVectorizer:
     """The "proper" text features: word TF-IDF (sublinear tf, words seen in at least 2 messages)."""
     return TfidfVectorizer(
         max_features=max_features,

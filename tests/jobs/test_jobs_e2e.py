@@ -171,3 +171,28 @@ def test_bad_input_and_no_make_up_fail_before_any_upload(client, account, tmp_pa
     assert _objects(client, account.bucket) == []
     assert client("sagemaker").list_training_jobs()["TrainingJobSummaries"] == []
     assert leftovers(client) == NOTHING
+
+
+def test_ctrl_c_while_deployed_stops_every_job_and_cleans_up(client, account, tmp_path):
+    """Ctrl-C reaches the main thread while a worker holds an endpoint: the run stops, deletes it,
+    and still writes the report."""
+    import _thread
+    import time
+
+    from jobs.runner import run_all
+
+    lines = []
+
+    def progress(job: str, msg: str) -> None:  # runs in the worker thread
+        lines.append((job, msg))
+        if msg.startswith("deploying"):
+            _thread.interrupt_main()  # what Ctrl-C does to the main thread
+            time.sleep(1.0)  # let the main thread see it before this worker goes on
+
+    results, page = run_all(make_jobs(["rainfall"], {"rainfall": {"epochs": "1"}}), account,
+                            tmp_path / "class", tmp_path / "reports", progress=progress, poll=POLL)
+    assert [r.status for r in results] == ["interrupted"]
+    assert [d.split()[0] for d in results[0].deleted] == ["endpoint", "endpoint-config", "model"]
+    assert leftovers(client) == NOTHING
+    assert "interrupted" in page.read_text()
+    assert ("all", "interrupted: stopping jobs and deleting what they deployed …") in lines
