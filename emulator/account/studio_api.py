@@ -11,6 +11,8 @@ from collections.abc import Callable
 from moto.core.responses import ActionResult, EmptyResult
 from moto.sagemaker.responses import SageMakerResponse
 
+from emulator.account import paging
+
 Handler = Callable[[SageMakerResponse], ActionResult]
 
 
@@ -35,8 +37,6 @@ def describe_domain(self: SageMakerResponse) -> ActionResult:
 
 
 def list_domains(self: SageMakerResponse) -> ActionResult:
-    from emulator.account import paging
-
     items = self.sagemaker_backend.domain_summaries()
     chunk, token = paging.page(items, self._get_param("MaxResults"), self._get_param("NextToken"))
     return ActionResult({"Domains": chunk, "NextToken": token})
