@@ -158,12 +158,14 @@ def _linear_learner_rows(kit: _Kit) -> list[dict]:
         kit.channel("test", kit.put("credit/test/test.csv", _csv(Xte, yte))),
     ]
     t = time.monotonic()
-    job = kit.train(
-        "credit",
-        LL_IMAGE,
-        {"predictor_type": "binary_classifier", "mini_batch_size": "100", "epochs": "15"},
-        chans,
-    )
+    # the kit's credit job settings (jobs/credit.py)
+    credit_hp = {
+        "predictor_type": "binary_classifier",
+        "mini_batch_size": "32",
+        "epochs": "15",
+        "binary_classifier_model_selection_criteria": "loss_function",
+    }
+    job = kit.train("credit", LL_IMAGE, credit_hp, chans)
     rows.append(_row("linear-learner credit job (logistic) wall time", time.monotonic() - t, "s"))
     sc = StandardScaler().fit(Xtr)
     lr = LogisticRegression(max_iter=1000).fit(sc.transform(Xtr), ytr)
