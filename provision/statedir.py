@@ -23,11 +23,12 @@ def ensure_dir(path: Path) -> Path:
     """Create ``path`` (and parents) with mode 0700; fail with one line if that is impossible."""
     try:
         root = state_root()
-        if path == root or root in path.parents:
-            root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.chmod(root, 0o700)
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(path, 0o700)
+        # every level from the state root down is private (mkdir's parents get the umask's mode)
+        private = [path, *(p for p in path.parents if p == root or root in p.parents)] \
+            if (path == root or root in path.parents) else [path]
+        for level in private:
+            os.chmod(level, 0o700)
         probe = path / ".write-test"
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.close(fd)
