@@ -513,12 +513,27 @@ class MLMixin:
         self.ml_pool.submit(lambda: transform.run(account, region, job, model_obj, state, closed))
         return job
 
+    def stop_transform_job(self, transform_job_name: str) -> None:
+        job = self.transform_jobs.get(transform_job_name)  # type: ignore[attr-defined]
+        state = self.ml_transforms.get(transform_job_name)
+        if job is None or state is None:
+            arn = arn_formatter("transform-job", transform_job_name, self.account_id, self.region_name)  # type: ignore
+            raise ValidationError(f"Could not find transform job '{arn}'.")
+        if state.status != "InProgress" or state.stop.is_set():
+            status = "Stopping" if state.status == "InProgress" else state.status
+            raise ValidationError(
+                f"The request was rejected because the transform job is in status {status}."
+            )
+        state.stop.set()
+        job.transform_job_status = "Stopping"
+
     def describe_transform_job(self, transform_job_name: str) -> dict[str, Any]:
         base = super().describe_transform_job(transform_job_name)  # type: ignore[misc]
         state = self.ml_transforms.get(transform_job_name)
         base.pop("Tags", None)
         if state is not None:
-            base["TransformJobStatus"] = state.status if state.status != "InProgress" else "InProgress"
+            running = state.status == "InProgress"
+            base["TransformJobStatus"] = "Stopping" if running and state.stop.is_set() else state.status
             base["TransformStartTime"] = state.start
             base["TransformEndTime"] = state.end
             base["FailureReason"] = state.failure_reason

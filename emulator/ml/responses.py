@@ -40,7 +40,13 @@ def stop_hyper_parameter_tuning_job(self) -> EmptyResult:
     return EmptyResult()
 
 
+def stop_transform_job(self) -> EmptyResult:
+    self.sagemaker_backend.stop_transform_job(self._get_param("TransformJobName"))
+    return EmptyResult()
+
+
 SAGEMAKER_OPERATIONS = {
+    "stop_transform_job": stop_transform_job,
     "describe_model": describe_model,
     "stop_training_job": stop_training_job,
     "list_training_jobs_for_hyper_parameter_tuning_job": list_training_jobs_for_hyper_parameter_tuning_job,

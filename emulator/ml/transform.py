@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from moto.core.utils import utcnow
@@ -30,6 +30,11 @@ class TransformState:
     failure_reason: str | None = None
     start: datetime | None = None
     end: datetime | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+class _Stopped(Exception):
+    """StopTransformJob was called."""
 
 
 def output_key(prefix: str, key: str) -> str:
@@ -100,6 +105,8 @@ def run(account_id: str, region: str, job, model_obj, state: TransformState, clo
                 requests = [obj.body]
             parts = []
             for body in requests:
+                if state.stop.is_set():
+                    raise _Stopped()
                 try:
                     answer, _ = model.predict(body, content_type, accept)
                 except hosting.RequestError as err:
@@ -117,6 +124,9 @@ def run(account_id: str, region: str, job, model_obj, state: TransformState, clo
             channels.put_object(account_id, target, data)
             writer.write(f"Wrote {target} ({len(requests)} request(s))")
         state.status = "Completed"
+    except _Stopped:
+        writer.write("Transform job stopped (StopTransformJob).")
+        state.status = "Stopped"
     except AlgorithmError as err:
         state.failure_reason = str(err)
         state.status = "Failed"

@@ -348,3 +348,42 @@ def test_endpoint_with_a_missing_artifact_fails(ml):
     )
     assert d["EndpointStatus"] == "Failed" and "Failed to download model data" in d["FailureReason"]
     _delete(ml, "ep-broken")
+
+
+def test_stop_transform_job(ml):
+    chans = [channel("train", f"s3://{BUCKET}/reg/train/")]
+    ml.sm.create_training_job(**job_args("xgb-bt-stop", XGB_IMAGE, {"num_round": "5"}, chans))
+    artifact = wait_training(ml.sm, "xgb-bt-stop")["ModelArtifacts"]["S3ModelArtifacts"]
+    ml.sm.create_model(
+        ModelName="bt-stop",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": XGB_IMAGE, "ModelDataUrl": artifact},
+    )
+    X, _ = ml.reg
+    many = "\n".join(",".join(str(v) for v in X[i % len(X)]) for i in range(5000)) + "\n"
+    ml.s3.put_object(Bucket=BUCKET, Key="many/rows.csv", Body=many)
+    ml.sm.create_transform_job(
+        TransformJobName="bt-stop",
+        ModelName="bt-stop",
+        BatchStrategy="SingleRecord",
+        TransformInput={
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{BUCKET}/many/"}},
+            "ContentType": "text/csv",
+            "SplitType": "Line",
+        },
+        TransformOutput={"S3OutputPath": f"s3://{BUCKET}/many-out"},
+        TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+    )
+    ml.sm.stop_transform_job(TransformJobName="bt-stop")
+    d = wait_for(
+        lambda: ml.sm.describe_transform_job(TransformJobName="bt-stop"),
+        lambda d: d["TransformJobStatus"] not in ("InProgress", "Stopping"),
+        60,
+    )
+    assert d["TransformJobStatus"] == "Stopped"
+    assert not ml.s3.list_objects_v2(Bucket=BUCKET, Prefix="many-out/").get("Contents")
+    err = _client_error(ml.sm.stop_transform_job, TransformJobName="bt-stop")
+    assert err["Error"]["Code"] == "ValidationException" and "Stopped" in err["Error"]["Message"]
+    err = _client_error(ml.sm.stop_transform_job, TransformJobName="no-such-transform")
+    assert err["Error"]["Code"] == "ValidationException"
+    ml.sm.delete_model(ModelName="bt-stop")
