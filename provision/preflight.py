@@ -8,11 +8,35 @@ RestrictPublicBuckets on it would be ignored. Say so in one line before the appl
 
 from __future__ import annotations
 
+import os
+import re
+
+import boto3
+from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from provision.errors import KitError
 
+ACCOUNT_HOST_PREFIX = re.compile(r"^(https?://)[0-9]{12}\.(?=(127\.|localhost|\[::1\]))")
 FIX = "turn those two off for the account (S3 console → Block Public Access settings for this account)"
+
+
+def _strip_account_host_prefix(request, **_kwargs) -> None:
+    """``http://<account>.127.0.0.1:port/...`` → ``http://127.0.0.1:port/...`` (local endpoints only)."""
+    request.url = ACCOUNT_HOST_PREFIX.sub(r"\1", request.url)
+
+
+def s3control_client(region: str):
+    """An S3 Control client that also works against a local endpoint (AWS_ENDPOINT_URL).
+
+    S3 Control's endpoint rules prefix the host with the account id (``<account>.s3-control...``),
+    even for a custom endpoint; a local endpoint such as ``127.0.0.1:port`` has no such names, so
+    the prefix is removed again before the request is signed.
+    """
+    client = boto3.client("s3control", region_name=region, config=Config(retries={"max_attempts": 2}))
+    if os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL") or os.environ.get("AWS_ENDPOINT_URL"):
+        client.meta.events.register("before-sign.s3-control.*", _strip_account_host_prefix)
+    return client
 
 
 def check_public_access_block(s3control_client, account_id: str) -> None:

@@ -38,8 +38,8 @@ variable "thresholds_usd" {
   default     = [1, 5, 10]
 
   validation {
-    condition     = length(var.thresholds_usd) > 0 && length(var.thresholds_usd) <= 10 && alltrue([for t in var.thresholds_usd : t > 0])
-    error_message = "thresholds_usd must hold 1 to 10 positive amounts."
+    condition     = length(var.thresholds_usd) > 0 && length(var.thresholds_usd) <= 5 && alltrue([for t in var.thresholds_usd : t > 0])
+    error_message = "thresholds_usd must hold 1 to 5 positive amounts (AWS Budgets allows five notifications per budget)."
   }
 }
 

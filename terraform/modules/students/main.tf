@@ -11,8 +11,8 @@ data "aws_caller_identity" "current" {
 }
 
 locals {
-  partition     = try(data.aws_partition.current[0].partition, "aws")
-  students      = var.create ? var.students : {}
+  partition = try(data.aws_partition.current[0].partition, "aws")
+  students  = var.create ? var.students : {}
   # Decided by the flag, never by whether the domain id is known (it is not, at the first plan).
   create_studio = var.create && var.create_studio_profiles
   sagemaker = local.create_studio ? join(":", [

@@ -1,0 +1,244 @@
+"""The whole classroom root applied to the embedded AWS with a 3-student roster, checked with boto3,
+re-planned (must be a no-op), destroyed, and checked that nothing is left."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from provision import handout, preflight, settings
+from provision.tfrunner import Provider, Workspace
+
+from .tfhelpers import REPO_TERRAFORM
+
+pytestmark = pytest.mark.terraform
+
+STAMP = "20260101-0900"
+ACCOUNT = "123456789012"
+ROSTER = """user_name,email,display_name
+ada,ada@example.org,Ada Lovelace
+grace,grace@example.org,
+alan,alan@example.org,Alan Turing
+"""
+STUDENTS = {"ada", "grace", "alan"}
+MODELS, SHARE = f"sm-models-{STAMP}", f"public-share-{STAMP}"
+ALIAS = f"ml-class-{STAMP}"
+ROLE = "ml-class-sagemaker-execution"
+GUARDRAIL = "ml-class-instance-type-guardrail"
+TAGS = {"classroom": "ml-class", "managed-by": "classroom-kit"}
+
+
+def _tags(items: list[dict]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in items}
+
+
+def _class_settings(tmp_path: Path) -> settings.Settings:
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    (tmp_path / "classroom.toml").write_text(
+        '[class]\nroster = "roster.csv"\n'
+        '[admin]\ncreate_access_key = true\n'
+        '[budget]\nemail = "teacher@example.org"\n'
+    )
+    return settings.load(tmp_path / "classroom.toml")
+
+
+def _workspace(tmp_path: Path, st: settings.Settings, url: str) -> Workspace:
+    workdir = tmp_path / "tf"
+    workdir.mkdir()
+    # Relative source: with an absolute path Terraform treats the root module as a package and the
+    # ../modules/* calls inside it are refused ("Local module path escapes module package").
+    source = Path(os.path.relpath(REPO_TERRAFORM / "classroom", workdir))
+    return Workspace.prepare(workdir, st.class_name, Provider("local", st.region, st.tags, url),
+                             st.terraform_variables(STAMP), module_source=source, stream=False)
+
+
+def _check_admin(iam, out: dict) -> None:
+    group = iam.get_group(GroupName="Administrators")
+    assert [u["UserName"] for u in group["Users"]] == ["administrator"]
+    attached = {p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName="Administrators")[
+        "AttachedPolicies"]}
+    assert attached == {"arn:aws:iam::aws:policy/AdministratorAccess",
+                        "arn:aws:iam::aws:policy/job-function/Billing",
+                        "arn:aws:iam::aws:policy/IAMUserChangePassword"}
+    assert iam.get_login_profile(UserName="administrator")["LoginProfile"]["UserName"] == "administrator"
+    keys = iam.list_access_keys(UserName="administrator")["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in keys] == [out["admin"]["access_key_id"]]
+    assert _tags(iam.list_user_tags(UserName="administrator")["Tags"]) == TAGS
+    assert iam.list_account_aliases()["AccountAliases"] == [ALIAS]
+    assert out["sign_in_url"] == f"https://{ALIAS}.signin.aws.amazon.com/console"
+    policy = iam.get_account_password_policy()["PasswordPolicy"]
+    assert policy["MinimumPasswordLength"] == 14 and policy["AllowUsersToChangePassword"] is True
+    assert all(policy[k] for k in ("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
+                                   "RequireLowercaseCharacters"))
+    assert policy["MaxPasswordAge"] == 90 and policy["PasswordReusePrevention"] == 24
+
+
+def _check_buckets(s3, out: dict) -> None:
+    names = (out["models_bucket"], out["share_bucket"], out["share_public_prefix"])
+    assert names == (MODELS, SHARE, "share/")
+    for bucket in (MODELS, SHARE):
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        sse = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+        assert sse["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+        ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+        assert ownership == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+        rule = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"][0]
+        assert rule["Status"] == "Enabled" and rule["NoncurrentVersionExpiration"]["NoncurrentDays"] == 30
+        assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 7
+        assert _tags(s3.get_bucket_tagging(Bucket=bucket)["TagSet"]) == TAGS
+    private = s3.get_public_access_block(Bucket=MODELS)["PublicAccessBlockConfiguration"]
+    assert private == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                       "RestrictPublicBuckets": True}
+    public = s3.get_public_access_block(Bucket=SHARE)["PublicAccessBlockConfiguration"]
+    assert public == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+                      "RestrictPublicBuckets": False}
+    statements = json.loads(s3.get_bucket_policy(Bucket=SHARE)["Policy"])["Statement"]
+    assert len(statements) == 1
+    st = statements[0]
+    assert (st["Effect"], st["Principal"], st["Action"]) == ("Allow", "*", "s3:GetObject")
+    assert st["Resource"] == f"arn:aws:s3:::{SHARE}/share/*"
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.get_bucket_policy(Bucket=MODELS)
+
+
+def _check_role_and_guardrail(iam, out: dict) -> None:
+    role = iam.get_role(RoleName=ROLE)["Role"]
+    assert out["execution_role_arn"] == role["Arn"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "sagemaker.amazonaws.com"}]
+    assert _tags(iam.list_role_tags(RoleName=ROLE)["Tags"]) == TAGS
+    doc = iam.get_role_policy(RoleName=ROLE, PolicyName="classroom-least-privilege")["PolicyDocument"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    actions = [a for s in doc["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
+                                                      else s["Action"])]
+    assert "sagemaker:CreateTrainingJob" in actions and not [a for a in actions if a.endswith(":*")]
+    attached = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]]
+    assert attached == [GUARDRAIL]
+    assert "AmazonSageMakerFullAccess" not in attached
+
+    arn = out["guardrail_policy_arn"]
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    doc = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    by_sid = {s["Sid"]: s for s in doc["Statement"]}
+    training = by_sid["DenyTrainingTypesOutsideAllowlist"]
+    assert training["Effect"] == "Deny"
+    assert sorted(training["Condition"]["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]) == \
+        ["ml.m4.xlarge", "ml.m5.xlarge"]
+    # not on the instructor by default
+    assert iam.list_attached_group_policies(GroupName="Administrators")["AttachedPolicies"] and \
+        GUARDRAIL not in [p["PolicyName"] for p in iam.list_attached_group_policies(
+            GroupName="Administrators")["AttachedPolicies"]]
+
+
+def _check_students(iam, out: dict) -> None:
+    group = iam.get_group(GroupName="Students")
+    assert {u["UserName"] for u in group["Users"]} == STUDENTS
+    attached = {p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Students")[
+        "AttachedPolicies"]}
+    assert attached == {"IAMUserChangePassword", GUARDRAIL}
+    assert iam.list_group_policies(GroupName="Students")["PolicyNames"] == ["studio-access"]
+    doc = iam.get_group_policy(GroupName="Students", PolicyName="studio-access")["PolicyDocument"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    presign = next(s for s in doc["Statement"] if s["Sid"] == "OpenOwnStudioProfile")
+    domain_id = out["studio_domain_id"]
+    assert presign["Resource"] == \
+        f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/{domain_id}/${{aws:username}}"
+    for name in STUDENTS:
+        assert iam.get_login_profile(UserName=name)["LoginProfile"]["UserName"] == name
+        assert iam.list_access_keys(UserName=name)["AccessKeyMetadata"] == []
+        tags = _tags(iam.list_user_tags(UserName=name)["Tags"])
+        assert tags == {**TAGS, "email": f"{name}@example.org"}
+    assert set(out["students"]) == STUDENTS
+    assert out["students"]["ada"]["display_name"] == "Ada Lovelace"
+
+
+def _check_studio(sm, out: dict) -> None:
+    domain_id = out["studio_domain_id"]
+    domain = sm.describe_domain(DomainId=domain_id)
+    assert domain["DomainName"] == "ml-class" and domain["AuthMode"] == "IAM"
+    settings_ = domain["DefaultUserSettings"]
+    assert settings_["ExecutionRole"] == out["execution_role_arn"]
+    idle = settings_["JupyterLabAppSettings"]["AppLifecycleManagement"]["IdleSettings"]
+    assert idle["LifecycleManagement"] == "ENABLED" and idle["IdleTimeoutInMinutes"] == 60
+    assert settings_["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium"
+    assert _tags(sm.list_tags(ResourceArn=domain["DomainArn"])["Tags"]) == TAGS
+    profiles = sm.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]
+    assert {p["UserProfileName"] for p in profiles} == STUDENTS | {"instructor"}
+    ada = sm.describe_user_profile(DomainId=domain_id, UserProfileName="ada")
+    assert ada["UserSettings"]["ExecutionRole"] == out["execution_role_arn"]
+
+
+def _check_budget(budgets, out: dict) -> None:
+    name = out["budget_name"]
+    assert name == f"ml-class-{STAMP}" and out["budget_note"] is None
+    budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName=name)["Budget"]
+    assert budget["BudgetType"] == "COST" and budget["TimeUnit"] == "MONTHLY"
+    assert float(budget["BudgetLimit"]["Amount"]) == 10.0 and budget["BudgetLimit"]["Unit"] == "USD"
+    notes = budgets.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName=name)["Notifications"]
+    assert sorted(n["Threshold"] for n in notes) == [1.0, 5.0, 10.0]
+    for n in notes:
+        assert (n["NotificationType"], n["ComparisonOperator"], n["ThresholdType"]) == \
+            ("ACTUAL", "GREATER_THAN", "ABSOLUTE_VALUE")
+        subs = budgets.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName=name,
+                                                             Notification=n)["Subscribers"]
+        assert subs == [{"SubscriptionType": "EMAIL", "Address": "teacher@example.org"}]
+
+
+def _check_handouts(tmp_path: Path, out: dict, capsys) -> None:
+    paths = handout.write_handouts(tmp_path / "class", out)
+    expected = {"administrator.csv", "all-students.csv"} | {f"{n}.csv" for n in STUDENTS}
+    assert {p.name for p in paths} == expected
+    for p in paths:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600
+    admin = next(csv.DictReader((tmp_path / "class" / "handouts" / "administrator.csv").open()))
+    assert admin["Password"] == out["admin_secrets"]["password"] and len(admin["Password"]) == 20
+    assert admin["Access key ID"] == out["admin"]["access_key_id"] and admin["Secret access key"]
+    assert admin["Console sign-in URL"] == out["sign_in_url"]
+    ada = next(csv.DictReader((tmp_path / "class" / "handouts" / "ada.csv").open()))
+    assert ada["Password"] == out["student_passwords"]["ada"] and ada["Studio user profile"] == "ada"
+    printed = capsys.readouterr()
+    for secret in [out["admin_secrets"]["password"], *out["student_passwords"].values()]:
+        assert secret not in printed.out and secret not in printed.err
+
+
+def _check_nothing_left(iam, s3, sm, budgets) -> None:
+    assert iam.list_users()["Users"] == []
+    assert iam.list_groups()["Groups"] == []
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if not r["Path"].startswith("/aws-")] == []
+    assert iam.list_policies(Scope="Local")["Policies"] == []
+    assert iam.list_account_aliases()["AccountAliases"] == []
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_account_password_policy()
+    assert s3.list_buckets()["Buckets"] == []
+    assert sm.list_domains()["Domains"] == []
+    assert budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets", []) == []
+
+
+def test_classroom_apply_check_replan_destroy(emulator, client, reset_emulator, tmp_path, capsys):
+    iam, s3, sm = client("iam"), client("s3"), client("sagemaker")
+    budgets, s3control = client("budgets"), preflight.s3control_client("us-east-1")
+    st = _class_settings(tmp_path)
+    preflight.check_public_access_block(s3control, ACCOUNT)  # no account-level block: passes
+    ws = _workspace(tmp_path, st, emulator.url)
+    ws.init()
+    ws.apply()
+    try:
+        out = ws.outputs()
+        _check_admin(iam, out)
+        _check_buckets(s3, out)
+        _check_role_and_guardrail(iam, out)
+        _check_students(iam, out)
+        _check_studio(sm, out)
+        _check_budget(budgets, out)
+        _check_handouts(tmp_path, out, capsys)
+        assert ws.plan_has_changes() is False, "a second apply would change something"
+    finally:
+        ws.destroy()
+    _check_nothing_left(iam, s3, sm, budgets)
