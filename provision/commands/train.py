@@ -45,6 +45,31 @@ def _options(values: tuple[str, ...], data: dict[str, str]) -> dict[str, dict[st
     return opts
 
 
+def _output(outputs: dict, key: str):
+    """A Terraform output from outputs.json, bare or in `terraform output -json` form."""
+    value = outputs.get(key)
+    if isinstance(value, dict) and "value" in value and set(value) <= {"value", "type", "sensitive"}:
+        return value["value"]
+    return value
+
+
+def check_guardrails(types: dict[str, str], outputs: dict) -> None:
+    """The class's guardrail denies training / hosting on types outside its allowlists: say so before
+    anything is uploaded, not after a training job was refused."""
+    from fnmatch import fnmatch
+
+    lists = _output(outputs, "guardrail_allowlists") or {}
+    for sid, what in (("DenyTrainingTypesOutsideAllowlist", "training"),
+                      ("DenyHostingTypesOutsideAllowlist", "hosting")):
+        allowed = lists.get(sid)
+        if not allowed:
+            continue
+        for job, itype in types.items():
+            if not any(fnmatch(itype, pattern) for pattern in allowed):
+                raise KitError(f"{job}: instance type {itype} is not allowed for {what} in this class "
+                               f"(allowed: {', '.join(allowed)}); choose one with --instance-type")
+
+
 def _account(
     ctx: click.Context, bucket: str | None, role: str | None, region: str | None, class_dir: str | None
 ):
@@ -73,15 +98,15 @@ def _account(
         classroom.activate(settings)
         target, region = settings.target, region or settings.region
         tags = {**(getattr(settings, "tags", None) or {}), "classroom-class": settings.class_name}
-    bucket = bucket or outputs.get("models_bucket")
-    role = role or outputs.get("execution_role_arn")
+    bucket = bucket or _output(outputs, "models_bucket")
+    role = role or _output(outputs, "execution_role_arn")
     if not bucket or not role:
         raise KitError(
             "no models bucket / execution role known: run `make up` first (or give --bucket and --role)"
         )
     if not region:
         raise KitError("no AWS region known: set AWS_DEFAULT_REGION or give --region")
-    return Account(bucket=bucket, role_arn=role, region=region), cdir, target, tags
+    return Account(bucket=bucket, role_arn=role, region=region), cdir, target, tags, outputs
 
 
 @click.command("train")
@@ -149,7 +174,14 @@ def command(
         types = dict.fromkeys(names, instance_types[0])
     else:
         types = _pairs(instance_types, "--instance-type", names)
-    account, cdir, target, tags = _account(ctx, bucket, role, region, class_dir)
+    account, cdir, target, tags, outputs = _account(ctx, bucket, role, region, class_dir)
+    from jobs.lifecycle import DEFAULT_INSTANCE_TYPE, FREE_TIER_INSTANCE_TYPES
+
+    chosen = {n: types.get(n, DEFAULT_INSTANCE_TYPE) for n in names}
+    check_guardrails(chosen, outputs)
+    for job, itype in chosen.items():
+        if itype not in FREE_TIER_INSTANCE_TYPES:
+            click.echo(f"note: {job} uses {itype}, which the SageMaker free tier does not cover", err=True)
     click.echo(f"training {', '.join(names)} · bucket {account.bucket} · region {account.region}", err=True)
     results, page = run_all(
         job_objs, account, cdir, Path(reports_dir), parallel=parallel, instance_types=types, target=target

@@ -42,6 +42,8 @@ def account(client, reset_emulator):
     s3, iam = client("s3"), client("iam")
     bucket = f"models-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
-    role = iam.create_role(RoleName=f"sm-{uuid.uuid4().hex[:6]}",
-                           AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}')["Role"]["Arn"]
+    role = iam.create_role(
+        RoleName=f"sm-{uuid.uuid4().hex[:6]}",
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[]}',
+    )["Role"]["Arn"]
     return Account(bucket=bucket, role_arn=role, region="us-east-1")

