@@ -217,6 +217,7 @@ def test_xgboost_bad_labels_fail_like_the_container():
 # --------------------------------------------------------------------------------------- data formats
 def _record_class():
     """aialgs.data.Record built from the published record.proto with the real protobuf library."""
+    pytest.importorskip("google.protobuf")  # installed with the SageMaker SDK
     from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
     f = descriptor_pb2.FileDescriptorProto(
