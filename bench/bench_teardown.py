@@ -52,7 +52,7 @@ def run() -> list[dict]:
                                 RoleArn=h.ROLE)
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/studio"):
         logs.create_log_group(logGroupName=g)
-    h.tuning_job(sm, "rain-tuning")
+    h.tuning_job(sm, "rain-tuning", s3=s3)
     setup_s = time.monotonic() - t0
 
     with tempfile.TemporaryDirectory() as tmp:

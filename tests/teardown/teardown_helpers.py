@@ -3,6 +3,7 @@ through boto3 the way a student would make them (never by the kit)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from provision.teardown import Aws, ClassScope, Context
@@ -40,29 +41,35 @@ def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) ->
     s3.create_bucket(Bucket=name)
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     keys = versions // 2
-    for round_ in range(2):
-        for i in range(keys):
-            s3.put_object(Bucket=name, Key=f"data/part-{i:04d}.csv", Body=f"{round_},{i}\n".encode())
-    for i in range(markers):
-        s3.delete_object(Bucket=name, Key=f"data/part-{i:04d}.csv")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for round_ in range(2):  # two versions of every key
+            list(pool.map(lambda i, r=round_: s3.put_object(Bucket=name, Key=f"data/part-{i:04d}.csv",
+                                                            Body=f"{r},{i}\n".encode()), range(keys)))
+        list(pool.map(lambda i: s3.delete_object(Bucket=name, Key=f"data/part-{i:04d}.csv"), range(markers)))
 
 
-def tuning_job(sm, name: str, bucket: str = "ml101-models") -> None:
+def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None) -> None:
+    """A tuning job that keeps running until stopped (XGBoost, 100,000 rounds, data in ``bucket``)."""
+    if s3 is not None:
+        rows = "\n".join(f"{(i % 7) * 0.5 + 1},{i % 7},{(i * 3) % 11},{i % 5}" for i in range(200)) + "\n"
+        for channel in ("train", "validation"):
+            s3.put_object(Bucket=bucket, Key=f"{channel}/data.csv", Body=rows.encode())
+    channels = [{"ChannelName": ch, "ContentType": "text/csv", "DataSource": {"S3DataSource": {
+        "S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/{ch}/"}}} for ch in ("train", "validation")]
     sm.create_hyper_parameter_tuning_job(
         HyperParameterTuningJobName=name,
         HyperParameterTuningJobConfig={
-            "Strategy": "Bayesian",
+            "Strategy": "Random",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
-            "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 1},
             "ParameterRanges": {"ContinuousParameterRanges": [
                 {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}]},
         },
         TrainingJobDefinition={
-            "StaticHyperParameters": {"num_round": "20", "objective": "reg:squarederror"},
+            "StaticHyperParameters": {"num_round": "100000", "objective": "reg:squarederror"},
             "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
             "RoleArn": ROLE,
-            "InputDataConfig": [{"ChannelName": "train", "ContentType": "text/csv", "DataSource": {
-                "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/train/"}}}],
+            "InputDataConfig": channels,
             "OutputDataConfig": {"S3OutputPath": f"s3://{bucket}/output/"},
             "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
             "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
@@ -178,6 +185,6 @@ def small_class(client) -> dict:
     endpoint(sm, "rain-xgb")
     endpoint(sm2, "wrong-region-ep")
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
-    tuning_job(sm, "rain-tuning")
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
+    tuning_job(sm, "rain-tuning", s3=s3)
     return {"domain": domain, "buckets": ("ml101-models",)}
