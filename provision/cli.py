@@ -64,6 +64,8 @@ def main(ctx: click.Context, settings_path: str | None, target: str | None) -> N
     t = os.environ.get("TARGET")
     if t is not None and t not in ("local", "aws"):
         raise KitError(f"unknown TARGET {t!r}: use local (embedded AWS) or aws (a real account)")
+    if ctx.invoked_subcommand in SWEEP_BEFORE and "--help" not in sys.argv and "-h" not in sys.argv:
+        sweep_expired(ctx)
 
 
 # -- init ------------------------------------------------------------------------------------------
@@ -180,6 +182,35 @@ def emulator_logs(lines: int) -> None:
     """Show the last lines of the embedded AWS's log."""
     for line in embedded.logs(lines):
         click.echo(line)
+
+
+# -- expired endpoints -----------------------------------------------------------------------------
+
+# Commands before which the class's expired endpoints (`classroom deploy --minutes N`) are removed.
+SWEEP_BEFORE = ("up", "train", "status", "deploy", "serve")
+
+
+def sweep_expired(ctx: click.Context) -> None:
+    """Remove expired endpoints of the class, quietly when there is nothing to do.
+
+    Never blocks the command the user asked for: when the target cannot be reached yet (no
+    emulator running, no credentials) the command itself says so; a failed sweep is one warning.
+    """
+    from provision.web.expiry import remove_expired
+
+    settings = load_settings(ctx)
+    if settings.target == "local" and embedded.find() is None:
+        return
+    try:
+        classroom.activate(settings)
+        removed = remove_expired(settings)
+    except KitError:
+        return
+    except Exception as err:  # noqa: BLE001 - a sweep must not stop the user's command
+        click.echo(f"warning: could not check for expired endpoints: {type(err).__name__}: {err}", err=True)
+        return
+    for name in removed:
+        click.echo(f"removed expired endpoint {name} (its deploy time was up)")
 
 
 # -- commands owned by their own modules ----------------------------------------------------------

@@ -53,7 +53,8 @@ def test_emulator_start_env_boto3_stop(private_state):
         "import boto3; s3 = boto3.client('s3'); s3.create_bucket(Bucket='from-env');"
         "print(','.join(b['Name'] for b in s3.list_buckets()['Buckets']))"
     )
-    listed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    listed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                            timeout=60)
     assert listed.stdout.strip() == "from-env", listed.stderr
     # every file in the state directory is private
     for dirpath, _dirs, files in os.walk(private_state):
@@ -106,3 +107,38 @@ def test_state_dir_unwritable(tmp_path):
     proc = subprocess.run(CLASSROOM + ["emulator", "start"], capture_output=True, text=True, env=env,
                           cwd=tmp_path, timeout=60)
     assert "is not writable" in one_error_line(proc)
+
+
+def test_next_command_removes_expired_endpoint(private_state):
+    """`classroom deploy --minutes N` tags an expiry; the next kit command deletes what expired."""
+    import boto3
+
+    from provision import settings as settings_mod
+    from provision.web.endpoints import EXPIRES_TAG, class_scope
+
+    run(["emulator", "start"], private_state, check=True)
+    port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
+    sm = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
+                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    scope = class_scope(settings_mod.load(None))
+    tags = [{"Key": k, "Value": v} for k, v in scope.items()]
+    role = "arn:aws:iam::123456789012:role/probe"
+    image = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
+    for name, expires in (("old", "2020-01-01T00:00:00Z"), ("fresh", "2999-01-01T00:00:00Z")):
+        sm.create_model(ModelName=f"m-{name}", ExecutionRoleArn=role,
+                        PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"})
+        sm.create_endpoint_config(EndpointConfigName=f"c-{name}", ProductionVariants=[{
+            "VariantName": "AllTraffic", "ModelName": f"m-{name}", "InitialInstanceCount": 1,
+            "InstanceType": "ml.m5.xlarge"}])
+        sm.create_endpoint(EndpointName=f"e-{name}", EndpointConfigName=f"c-{name}",
+                           Tags=tags + [{"Key": EXPIRES_TAG, "Value": expires}])
+    proc = run(["status"], private_state)
+    assert "removed expired endpoint e-old" in proc.stdout, proc.stdout + proc.stderr
+    assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["e-fresh"]
+    assert [c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]] == ["c-fresh"]
+    assert [m["ModelName"] for m in sm.list_models()["Models"]] == ["m-fresh"]
+    for name in ("fresh",):
+        sm.delete_endpoint(EndpointName=f"e-{name}")
+        sm.delete_endpoint_config(EndpointConfigName=f"c-{name}")
+        sm.delete_model(ModelName=f"m-{name}")
+    assert sm.list_endpoints()["Endpoints"] == []
