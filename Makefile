@@ -11,7 +11,7 @@ STAMP      := $(VENV)/.installed
 JOBS       ?=
 DOWN_FLAGS ?=
 
-.PHONY: help setup demo up train down status test bench lint serve clean
+.PHONY: help setup setup-browser demo up train down status test bench lint serve clean
 
 help:
 	@echo "make demo    the whole lesson offline: up -> train -> down, receipt last"
@@ -48,7 +48,18 @@ status: setup
 serve: setup
 	$(CLASSROOM) serve
 
-test: setup
+# The browser test drives Debian's chromium (Playwright never downloads a browser here).
+BROWSER := /usr/bin/chromium
+setup-browser:
+	@if [ ! -x $(BROWSER) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium; the browser test will be skipped"; \
+	  else echo "note: $(BROWSER) is missing (sudo apt-get install chromium); the browser test will be skipped"; fi; \
+	fi
+
+test: setup setup-browser
 	$(BIN)/pytest
 
 bench: setup
