@@ -337,7 +337,8 @@ def _from_data(data: dict, text: str, source: str, base: Path) -> Settings:
 
     roster_setting = r.get("class", "roster", str).strip()
     roster_path = (base / roster_setting).resolve() if roster_setting else None
-    roster_required = r.was_set("class", "roster") and bool(roster_setting)
+    # The default name may be absent (a class without students yet); any other name must exist.
+    roster_required = bool(roster_setting) and roster_setting != DEFAULTS["class"]["roster"]
     if roster_required and roster_path is not None and not roster_path.is_file():
         raise r.fail("class", "roster", f"file {roster_path} does not exist")
     max_students = r.get("class", "max_students", int)
@@ -406,6 +407,8 @@ def _from_data(data: dict, text: str, source: str, base: Path) -> Settings:
 
     email = r.get("budget", "email", str).strip() or None
     notes = []
+    if roster_path is not None and not roster_required and not roster_path.exists():
+        notes.append(f"no roster file {roster_path}: the class has no students")
     if email and not roster.EMAIL_RE.match(email):
         raise r.fail("budget", "email", f"{email!r} is not an e-mail address")
     if not email:

@@ -37,7 +37,7 @@ def test_missing_file_means_defaults(tmp_path, monkeypatch):
     assert s.tags == {"classroom": "ml-class", "managed-by": "classroom-kit"}
     assert s.expected_account_id is None and s.provider_mirror is None and s.budget_email is None
     assert s.students() == []
-    assert any("budget" in n for n in s.notes)
+    assert any("budget" in n for n in s.notes) and any("no roster file" in n for n in s.notes)
 
 
 def test_example_text_is_the_defaults_with_comments(tmp_path):
@@ -75,6 +75,7 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[class]\ntarget = "cloud"\n', "[class] target 'cloud' must be local (embedded AWS) or aws"),
     ('[class]\nexpected_account_id = "1234"\n', "[class] expected_account_id '1234' must be a 12-digit"),
     ('[class]\nroster = "nobody.csv"\n', "[class] roster file"),
+    ('[class]\nroster = "people.csv"\n', "people.csv does not exist"),
     ('[class]\nmax_students = 0\n', "[class] max_students must be between 1 and 1000"),
     ('[class]\nmax_students = "many"\n', "[class] max_students must be a whole number, not 'many'"),
     ('[class]\ncolour = "red"\n', "line 2: [class] colour is not a known setting"),
