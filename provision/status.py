@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from provision import costs
-from provision.teardown.aws import is_not_found, paged
+from provision.teardown.aws import is_not_found, page_size, paged
 from provision.teardown.kinds._studio import per_domain
 from provision.teardown.model import Context
 
@@ -62,7 +62,7 @@ def _hours_since(t: dt.datetime | None) -> float:
 def _endpoints(ctx: Context, region: str) -> list[Running]:
     sm = ctx.aws.client("sagemaker", region)
     out = []
-    for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=100):
+    for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=page_size()):
         if e.get("EndpointStatus") in ("Deleting", "Failed"):
             continue
         try:
@@ -103,7 +103,7 @@ def _notebooks(ctx: Context, region: str) -> list[Running]:
             1,
             n.get("LastModifiedTime"),
         )
-        for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)
+        for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())
         if n.get("NotebookInstanceStatus") in ("InService", "Pending", "Updating")
     ]
 
@@ -133,7 +133,7 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
     sm = ctx.aws.client("sagemaker", region)
     out = []
     for j in paged(
-        sm, "list_training_jobs", "TrainingJobSummaries", StatusEquals="InProgress", MaxResults=100
+        sm, "list_training_jobs", "TrainingJobSummaries", StatusEquals="InProgress", MaxResults=page_size()
     ):
         rc = sm.describe_training_job(TrainingJobName=j["TrainingJobName"]).get("ResourceConfig") or {}
         out.append(
@@ -148,7 +148,7 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
             )
         )
     for j in paged(
-        sm, "list_transform_jobs", "TransformJobSummaries", StatusEquals="InProgress", MaxResults=100
+        sm, "list_transform_jobs", "TransformJobSummaries", StatusEquals="InProgress", MaxResults=page_size()
     ):
         tr = sm.describe_transform_job(TransformJobName=j["TransformJobName"]).get("TransformResources") or {}
         out.append(
@@ -167,7 +167,7 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
         "list_hyper_parameter_tuning_jobs",
         "HyperParameterTuningJobSummaries",
         StatusEquals="InProgress",
-        MaxResults=100,
+        MaxResults=page_size(),
     ):
         # a tuning job costs what its running training jobs cost (listed above); shown for completeness
         out.append(
@@ -188,7 +188,7 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
 def _training_hours(ctx: Context, region: str, types: tuple[str, ...]) -> float:
     sm = ctx.aws.client("sagemaker", region)
     seconds = 0.0
-    for j in paged(sm, "list_training_jobs", "TrainingJobSummaries", MaxResults=100):
+    for j in paged(sm, "list_training_jobs", "TrainingJobSummaries", MaxResults=page_size()):
         d = sm.describe_training_job(TrainingJobName=j["TrainingJobName"])
         rc = d.get("ResourceConfig") or {}
         if rc.get("InstanceType") in types:

@@ -176,6 +176,14 @@ class Aws:
             return Counter(c.operation for c in self.calls)
 
 
+PAGE_SIZE = 100  # the largest page most SageMaker List* calls allow
+
+
+def page_size() -> int:
+    """Page size for List* calls (a function, so tests can make pages small to prove paging)."""
+    return PAGE_SIZE
+
+
 def paged(client: Any, operation: str, key: str, **params: Any) -> list[dict]:
     """Every element of ``key`` across all pages (botocore paginator when there is one)."""
     out: list[dict] = []

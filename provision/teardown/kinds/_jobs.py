@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from provision.teardown.aws import error_code, is_not_found, paged
+from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, item
 
 RUNNING = ("InProgress", "Stopping")
@@ -24,7 +24,7 @@ class RunningJobs(Kind):
 
     def _listing(self, ctx: Context, region: str, status: str) -> list[dict]:
         sm = ctx.aws.client("sagemaker", region)
-        return paged(sm, self.list_op, self.list_key, StatusEquals=status, MaxResults=100)
+        return paged(sm, self.list_op, self.list_key, StatusEquals=status, MaxResults=page_size())
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         out = []

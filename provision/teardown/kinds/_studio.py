@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from provision.teardown.aws import error_code, is_not_found, paged
+from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, NotReady
 
 
@@ -14,7 +14,7 @@ def per_domain(ctx: Context, region: str, operation: str, key: str, domains: lis
     out: list[dict] = []
     for domain in domains:
         try:
-            out.extend(paged(sm, operation, key, DomainIdEquals=domain, MaxResults=100))
+            out.extend(paged(sm, operation, key, DomainIdEquals=domain, MaxResults=page_size()))
         except Exception as err:
             if not is_not_found(err):
                 raise

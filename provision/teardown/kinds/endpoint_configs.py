@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from provision.teardown.aws import is_not_found, paged
+from provision.teardown.aws import is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, item
 from provision.teardown.registry import register
 
 
 def _all(ctx: Context, region: str) -> list[dict]:
     sm = ctx.aws.client("sagemaker", region)
-    return paged(sm, "list_endpoint_configs", "EndpointConfigs", MaxResults=100)
+    return paged(sm, "list_endpoint_configs", "EndpointConfigs", MaxResults=page_size())
 
 
 @register

@@ -5,7 +5,7 @@ model come along (``expand``), so nothing that only this class made is left ther
 
 from __future__ import annotations
 
-from provision.teardown.aws import error_code, is_not_found, paged
+from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
 
@@ -23,7 +23,7 @@ class Endpoints(Kind):
         why = ("endpoint in the class's region: bills by the hour" if here else
                f"endpoint found by the sweep of {region} (wrong region?): bills by the hour")
         return [item(self.name, region, e["EndpointName"], why, status=e.get("EndpointStatus", ""))
-                for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=100)]
+                for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=page_size())]
 
     def expand(self, ctx: Context, items: list[Item]) -> list[Item]:
         extra: list[Item] = []
@@ -61,4 +61,4 @@ class Endpoints(Kind):
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         sm = ctx.aws.client("sagemaker", region)
-        return {e["EndpointName"] for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=100)}
+        return {e["EndpointName"] for e in paged(sm, "list_endpoints", "Endpoints", MaxResults=page_size())}

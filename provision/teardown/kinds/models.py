@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from provision.teardown.aws import is_not_found, paged
+from provision.teardown.aws import is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, item
 from provision.teardown.registry import register
 
 
 def _all(ctx: Context, region: str) -> list[dict]:
-    return paged(ctx.aws.client("sagemaker", region), "list_models", "Models", MaxResults=100)
+    return paged(ctx.aws.client("sagemaker", region), "list_models", "Models", MaxResults=page_size())
 
 
 @register

@@ -6,7 +6,7 @@ does the next step, raising NotReady until the instance can be deleted.
 
 from __future__ import annotations
 
-from provision.teardown.aws import is_not_found, paged
+from provision.teardown.aws import is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
 
@@ -25,7 +25,7 @@ class NotebookInstances(Kind):
                f"notebook instance found by the sweep of {region} (wrong region?)")
         return [item(self.name, region, n["NotebookInstanceName"], why,
                      instance_type=n.get("InstanceType"))
-                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)]
+                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())]
 
     def delete(self, ctx: Context, it: Item) -> None:
         sm = ctx.aws.client("sagemaker", it.region)
@@ -48,4 +48,4 @@ class NotebookInstances(Kind):
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         sm = ctx.aws.client("sagemaker", region)
         return {n["NotebookInstanceName"]
-                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=100)}
+                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())}
