@@ -25,7 +25,7 @@ from werkzeug.exceptions import HTTPException
 
 from provision.web import csrf
 from provision.web.endpoints import ClassEndpoint, class_endpoints, class_scope, now_utc
-from provision.web.expiry import delete_endpoint_and_parts, expired
+from provision.web.expiry import remove_from
 from provision.web.forms import Field, InputError
 from provision.web.models import Models, ModelUnavailable, Prediction, predict
 
@@ -86,11 +86,10 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
         """The class's endpoints; expired ones are removed on the way (the kit's expiry sweep)."""
         endpoints = class_endpoints(sm, scope)
         now = now_utc()
-        for gone in expired(endpoints, now):
-            try:
-                delete_endpoint_and_parts(sm, gone.name)
-            except Exception as err:  # noqa: BLE001 - the next command retries; the page still works
-                log.warning("could not remove expired endpoint %s: %s", gone.name, _error_code(err))
+        try:
+            remove_from(sm, endpoints, now)
+        except Exception as err:  # noqa: BLE001 - the next command retries; the page still works
+            log.warning("could not remove an expired endpoint: %s", _error_code(err))
         return [e for e in endpoints if not e.expired(now) and e.status != "Deleting"]
 
     def card(e: ClassEndpoint) -> Card:

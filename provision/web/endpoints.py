@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 CLASS_TAG = "classroom-class"
 EXPIRES_TAG = "expires-at"
 JOB_TAG = "classroom-job"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+TAG_READERS = 4
 
 
 def now_utc() -> dt.datetime:
@@ -107,14 +109,15 @@ def belongs(tags: Mapping[str, str], class_tags: Mapping[str, str]) -> bool:
 
 
 def class_endpoints(sm, class_tags: Mapping[str, str]) -> list[ClassEndpoint]:
-    """Every endpoint in the client's region whose tags carry ``class_tags``, sorted by name."""
-    found = []
-    for e in _paged_endpoints(sm):
-        tags = _tags(sm, e["EndpointArn"])
-        if not belongs(tags, class_tags):
-            continue
-        found.append(ClassEndpoint(
-            name=e["EndpointName"], arn=e["EndpointArn"], status=e.get("EndpointStatus", ""),
-            job=tags.get(JOB_TAG), expires_at=parse_expiry(tags.get(EXPIRES_TAG)), tags=tags,
-        ))
+    """Every endpoint in the client's region whose tags carry ``class_tags``, sorted by name.
+
+    The tag reads run a few at a time (boto3 clients are thread-safe): this runs before every command."""
+    endpoints = list(_paged_endpoints(sm))
+    with ThreadPoolExecutor(max_workers=TAG_READERS) as pool:
+        all_tags = list(pool.map(lambda e: _tags(sm, e["EndpointArn"]), endpoints))
+    found = [
+        ClassEndpoint(name=e["EndpointName"], arn=e["EndpointArn"], status=e.get("EndpointStatus", ""),
+                      job=tags.get(JOB_TAG), expires_at=parse_expiry(tags.get(EXPIRES_TAG)), tags=tags)
+        for e, tags in zip(endpoints, all_tags, strict=True) if belongs(tags, class_tags)
+    ]
     return sorted(found, key=lambda c: c.name)

@@ -25,10 +25,10 @@ def _not_found(err: Exception) -> bool:
         "not found" in text.lower() or "could not find" in text.lower() or "does not exist" in text.lower())
 
 
-def delete_endpoint_and_parts(sm, name: str) -> list[str]:
-    """Delete the endpoint, then its config and model(s) unless another endpoint still uses them.
-
-    Returns what was deleted (``"endpoint NAME"``, ``"endpoint-config NAME"``, ``"model NAME"``)."""
+def delete_endpoint_and_parts(sm, name: str, keep_configs: set[str] | None = None) -> list[str]:
+    """Delete the endpoint, then its config (unless in ``keep_configs``: still used by another endpoint)
+    and the config's model(s). Returns what was deleted (``"endpoint NAME"``, ``"endpoint-config
+    NAME"``, ``"model NAME"``); an endpoint that is already gone gives ``[]``."""
     done: list[str] = []
     try:
         config = sm.describe_endpoint(EndpointName=name)["EndpointConfigName"]
@@ -45,40 +45,32 @@ def delete_endpoint_and_parts(sm, name: str) -> list[str]:
             raise
     sm.delete_endpoint(EndpointName=name)
     done.append(f"endpoint {name}")
-    still_used = _configs_in_use(sm, exclude=name)
-    if config not in still_used:
+    if keep_configs and config in keep_configs:
+        return done
+    steps = [("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n))]
+    steps += [("model", m, lambda n: sm.delete_model(ModelName=n)) for m in models]
+    for kind, part, delete in steps:
         try:
-            sm.delete_endpoint_config(EndpointConfigName=config)
-            done.append(f"endpoint-config {config}")
-        except Exception as err:  # noqa: BLE001
-            if not _not_found(err):
-                raise
-    for model in models:
-        try:
-            sm.delete_model(ModelName=model)
-            done.append(f"model {model}")
+            delete(part)
+            done.append(f"{kind} {part}")
         except Exception as err:  # noqa: BLE001
             if not _not_found(err):
                 raise
     return done
 
 
-def _configs_in_use(sm, exclude: str) -> set[str]:
-    """Endpoint configs still referenced by other endpoints (only called when something expired)."""
+def _configs_in_use(sm, endpoints: list[ClassEndpoint]) -> set[str]:
+    """The configs of the class's endpoints that stay (one describe each, only when something expired).
+
+    Endpoints the kit deploys each have their own config; this guards a config shared by hand."""
     used: set[str] = set()
-    token = None
-    while True:
-        page = sm.list_endpoints(MaxResults=100, **({"NextToken": token} if token else {}))
-        for e in page.get("Endpoints", []):
-            if e["EndpointName"] != exclude and e.get("EndpointStatus") != "Deleting":
-                try:
-                    used.add(sm.describe_endpoint(EndpointName=e["EndpointName"])["EndpointConfigName"])
-                except Exception as err:  # noqa: BLE001
-                    if not _not_found(err):
-                        raise
-        token = page.get("NextToken")
-        if not token:
-            return used
+    for e in endpoints:
+        try:
+            used.add(sm.describe_endpoint(EndpointName=e.name)["EndpointConfigName"])
+        except Exception as err:  # noqa: BLE001
+            if not _not_found(err):
+                raise
+    return used
 
 
 def expired(endpoints: list[ClassEndpoint], now: dt.datetime | None = None) -> list[ClassEndpoint]:
@@ -86,16 +78,26 @@ def expired(endpoints: list[ClassEndpoint], now: dt.datetime | None = None) -> l
     return [e for e in endpoints if e.expired(now) and e.status != "Deleting"]
 
 
-def remove_expired(settings, sm=None, now: dt.datetime | None = None) -> list[str]:
-    """Delete the class's endpoints whose ``expires-at`` has passed; returns their names.
-
-    ``sm`` is a boto3 SageMaker client (default: one for the settings' region, from the environment
-    that ``provision.classroom.activate`` prepared)."""
-    sm = sm or boto3.client("sagemaker", region_name=settings.region)
+def remove_from(sm, endpoints: list[ClassEndpoint], now: dt.datetime | None = None) -> list[str]:
+    """Delete the expired ones among ``endpoints`` (one class's, as listed); returns their names."""
+    gone = expired(endpoints, now)
+    if not gone:
+        return []
+    names = {e.name for e in gone}
+    keep = _configs_in_use(sm, [e for e in endpoints if e.name not in names and e.status != "Deleting"])
     removed = []
-    for endpoint in expired(class_endpoints(sm, class_scope(settings)), now):
-        parts = delete_endpoint_and_parts(sm, endpoint.name)
+    for endpoint in gone:
+        parts = delete_endpoint_and_parts(sm, endpoint.name, keep)
         if parts:
             log.info("removed expired endpoint: %s", ", ".join(parts))
             removed.append(endpoint.name)
     return removed
+
+
+def remove_expired(settings, sm=None, now: dt.datetime | None = None) -> list[str]:
+    """Delete the class's endpoints whose ``expires-at`` has passed; returns their names.
+
+    Call it after ``provision.classroom.activate(settings)`` (it uses the AWS settings of the
+    environment); ``sm`` is a boto3 SageMaker client to use instead."""
+    sm = sm or boto3.client("sagemaker", region_name=settings.region)
+    return remove_from(sm, class_endpoints(sm, class_scope(settings)), now)
