@@ -108,7 +108,9 @@ def run_all(
         job.prepared()
     from jobs.sdk import SageMaker
 
-    SageMaker(account).check_bucket()  # no `make up` yet → one clear error, nothing uploaded
+    preflight = SageMaker(account)
+    preflight.check_bucket()  # no `make up` yet → one clear error, nothing uploaded
+    preflight.check_role()
     run_id = run_id or now_run_id()
     cancel = threading.Event()
     ctx = {

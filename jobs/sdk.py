@@ -158,6 +158,20 @@ class SageMaker:
                 "run `make up` first"
             ) from None
 
+    def check_role(self) -> None:
+        """The SDK's own role check (iam:SimulatePrincipalPolicy, unless SAGEMAKER_VALIDATE_ROLE=false),
+        run once before any upload so that a role lacking permissions is one clear line."""
+        try:
+            self._trainer(self.image("linear-learner"), {}, "ml.m5.xlarge", f"s3://{self.account.bucket}/x",
+                          "role-check", {}, 60)
+        except Exception as err:  # noqa: BLE001 - RoleValidationError and IAM client errors
+            if type(err).__name__ != "RoleValidationError":
+                raise
+            lines = str(err).splitlines()
+            missing = next((ln for ln in lines if ln.startswith("Missing permissions")), lines[0])
+            raise KitError(f"the execution role {self.account.role_arn} cannot run training jobs "
+                           f"(SageMaker SDK role check): {missing}") from None
+
     def upload(self, key: str, text: str) -> str:
         self.s3.put_object(Bucket=self.account.bucket, Key=key, Body=text.encode(), ContentType="text/csv")
         return f"s3://{self.account.bucket}/{key}"
