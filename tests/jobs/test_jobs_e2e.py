@@ -209,6 +209,16 @@ def test_bad_input_and_no_make_up_fail_before_any_upload(client, account, tmp_pa
     res = runner.invoke(command, ["credit", "--instance-type", "ml.p3.2xlarge", "--class-dir", str(cdir)])
     assert isinstance(res.exception, KitError)
     assert "ml.p3.2xlarge is not allowed for training in this class" in str(res.exception)
+    # the SDK's own role check (iam:SimulatePrincipalPolicy) on a role with no policies at all
+    (cdir / "outputs.json").write_text(
+        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
+    )
+    res = runner.invoke(
+        command, ["rainfall", "--class-dir", str(cdir)], env={"SAGEMAKER_VALIDATE_ROLE": "true"}
+    )
+    assert isinstance(res.exception, KitError), (res.output, res.exception)
+    assert "cannot run training jobs (SageMaker SDK role check): Missing permissions" in str(res.exception)
+    assert "\n" not in str(res.exception)
     assert _objects(client, account.bucket) == []
     assert client("sagemaker").list_training_jobs()["TrainingJobSummaries"] == []
     assert leftovers(client) == NOTHING
