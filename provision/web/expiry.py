@@ -101,3 +101,28 @@ def remove_expired(settings, sm=None, now: dt.datetime | None = None) -> list[st
     environment); ``sm`` is a boto3 SageMaker client to use instead."""
     sm = sm or boto3.client("sagemaker", region_name=settings.region)
     return remove_from(sm, class_endpoints(sm, class_scope(settings)), now)
+
+
+def sweep_before_command(settings, now: dt.datetime | None = None) -> list[str]:
+    """The sweep for the CLI group to run before a command: never raises, never starts anything.
+
+    TARGET=local: only when the embedded AWS runs (``emulator start`` must not fail because of it);
+    TARGET=aws: the standard credential chain. Any AWS error is logged and the command goes on — a
+    failed sweep must never block ``down`` or ``status``. Returns the names it removed."""
+    try:
+        if settings.target == "local":
+            from provision import embedded
+
+            emu = embedded.find()
+            if emu is None:
+                return []
+            env = emu.env(settings.region)
+            sm = boto3.client("sagemaker", region_name=settings.region, endpoint_url=env["AWS_ENDPOINT_URL"],
+                              aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+        else:
+            sm = boto3.client("sagemaker", region_name=settings.region)
+        return remove_expired(settings, sm, now)
+    except Exception as err:  # noqa: BLE001 - no credentials, throttling, network: next command retries
+        log.warning("expired-endpoint sweep skipped: %s", str(err).splitlines()[0][:200] if str(err) else err)
+        return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 
@@ -12,7 +13,7 @@ from provision import classroom
 from provision.commands.deploy import deploy_here
 from provision.errors import KitError
 from provision.web.endpoints import class_endpoints, class_scope, now_utc
-from provision.web.expiry import remove_expired
+from provision.web.expiry import remove_expired, sweep_before_command
 
 
 def test_deploy_extend_expire_and_scope(trained_class, settings, emulator, aws_env):
@@ -66,3 +67,23 @@ def test_deploy_refuses_bad_input_before_creating_anything(trained_class, emulat
         assert message in str(err.value)
         assert "\n" not in str(err.value)
     assert sagemaker_names(sm) == before
+
+
+def test_the_sweep_before_each_command(trained_class, settings, emulator, aws_env, monkeypatch, tmp_path):
+    """What the CLI group runs before a command: removes expired endpoints, never raises."""
+    sm = boto("sagemaker", emulator)
+    before = sagemaker_names(sm)
+    name = deploy_here(settings, "spam", 1)[0]
+    assert sweep_before_command(settings) == []
+    assert sweep_before_command(settings, now=now_utc() + dt.timedelta(minutes=2)) == [name]
+    assert sagemaker_names(sm) == before
+    # no embedded AWS running for this state directory: nothing to do, no error
+    monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path))
+    assert sweep_before_command(settings) == []
+    # a real account without credentials (and no network in tests): logged, not raised
+    for var in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert sweep_before_command(dataclasses.replace(settings, target="aws")) == []
