@@ -170,7 +170,8 @@ class SageMaker:
             lines = str(err).splitlines()
             missing = next((ln for ln in lines if ln.startswith("Missing permissions")), lines[0])
             raise KitError(f"the execution role {self.account.role_arn} cannot run training jobs "
-                           f"(SageMaker SDK role check): {missing}") from None
+                           f"(SageMaker SDK role check): {missing}; grant them, or set "
+                           "SAGEMAKER_VALIDATE_ROLE=false to skip the SDK's check") from None
 
     def upload(self, key: str, text: str) -> str:
         self.s3.put_object(Bucket=self.account.bucket, Key=key, Body=text.encode(), ContentType="text/csv")
