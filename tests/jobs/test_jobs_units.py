@@ -153,3 +153,18 @@ def test_summary_table():
     )
     assert rows.splitlines()[1].split() == ["credit", "ok", "12", "s", "accuracy", "0.750"]
     assert rows.splitlines()[2].endswith("boom")
+
+
+def test_rainfall_serving_form_without_aws():
+    from jobs.rainfall import Rainfall
+
+    job = Rainfall()
+    pipeline = {"kind": "identity", "features": ["temp_avg"], "label": "precipitation", "unit": "mm"}
+    assert job.form_fields(pipeline) == [
+        {"name": "temp_avg", "label": "temp_avg (average temperature)", "type": "number", "choices": None}
+    ]
+    assert job.encode_form(pipeline, {"temp_avg": "12.5"}) == "12.5\n"
+    with pytest.raises(KitError, match="temp_avg must be a number"):
+        job.encode_form(pipeline, {"temp_avg": "warm"})
+    out = job.decode_answer(pipeline, b'{"predictions": [{"score": 1.234}]}')
+    assert out == {"label": "1.23 mm of rain", "score": 1.234}
