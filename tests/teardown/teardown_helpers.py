@@ -129,10 +129,14 @@ class Faults:
 
     def __init__(self) -> None:
         self.rules: list[dict] = []
+        self.seen: set[str] = set()
 
-    def add(self, operation: str, fault: str, times: int = 1, after: int = 0, code: str = "") -> Faults:
+    def add(self, operation: str, fault: str, times: int = 1, after: int = 0, code: str = "",
+            answer: dict | None = None, once_seen: str = "") -> Faults:
+        """``fault``: interrupt | throttle | 5xx | deny | answer (a made-up successful response);
+        ``once_seen``: only after a call of that operation went by."""
         self.rules.append({"op": operation, "fault": fault, "left": times, "skip": after, "fired": 0,
-                           "code": code})
+                           "code": code, "answer": answer, "once_seen": once_seen})
         return self
 
     def fired(self, operation: str) -> int:
@@ -144,7 +148,8 @@ class Faults:
     def _take(self, op: str, level: str) -> dict | None:
         for r in self.rules:
             is_send = r["fault"].startswith("send-")
-            if r["op"] == op and r["left"] > 0 and (is_send == (level == "send")):
+            armed = not r["once_seen"] or r["once_seen"] in self.seen
+            if r["op"] == op and r["left"] > 0 and armed and (is_send == (level == "send")):
                 if r["skip"] > 0:
                     r["skip"] -= 1
                     return None
@@ -155,10 +160,13 @@ class Faults:
 
     def _before_call(self, model=None, **_):
         r = self._take(model.name, "call")
+        self.seen.add(model.name)
         if r is None:
             return None
         if r["fault"] == "interrupt":
             raise KeyboardInterrupt(f"injected at {model.name}")
+        if r["fault"] == "answer":
+            return _Http(200), {**r["answer"], "ResponseMetadata": {"HTTPStatusCode": 200}}
         status, code = {"throttle": (400, "ThrottlingException"), "5xx": (500, "InternalFailure"),
                         "deny": (400, r["code"] or "AccessDeniedException")}[r["fault"]]
         return _Http(status), {"Error": {"Code": code, "Message": f"injected {r['fault']}"},

@@ -57,6 +57,19 @@ def test_a_failing_kind_does_not_stop_unrelated_kinds(client, reset_emulator, td
     assert again.ok and again.receipt["remaining_total"] == 0
 
 
+def test_a_domain_in_delete_failed_is_reported_with_its_reason(client, reset_emulator, td_state):
+    made = small_class(client)
+    failed = {"DomainId": made["domain"], "Status": "Delete_Failed",
+              "FailureReason": "Unable to delete EFS: file system has mount targets in use"}
+    # the emulator cannot fail a domain deletion: the answer to DescribeDomain after DeleteDomain is made up
+    faults = Faults().add("DescribeDomain", "answer", times=100, answer=failed, once_seen="DeleteDomain")
+    out = teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+    rows = {r["kind"]: r for r in out.receipt["kinds"]}
+    assert "Delete_Failed: Unable to delete EFS" in rows["domain"]["error"]
+    assert rows["efs-file-systems"]["skipped"] and rows["terraform"]["skipped"]
+    assert not out.ok
+
+
 # every step of the deletion order, in that order: each run is interrupted at the next step and
 # resumes what the previous runs left (the progress file and a fresh listing), the last run is clean
 STEPS = [
