@@ -110,7 +110,7 @@ def _notebooks(ctx: Context, region: str) -> list[Running]:
 
 def _apps(ctx: Context, region: str) -> list[Running]:
     out = []
-    for a in per_domain(ctx, region, "list_apps", "Apps", list(ctx.scope.domain_ids)):
+    for a in per_domain(ctx, region, "list_apps", "Apps", list(ctx.domain_ids())):
         itype = (a.get("ResourceSpec") or {}).get("InstanceType") or ""
         if a.get("Status") not in ("InService", "Pending") or itype in ("", "system"):
             continue  # the JupyterServer on "system" is free

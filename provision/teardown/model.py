@@ -5,6 +5,7 @@ for the receipt and the kinds it must wait for, each with the reason.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,31 @@ class Context:
     poll_max_s: float = 20.0
     wait_timeout_s: float = 45 * 60
     workers: int = 8
+    _domains: tuple[str, ...] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def domain_ids(self) -> tuple[str, ...]:
+        """The class's Studio domains: those in its state, plus those tagged with all its tags (so a
+        lost or empty outputs.json does not hide the domain). Listed once per Context."""
+        from provision.teardown.aws import paged
+
+        with self._lock:
+            if self._domains is None:
+                found = list(self.scope.domain_ids)
+                if self.scope.tags:
+                    sm = self.aws.client("sagemaker", self.scope.region)
+                    for d in paged(sm, "list_domains", "Domains", MaxResults=100):
+                        if d["DomainId"] in found or d.get("Status") == "Deleting":
+                            continue
+                        try:
+                            tags = sm.list_tags(ResourceArn=d["DomainArn"])["Tags"]
+                        except Exception:  # a domain whose tags we cannot read is not ours to delete
+                            continue
+                        have = {t["Key"]: t["Value"] for t in tags}
+                        if all(have.get(k) == v for k, v in self.scope.tags.items()):
+                            found.append(d["DomainId"])
+                self._domains = tuple(dict.fromkeys(found))
+            return self._domains
 
     def sweep_regions(self) -> list[str]:
         if self.scope.sweep_regions is not None:

@@ -129,3 +129,17 @@ def test_dry_run_deletes_nothing_and_wrong_account_is_refused(client, reset_emul
     with pytest.raises(KitError, match="not confirmed"):
         teardown(make_ctx(make_scope(td_state)), confirm=lambda plan: False, log=lambda _: None)
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["keep-me"]
+
+
+def test_domain_found_by_the_class_tags_when_outputs_are_lost(client, reset_emulator, td_state):
+    sm, ec2 = client("sagemaker"), client("ec2")
+    ours = studio(sm, ec2, profiles=2)
+    theirs = studio(sm, ec2, profiles=1, name="another-team")
+    arn = sm.describe_domain(DomainId=ours)["DomainArn"]
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "classroom", "Value": "ml101"}])
+    out = teardown(make_ctx(make_scope(td_state, sweep_regions=(REGION,))), log=lambda _: None)
+    assert out.ok, out.receipt
+    reasons = {it.id: it.reason for it in out.plan.items if it.kind == "domain"}
+    assert reasons == {ours: "Studio domain tagged with the class's tags"}
+    assert [d["DomainId"] for d in sm.list_domains()["Domains"]] == [theirs]
+    assert len(sm.list_user_profiles(DomainIdEquals=theirs)["UserProfiles"]) == 1

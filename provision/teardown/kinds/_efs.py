@@ -22,7 +22,7 @@ def owning_domain(tags: list[dict], domains: tuple[str, ...]) -> str | None:
 
 def domain_file_systems(ctx: Context, region: str) -> dict[str, str]:
     """file system id -> domain id, for every home EFS of the class's domains still present."""
-    domains = ctx.scope.domain_ids
+    domains = ctx.domain_ids()
     if not domains:
         return {}
     found: dict[str, str] = {}

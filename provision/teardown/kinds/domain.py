@@ -32,10 +32,12 @@ class Domain(Kind):
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         out = []
-        for domain_id in ctx.scope.domain_ids:
+        for domain_id in ctx.domain_ids():
             d = describe(ctx, region, domain_id)
             if d is not None:
-                out.append(item(self.name, region, domain_id, "the class's Studio domain (Terraform outputs)",
+                why = ("the class's Studio domain (Terraform outputs)" if domain_id in ctx.scope.domain_ids
+                       else "Studio domain tagged with the class's tags")
+                out.append(item(self.name, region, domain_id, why,
                                 label=d.get("DomainName", domain_id), status=d.get("Status", "")))
         return out
 

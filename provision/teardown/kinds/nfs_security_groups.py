@@ -30,7 +30,7 @@ class NfsSecurityGroups(Kind):
     billable = False
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        domains = ctx.scope.domain_ids
+        domains = ctx.domain_ids()
         if not domains:
             return []
         names = [f"security-group-for-{d}-nfs-{dom}" for dom in domains for d in ("inbound", "outbound")]

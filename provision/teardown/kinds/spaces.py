@@ -22,7 +22,7 @@ class Spaces(Kind):
         return [item(self.name, region, f"{s['DomainId']}/{s['SpaceName']}",
                      f"Studio space in the class's domain {s['DomainId']}", label=s["SpaceName"],
                      domain=s["DomainId"], space=s["SpaceName"], status=s.get("Status", ""))
-                for s in self._spaces(ctx, region, list(ctx.scope.domain_ids))]
+                for s in self._spaces(ctx, region, list(ctx.domain_ids()))]
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") == "Deleting":

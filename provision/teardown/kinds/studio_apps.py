@@ -28,7 +28,7 @@ class StudioApps(Kind):
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         out = []
-        for a in self._apps(ctx, region, list(ctx.scope.domain_ids)):
+        for a in self._apps(ctx, region, list(ctx.domain_ids())):
             owner = a.get("SpaceName") or a.get("UserProfileName", "")
             out.append(item(self.name, region, _app_id(a),
                             f"Studio app of {owner} in the class's domain {a['DomainId']}",

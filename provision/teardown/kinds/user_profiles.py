@@ -23,7 +23,7 @@ class UserProfiles(Kind):
         return [item(self.name, region, f"{p['DomainId']}/{p['UserProfileName']}",
                      f"user profile in the class's domain {p['DomainId']}", label=p["UserProfileName"],
                      domain=p["DomainId"], profile=p["UserProfileName"], status=p.get("Status", ""))
-                for p in self._profiles(ctx, region, list(ctx.scope.domain_ids))]
+                for p in self._profiles(ctx, region, list(ctx.domain_ids()))]
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") == "Deleting":
