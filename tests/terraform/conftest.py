@@ -57,3 +57,21 @@ def tf_tree(tmp_path_factory, tf_env) -> Path:
             if proc.returncode != 0:
                 pytest.fail(f"terraform init failed in {rel}: {proc.stderr.strip()[-600:]}")
     return root
+
+
+@pytest.fixture(scope="session")
+def tf_checks(tf_tree, tf_env) -> dict[tuple[str, str], subprocess.CompletedProcess]:
+    """``terraform validate`` of every module and the root, and ``terraform test`` where there are
+    test files, run two at a time (provider start-up dominates; the machine has two cores)."""
+    jobs = [("validate", rel) for rel in MODULE_DIRS]
+    jobs += [("test", rel) for rel in MODULE_DIRS if list((tf_tree / rel / "tests").glob("*.tftest.hcl"))]
+
+    def run(job: tuple[str, str]) -> tuple[tuple[str, str], subprocess.CompletedProcess]:
+        kind, rel = job
+        args = ["validate", "-json", "-no-color"] if kind == "validate" else ["test", "-no-color"]
+        return job, run_tf(args, tf_tree / rel, tf_env)
+
+    # the slow terraform tests first, so the two workers finish together
+    jobs.sort(key=lambda j: j[0] != "test")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, jobs))

@@ -30,8 +30,8 @@ def test_fmt(tf_env):
 
 
 @pytest.mark.parametrize("module", MODULE_DIRS)
-def test_validate(tf_tree, tf_env, module):
-    proc = run_tf(["validate", "-json", "-no-color"], tf_tree / module, tf_env)
+def test_validate(tf_checks, module):
+    proc = tf_checks[("validate", module)]
     result = json.loads(proc.stdout)
     assert result["valid"], [d.get("summary", "") + ": " + d.get("detail", "") for d in result["diagnostics"]]
     assert result["warning_count"] == 0, result["diagnostics"]
@@ -85,7 +85,7 @@ def test_checkov_passes_with_documented_skips_only():
 
 
 @pytest.mark.parametrize("module", TESTED_DIRS)
-def test_terraform_test(tf_tree, tf_env, module):
-    proc = run_tf(["test", "-no-color"], tf_tree / module, tf_env)
+def test_terraform_test(tf_checks, module):
+    proc = tf_checks[("test", module)]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert re.search(r"Success! \d+ passed, 0 failed", proc.stdout), proc.stdout[-1000:]

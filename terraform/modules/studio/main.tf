@@ -44,7 +44,7 @@ data "aws_iam_policy_document" "assume" {
   count = local.create_role ? 1 : 0
 
   statement {
-    actions = ["sts:AssumeRole", "sts:SetContext"]
+    actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
