@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import signal
 import socket
 
 import click
@@ -25,6 +26,10 @@ def check_port(port: int) -> None:
                 raise KitError(f"port {port} on {HOST} is already in use; "
                                "choose another with --port") from None
             raise KitError(f"cannot listen on {HOST}:{port} ({err.strerror})") from None
+
+
+def _stop(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 def make_server(settings, port: int):
@@ -54,6 +59,7 @@ def command(ctx: click.Context, port: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(f"serving class {settings.class_name!r} on http://{HOST}:{server.server_port}/ "
                "(this computer only; Ctrl-C stops it)")
+    signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops it as cleanly as Ctrl-C
     try:
         server.serve_forever()  # werkzeug's server returns on Ctrl-C (it swallows KeyboardInterrupt)
     except KeyboardInterrupt:

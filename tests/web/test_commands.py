@@ -83,7 +83,7 @@ def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, t
                     time.sleep(0.3)
         finally:
             if server.poll() is None:
-                server.send_signal(signal.SIGINT)
+                server.send_signal(signal.SIGTERM)  # like `kill PID`; Ctrl-C takes the same way out
             out, err = server.communicate(timeout=30)
         xfail_if_probe_bug(server.returncode, err, emulator)
         assert name in page and ("3 min left" in page or "2 min left" in page), err
