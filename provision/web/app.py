@@ -95,6 +95,10 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
     def card(e: ClassEndpoint) -> Card:
         c = Card(endpoint=e, title=JOB_TITLES.get(e.job or "", e.job or "unknown job"),
                  time_left=e.time_left())
+        if e.status in ("Failed", "OutOfService"):
+            c.unavailable = (f"the endpoint is {e.status}: deploy it again with "
+                             f"`classroom deploy {e.job or 'JOB'}` (`classroom down` removes this one)")
+            return c
         if e.status != "InService":
             c.unavailable = f"the endpoint is {e.status or 'not ready'}; reload in a moment"
             return c

@@ -101,3 +101,67 @@ def test_aws_unreachable_is_a_friendly_500(settings, tmp_path):
     assert resp.status_code == 500
     assert "unexpected error" in text
     assert SECRET_KEY not in text and "Traceback" not in text and dead not in text
+
+
+def _raw_endpoint(sm, name: str, tags: dict[str, str]) -> None:
+    """An endpoint whose model artifact does not exist (it never reaches InService)."""
+    image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    sm.create_model(ModelName=name, ExecutionRoleArn="arn:aws:iam::123456789012:role/x",
+                    PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge"}])
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name,
+                       Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
+    """No form for an endpoint that is Creating or Failed: a note saying what to do, 409 on a post."""
+    import datetime as dt
+
+    from provision.web.endpoints import EXPIRES_TAG, JOB_TAG, class_scope, format_expiry, now_utc
+    from provision.web.expiry import delete_endpoint_and_parts
+
+    sm = client("sagemaker")
+    expires = format_expiry(now_utc() + dt.timedelta(minutes=9, seconds=30))
+    _raw_endpoint(sm, "not-ready-ep", {**class_scope(settings), JOB_TAG: "spam", EXPIRES_TAG: expires})
+    try:
+        web = app.test_client()
+        resp = web.get("/")
+        text = assert_safe(resp, emulator)
+        assert resp.status_code == 200
+        assert "not-ready-ep" in text and "9 min left" in text
+        assert ("the endpoint is Creating; reload in a moment" in text
+                or "the endpoint is Failed: deploy it again with `classroom deploy spam`" in text)
+        assert "<textarea" not in text
+        with web.session_transaction() as sess:
+            token = sess[SESSION_KEY]
+        resp = web.post("/predict/not-ready-ep", data={FIELD: token, "message": "hello"})
+        assert resp.status_code == 409
+        assert "the endpoint is" in assert_safe(resp, emulator)
+    finally:
+        delete_endpoint_and_parts(sm, "not-ready-ep")
+    assert "not-ready-ep" not in {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]}
+    assert sm.list_models(NameContains="not-ready-ep")["Models"] == []
+
+
+def test_an_endpoint_whose_model_was_not_trained_here(app, emulator, settings, trained_class, aws_env):
+    """An in-service endpoint of the class, but this class directory has no pipeline for its job."""
+    from web_helpers import boto, sagemaker_names
+
+    from provision.commands.deploy import deploy_here
+    from provision.web.expiry import delete_endpoint_and_parts
+
+    sm = boto("sagemaker", emulator)
+    before = sagemaker_names(sm)
+    name = deploy_here(settings, "rainfall", 5)[0]  # from trained_class; the app reads tmp_path/class
+    try:
+        web = app.test_client()
+        text = assert_safe(web.get("/"), emulator)
+        assert name in text
+        assert "job &#39;rainfall&#39; has not been trained yet" in text
+        assert "run `classroom train rainfall` again" in text
+        assert 'name="csrf_token"' not in text.split(name)[-1]  # no form for it
+    finally:
+        delete_endpoint_and_parts(sm, name)
+    assert sagemaker_names(sm) == before
