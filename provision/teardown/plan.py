@@ -8,6 +8,8 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from botocore.exceptions import EndpointConnectionError
+
 from provision.teardown import registry
 from provision.teardown.aws import error_message, with_retries
 from provision.teardown.model import Context, Item, Kind
@@ -55,11 +57,16 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
             return kind, region, err
 
     with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
-        for kind, region, res in pool.map(list_one, tasks):
-            if isinstance(res, Exception):
-                errors[kind.name] = f"could not list in {region}: {error_message(res) or type(res).__name__}"
-            else:
-                found[kind.name].extend(res)
+        results = list(pool.map(list_one, tasks))
+    unreachable = [res for _, region, res in results
+                   if region == ctx.scope.region and isinstance(res, EndpointConnectionError)]
+    if unreachable:  # the class's region cannot be reached, even after retries: one clear error
+        raise unreachable[0]
+    for kind, region, res in results:
+        if isinstance(res, Exception):
+            errors[kind.name] = f"could not list in {region}: {error_message(res) or type(res).__name__}"
+        else:
+            found[kind.name].extend(res)
     expanded: list[Item] = []
     for kind in kinds:
         if found.get(kind.name):
