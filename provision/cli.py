@@ -191,25 +191,10 @@ SWEEP_BEFORE = ("up", "train", "status", "deploy", "serve")
 
 
 def sweep_expired(ctx: click.Context) -> None:
-    """Remove expired endpoints of the class, quietly when there is nothing to do.
+    """Remove the class's expired endpoints; never blocks the command the user asked for."""
+    from provision.web.expiry import sweep_before_command
 
-    Never blocks the command the user asked for: when the target cannot be reached yet (no
-    emulator running, no credentials) the command itself says so; a failed sweep is one warning.
-    """
-    from provision.web.expiry import remove_expired
-
-    settings = load_settings(ctx)
-    if settings.target == "local" and embedded.find() is None:
-        return
-    try:
-        classroom.activate(settings)
-        removed = remove_expired(settings)
-    except KitError:
-        return
-    except Exception as err:  # noqa: BLE001 - a sweep must not stop the user's command
-        click.echo(f"warning: could not check for expired endpoints: {type(err).__name__}: {err}", err=True)
-        return
-    for name in removed:
+    for name in sweep_before_command(load_settings(ctx)):
         click.echo(f"removed expired endpoint {name} (its deploy time was up)")
 
 
