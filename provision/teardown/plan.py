@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from botocore.exceptions import EndpointConnectionError
 
 from provision.teardown import registry
-from provision.teardown.aws import error_message, with_retries
+from provision.teardown.aws import describe_error, with_retries
 from provision.teardown.model import Context, Item, Kind
 
 
@@ -20,6 +20,8 @@ class Plan:
     items: list[Item]
     regions: list[str]
     errors: dict[str, str] = field(default_factory=dict)  # kind -> why listing failed
+    # a swept region (not the class's) that could not be listed: reported, but it blocks nothing
+    warnings: list[str] = field(default_factory=list)
 
     def by_kind(self) -> dict[str, list[Item]]:
         out: dict[str, list[Item]] = defaultdict(list)
@@ -28,7 +30,8 @@ class Plan:
         return out
 
     def to_json(self) -> dict:
-        return {"regions": self.regions, "errors": self.errors, "items": [it.to_json() for it in self.items]}
+        return {"regions": self.regions, "errors": self.errors, "warnings": self.warnings,
+                "items": [it.to_json() for it in self.items]}
 
 
 def merge(*groups: list[Item]) -> list[Item]:
@@ -62,9 +65,14 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
                    if region == ctx.scope.region and isinstance(res, EndpointConnectionError)]
     if unreachable:  # the class's region cannot be reached, even after retries: one clear error
         raise unreachable[0]
+    warnings: list[str] = []
     for kind, region, res in results:
         if isinstance(res, Exception):
-            errors[kind.name] = f"could not list in {region}: {error_message(res) or type(res).__name__}"
+            why = f"could not list in {region}: {describe_error(res)}"
+            if region == ctx.scope.region:
+                errors[kind.name] = why
+            else:
+                warnings.append(f"{kind.name} {why}")
         else:
             found[kind.name].extend(res)
     expanded: list[Item] = []
@@ -73,11 +81,11 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
             try:
                 expanded.extend(with_retries(lambda k=kind: k.expand(ctx, found[k.name])))
             except Exception as err:
-                errors[kind.name] = f"could not follow its dependents: {error_message(err)}"
+                errors[kind.name] = f"could not follow its dependents: {describe_error(err)}"
     wanted = {k.name for k in kinds}
     items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
                   [it for it in (extra or []) if it.kind in wanted])
-    return Plan(items=items, regions=sweep, errors=errors)
+    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings))
 
 
 def format_plan(plan: Plan, class_name: str) -> str:
@@ -95,4 +103,6 @@ def format_plan(plan: Plan, class_name: str) -> str:
         lines.append("  nothing in scope")
     for kind, err in sorted(plan.errors.items()):
         lines.append(f"  ! {kind}: {err}")
+    for warning in plan.warnings:
+        lines.append(f"  ? sweep: {warning} (skipped; check that region by hand)")
     return "\n".join(lines)

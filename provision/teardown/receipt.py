@@ -18,7 +18,8 @@ from provision.teardown.runner import KindResult
 RECEIPT_FILE = "teardown-receipt.json"
 
 
-def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item]) -> tuple[list[Item], dict]:
+def leftovers(ctx: Context, results: list[KindResult],
+              run_items: list[Item]) -> tuple[list[Item], dict, list[str]]:
     """What still exists: a fresh listing of every kind plus the run's unconfirmed items."""
     kinds = registry.order()
     fresh = build_plan(ctx, kinds=[k for k in kinds if k.in_receipt_listing])
@@ -37,12 +38,12 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item]) ->
         except Exception as err:  # cannot tell: count them as left, say why
             still.extend(items)
             errors[name] = f"could not check: {err}"
-    return merge(fresh.items, still), errors
+    return merge(fresh.items, still), errors, fresh.warnings
 
 
 def build(ctx: Context, results: list[KindResult], run_items: list[Item], started: dt.datetime,
           account_id: str | None) -> dict:
-    left, errors = leftovers(ctx, results, run_items)
+    left, errors, warnings = leftovers(ctx, results, run_items)
     left_by_kind: dict[str, list[Item]] = defaultdict(list)
     for it in left:
         left_by_kind[it.kind].append(it)
@@ -64,7 +65,8 @@ def build(ctx: Context, results: list[KindResult], run_items: list[Item], starte
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "kinds": rows, "remaining_total": len(left), "kinds_with_problems": problems,
-        "ok": not left and problems == 0,
+        "unchecked_regions": warnings,
+        "ok": not left and problems == 0 and not warnings,
     }
 
 
@@ -90,7 +92,11 @@ def format_table(receipt: dict) -> str:
            f"{receipt['region']}):", "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     verdict = ("0 left: nothing in scope remains" if receipt["ok"] else
+               f"0 left, but {len(receipt['unchecked_regions'])} swept region listing(s) could not be checked"
+               if not receipt["remaining_total"] and not receipt["kinds_with_problems"] else
                f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
                "— run `classroom down` again, or see the notes above")
+    for w in receipt.get("unchecked_regions", []):
+        out.append(f"  ? not checked: {w}")
     out.append(verdict)
     return "\n".join(out)

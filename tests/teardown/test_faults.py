@@ -103,3 +103,27 @@ def test_an_interruption_before_the_first_delete_resumes(client, reset_emulator,
         teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
     out = teardown(make_ctx(scope_for(td_state, made)), log=quiet)
     assert out.ok and out.receipt["remaining_total"] == 0
+
+
+def test_a_swept_region_that_cannot_be_listed_blocks_nothing_but_is_reported(client, reset_emulator,
+                                                                             td_state):
+    made = small_class(client)
+
+    def deny_us_west_2(model=None, context=None, **_):  # e.g. an SCP that denies one region
+        if model.name == "ListEndpoints" and (context or {}).get("client_region") == "us-west-2":
+            return _Denied(), {"Error": {"Code": "AccessDeniedException", "Message": "denied by SCP"},
+                               "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return None
+
+    out = teardown(make_ctx(scope_for(td_state, made), hooks=[("before-call", deny_us_west_2)]), log=quiet)
+    rows = {r["kind"]: r for r in out.receipt["kinds"]}
+    assert any("us-west-2" in w and "AccessDenied" in w for w in out.plan.warnings)
+    assert rows["endpoints"]["deleted"] == 2 and rows["buckets"]["deleted"] == 1
+    assert rows["models"]["skipped"] == "" and rows["log-groups"]["skipped"] == ""
+    assert out.receipt["remaining_total"] == 0 and out.receipt["unchecked_regions"] and not out.ok
+
+
+class _Denied:
+    status_code = 400
+    headers: dict = {}
+    content = b""
