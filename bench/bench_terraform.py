@@ -8,7 +8,6 @@ writing, destroy, and a boto3 count of what is left (must be nothing).
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -63,11 +62,8 @@ def run() -> list[dict]:
         variables = st.terraform_variables(STAMP)
         rows.append({"name": f"settings + {STUDENTS}-student roster validated", "value": time.monotonic() - t,
                      "unit": "s", "goal": "<= 1", "ok": time.monotonic() - t <= 1})
-        workdir = d / "tf"
-        workdir.mkdir()
-        source = Path(os.path.relpath(REPO / "terraform" / "classroom", workdir))
-        ws = Workspace.prepare(workdir, st.class_name, Provider("local", st.region, st.tags, emu.url),
-                               variables, module_source=source, stream=False)
+        ws = Workspace.prepare(d / "tf", st.class_name, Provider("local", st.region, st.tags, emu.url),
+                               variables, module_source=REPO / "terraform" / "classroom", stream=False)
         ws.init()
 
         def timed(label: str, goal_s: float, fn):

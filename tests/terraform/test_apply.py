@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -48,13 +47,11 @@ def _class_settings(tmp_path: Path) -> settings.Settings:
 
 
 def _workspace(tmp_path: Path, st: settings.Settings, url: str) -> Workspace:
-    workdir = tmp_path / "tf"
-    workdir.mkdir()
-    # Relative source: with an absolute path Terraform treats the root module as a package and the
-    # ../modules/* calls inside it are refused ("Local module path escapes module package").
-    source = Path(os.path.relpath(REPO_TERRAFORM / "classroom", workdir))
-    return Workspace.prepare(workdir, st.class_name, Provider("local", st.region, st.tags, url),
-                             st.terraform_variables(STAMP), module_source=source, stream=False)
+    # the runner references the module by a relative path from the working directory (an absolute
+    # one makes Terraform treat it as a package, and ../modules/* would "escape" it)
+    return Workspace.prepare(tmp_path / "tf", st.class_name, Provider("local", st.region, st.tags, url),
+                             st.terraform_variables(STAMP), module_source=REPO_TERRAFORM / "classroom",
+                             stream=False)
 
 
 def _check_admin(iam, out: dict) -> None:
