@@ -1,4 +1,4 @@
-"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging). Owner: issue 3.
+"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging, EC2 regions). Owner: issue 3.
 
 The backend side (Studio state and rules) is ``studio.StudioMixin``, composed into the emulator's
 SageMaker backend by ``emulator.sagemaker_backend``. ``install()`` adds the API handlers moto lacks
@@ -11,9 +11,10 @@ from __future__ import annotations
 
 def install() -> None:
     """Patch moto's response classes with the account-setup operations. Idempotent."""
-    from emulator.account import budgets, ec2_groups, iam, studio_api
+    from emulator.account import budgets, ec2_groups, iam, regions, studio_api
 
     studio_api.install()
     iam.install()
     budgets.install()
     ec2_groups.install()
+    regions.install()
