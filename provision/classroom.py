@@ -18,7 +18,7 @@ from pathlib import Path
 
 import boto3
 
-from provision import embedded
+from provision import embedded, preflight
 from provision.errors import KitError
 from provision.statedir import ensure_dir, read_json, state_root, write_json
 from provision.tfrunner import Provider, Workspace
@@ -128,6 +128,9 @@ def up(settings, stream: bool = True) -> dict:
     variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
     emu = activate(settings, start_emulator=True)
     account = check_account(settings)
+    # before anything is created: an account-level public access block would make the share
+    # bucket's policy fail half-way through the apply
+    preflight.check_public_access_block(preflight.s3control_client(settings.region), account)
     state = class_state(settings)
     state.update({"account_id": account, "target": settings.target, "region": settings.region})
     save_class_state(settings, state)

@@ -110,6 +110,8 @@ def up(ctx: click.Context) -> None:
 
     settings = load_settings(ctx)
     click.echo(f"class {settings.class_name!r} · target {settings.target} · region {settings.region}")
+    for note in settings.notes:
+        click.echo(f"note: {note}")
     outputs = classroom.up(settings)
     public = classroom.public_outputs(outputs)
     click.echo("\nOutputs:")

@@ -142,3 +142,28 @@ def test_next_command_removes_expired_endpoint(private_state):
         sm.delete_endpoint_config(EndpointConfigName=f"c-{name}")
         sm.delete_model(ModelName=f"m-{name}")
     assert sm.list_endpoints()["Endpoints"] == []
+
+
+def test_up_refuses_account_level_public_access_block(private_state, monkeypatch):
+    """The account blocks public policies: `up` says so in one line before creating anything."""
+    import boto3
+
+    from provision import preflight
+
+    run(["emulator", "start"], private_state, check=True)
+    port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
+    url = f"http://127.0.0.1:{port}"
+    for k, v in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
+                 "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(k, v)
+    preflight.s3control_client("us-east-1").put_public_access_block(
+        AccountId="123456789012",
+        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                                        "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    line = one_error_line(run(["up"], private_state))
+    assert "public" in line.lower() and "block" in line.lower(), line
+    s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=url)
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=url)
+    assert s3.list_buckets()["Buckets"] == []
+    assert iam.list_users()["Users"] == []
+    assert not (private_state / "classes" / "ml-class" / "terraform" / "terraform.tfstate").exists()
