@@ -75,7 +75,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check .
 	terraform fmt -check -recursive terraform
-	$(BIN)/checkov -d terraform --config-file .checkov.yaml --skip-download --quiet --compact
+	$(BIN)/checkov -d terraform --framework terraform --skip-download --quiet --compact
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -97,8 +97,6 @@ def _account(
             )
         classroom.activate(settings)
         target, region = settings.target, region or settings.region
-        if target == "local":  # the embedded AWS: the SDK's IAM simulation proves nothing there
-            os.environ.setdefault("SAGEMAKER_VALIDATE_ROLE", "false")
         tags = {**(getattr(settings, "tags", None) or {}), "classroom-class": settings.class_name}
     bucket = bucket or _output(outputs, "models_bucket")
     role = role or _output(outputs, "execution_role_arn")

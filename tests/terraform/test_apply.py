@@ -118,6 +118,14 @@ def _check_role_and_guardrail(iam, out: dict) -> None:
     attached = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]]
     assert attached == [GUARDRAIL]
     assert "AmazonSageMakerFullAccess" not in attached
+    # SageMaker SDK v3 refuses a training role unless SimulatePrincipalPolicy allows these
+    # (its role check; the embedded AWS evaluates the role's real policies)
+    from sagemaker.core.helper.iam_role_resolver import _get_smoke_test_actions
+
+    gate = _get_smoke_test_actions("training")
+    results = iam.simulate_principal_policy(PolicySourceArn=role["Arn"],
+                                            ActionNames=gate)["EvaluationResults"]
+    assert {r["EvalActionName"]: r["EvalDecision"] for r in results} == dict.fromkeys(gate, "allowed")
 
     arn = out["guardrail_policy_arn"]
     version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]

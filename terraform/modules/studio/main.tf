@@ -112,18 +112,30 @@ data "aws_iam_policy_document" "execution" {
     ]
   }
 
-  # Algorithm metrics (train:progress, validation:rmse ...) are published to CloudWatch;
-  # PutMetricData has no resource-level scoping, the namespace condition narrows it.
+  # Algorithm metrics (train:progress, validation:rmse ...) are published to CloudWatch.
+  # PutMetricData has no resource-level scoping. A cloudwatch:namespace condition would narrow it,
+  # but SageMaker Python SDK v3 checks a role before training with iam:SimulatePrincipalPolicy
+  # without context keys, reads a conditional allow as a denial and refuses the role
+  # (sagemaker/core/helper/iam_role_resolver.py); the action only writes metric data points.
   statement {
     sid       = "PublishSageMakerMetrics"
     actions   = ["cloudwatch:PutMetricData"]
     resources = ["*"]
+  }
 
-    condition {
-      test     = "StringLike"
-      variable = "cloudwatch:namespace"
-      values   = ["/aws/sagemaker/*", "aws/sagemaker/*"]
-    }
+  # Training jobs, tuning jobs and endpoints that run in a VPC get their network interfaces from
+  # SageMaker under this role (the CreateTrainingJob execution-role permissions in the SageMaker
+  # developer guide). None of these actions supports resource-level scoping that SDK v3's role
+  # check can verify, and the SDK refuses a role without them.
+  statement {
+    sid = "JobNetworkInterfaces"
+    actions = [
+      "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
+      "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission",
+      "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions",
+      "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+    ]
+    resources = ["*"]
   }
 
   # From a Studio notebook the lesson trains, tunes, deploys, predicts and batch-transforms, and
