@@ -14,8 +14,7 @@ from sklearn.model_selection import train_test_split
 
 from jobs import evaluate, features
 from jobs.data import credit as data
-from jobs.lifecycle import Context, Job, JobResult, Prepared
-from jobs.sdk import Deployment, SageMaker, Trained
+from jobs.lifecycle import JobResult, LinearLearnerJob, Prepared
 from provision.errors import KitError
 
 LABELS = ("bad", "good")
@@ -42,7 +41,7 @@ JOB_LEVELS = {
 }
 
 
-class Credit(Job):
+class Credit(LinearLearnerJob):
     name = "credit"
     algorithm = "linear-learner"
     accept = "application/json"
@@ -81,25 +80,6 @@ class Credit(Job):
                 "hyperparameters": hp,
                 "reference": evaluate.reference_logistic(x_tr, y_tr, x_te, y_te),
             },
-        )
-
-    def fit(
-        self,
-        sm: SageMaker,
-        uris: dict[str, str],
-        prepared: Prepared,
-        ctx: Context,
-        result: JobResult,
-        cleanup: list[Deployment],
-    ) -> Trained:
-        return sm.train(
-            sm.image("linear-learner"),
-            prepared.info["hyperparameters"],
-            uris,
-            ctx.train_instance_type,
-            f"s3://{ctx.account.bucket}/{self.name}/output",
-            f"{self.name}-{ctx.run_id}",
-            {"classroom-job": self.name, "classroom-run": ctx.run_id},
         )
 
     def evaluate(

@@ -312,3 +312,26 @@ def undeploy(dep: Deployment, account: Account, poll: float | None = None) -> li
 
 def now_run_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+
+
+class LinearLearnerJob(Job):
+    """A job that trains one linear-learner model with ``prepared.info["hyperparameters"]``."""
+
+    def fit(
+        self,
+        sm: SageMaker,
+        uris: dict[str, str],
+        prepared: Prepared,
+        ctx: Context,
+        result: JobResult,
+        cleanup: list[Deployment],
+    ) -> Trained:
+        return sm.train(
+            sm.image("linear-learner"),
+            prepared.info["hyperparameters"],
+            uris,
+            ctx.train_instance_type,
+            f"s3://{ctx.account.bucket}/{self.name}/output",
+            f"{self.name}-{ctx.run_id}",
+            {"classroom-job": self.name, "classroom-run": ctx.run_id},
+        )

@@ -13,8 +13,7 @@ from sklearn.model_selection import train_test_split
 
 from jobs import evaluate, features
 from jobs.data import rainfall as data
-from jobs.lifecycle import Context, Job, JobResult, Prepared
-from jobs.sdk import Deployment, SageMaker, Trained
+from jobs.lifecycle import JobResult, LinearLearnerJob, Prepared
 from provision.errors import KitError
 
 HYPERPARAMETERS = {
@@ -27,7 +26,7 @@ HYPERPARAMETERS = {
 }
 
 
-class Rainfall(Job):
+class Rainfall(LinearLearnerJob):
     name = "rainfall"
     algorithm = "linear-learner"
     accept = "application/json"
@@ -82,25 +81,6 @@ class Rainfall(Job):
                 "hyperparameters": hp,
             },
             extra={"x_test": x_te},
-        )
-
-    def fit(
-        self,
-        sm: SageMaker,
-        uris: dict[str, str],
-        prepared: Prepared,
-        ctx: Context,
-        result: JobResult,
-        cleanup: list[Deployment],
-    ) -> Trained:
-        return sm.train(
-            sm.image("linear-learner"),
-            prepared.info["hyperparameters"],
-            uris,
-            ctx.train_instance_type,
-            f"s3://{ctx.account.bucket}/{self.name}/output",
-            f"{self.name}-{ctx.run_id}",
-            {"classroom-job": self.name, "classroom-run": ctx.run_id},
         )
 
     def evaluate(
