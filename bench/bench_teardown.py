@@ -30,7 +30,7 @@ def _helpers():
 
 def run() -> list[dict]:
     from provision import embedded
-    from provision.teardown import teardown
+    from provision.teardown import Aws, Context, teardown
 
     h = _helpers()
     emu = embedded.start()
@@ -58,8 +58,8 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         # sweep_regions=None: every region ec2:DescribeRegions reports, as `classroom down` does
         scope = h.make_scope(Path(tmp), domain_ids=(domain,), buckets=("ml101-models",), sweep_regions=None)
-        ctx = h.make_ctx(scope)
-        ctx.aws._record_params = False
+        # the waits `classroom down` uses for TARGET=local (provision/commands/down.py context_for)
+        ctx = Context(aws=Aws(), scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
         t1 = time.monotonic()
         out = teardown(ctx, log=lambda _: None)
         wall = time.monotonic() - t1

@@ -66,7 +66,7 @@ def teardown(ctx: Context, *, confirm: Callable[[Plan], bool] | None = None, dry
         raise KitError("the class name was not confirmed; nothing was deleted")
     log("Deleting, in dependency order:")
     outcome.results = execute(ctx, plan, progress, log=log)
-    outcome.receipt = receipts.build(ctx, outcome.results, plan.items, started, account)
+    outcome.receipt = receipts.build(ctx, outcome.results, plan.items, started, account, plan)
     receipts.write(outcome.receipt, ctx.scope.state_dir)
     log(receipts.format_table(outcome.receipt))
     return outcome

@@ -9,10 +9,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 if TYPE_CHECKING:
     from provision.teardown.aws import Aws
+
+T = TypeVar("T")
 
 
 class NotReady(Exception):
@@ -94,6 +96,32 @@ class Context:
     workers: int = 8
     _domains: tuple[str, ...] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # read-only answers shared by the kinds of one listing pass (plan or receipt); None outside one
+    _memo: dict | None = field(default=None, repr=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def begin_pass(self) -> None:
+        """Start a listing pass: kinds asking the same read-only question get one AWS call."""
+        with self._memo_lock:
+            self._memo = {}
+
+    def end_pass(self) -> None:
+        """End the pass: every later question goes to AWS again (deletes need fresh answers)."""
+        with self._memo_lock:
+            self._memo = None
+
+    def cached(self, key: tuple, fetch: Callable[[], T]) -> T:
+        """``fetch()``, shared within a listing pass (e.g. DescribeDomain asked by three kinds listing in
+        parallel: the first asks, the others wait for its answer). A failed fetch is not remembered."""
+        with self._memo_lock:
+            if self._memo is None:
+                return fetch()
+            memo = self._memo
+            slot = memo.setdefault(key, [threading.Lock(), False, None])
+        with slot[0]:
+            if not slot[1]:
+                slot[2], slot[1] = fetch(), True
+            return slot[2]  # type: ignore[no-any-return]
 
     def domain_ids(self) -> tuple[str, ...]:
         """The class's Studio domains: those in its state, plus those tagged with all its tags (so a

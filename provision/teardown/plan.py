@@ -22,6 +22,8 @@ class Plan:
     errors: dict[str, str] = field(default_factory=dict)  # kind -> why listing failed
     # a swept region (not the class's) that could not be listed: reported, but it blocks nothing
     warnings: list[str] = field(default_factory=list)
+    # every (kind, region) listed, with how many items it found: the receipt says what it re-checked
+    listed: list[tuple[str, str, int]] = field(default_factory=list)
 
     def by_kind(self) -> dict[str, list[Item]]:
         out: dict[str, list[Item]] = defaultdict(list)
@@ -44,10 +46,22 @@ def merge(*groups: list[Item]) -> list[Item]:
     return sorted(seen.values(), key=lambda it: (rank.get(it.kind, 99), it.region != "", it.region, it.id))
 
 
-def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] | None = None) -> Plan:
-    """List every kind in scope. A kind whose listing fails is recorded in ``errors`` (not raised)."""
-    kinds = kinds if kinds is not None else registry.order()
-    sweep = with_retries(ctx.sweep_regions)
+def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] | None = None,
+               regions: list[str] | None = None) -> Plan:
+    """List every kind in scope. A kind whose listing fails is recorded in ``errors`` (not raised).
+
+    ``regions``: the regions to sweep (the receipt passes the plan's, so DescribeRegions is asked once);
+    by default every region enabled for the account.
+    """
+    ctx.begin_pass()
+    try:
+        return _build(ctx, kinds if kinds is not None else registry.order(), extra,
+                      list(regions) if regions is not None else with_retries(ctx.sweep_regions))
+    finally:
+        ctx.end_pass()
+
+
+def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: list[str]) -> Plan:
     tasks = [(k, r) for k in kinds for r in k.regions(ctx, sweep)]
     found: dict[str, list[Item]] = defaultdict(list)
     errors: dict[str, str] = {}
@@ -66,6 +80,7 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
     if unreachable:  # the class's region cannot be reached, even after retries: one clear error
         raise unreachable[0]
     warnings: list[str] = []
+    listed: list[tuple[str, str, int]] = []
     for kind, region, res in results:
         if isinstance(res, Exception):
             why = f"could not list in {region}: {describe_error(res)}"
@@ -75,6 +90,7 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
                 warnings.append(f"{kind.name} {why}")
         else:
             found[kind.name].extend(res)
+            listed.append((kind.name, region, len(res)))
     expanded: list[Item] = []
     for kind in kinds:
         if found.get(kind.name):
@@ -85,7 +101,7 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
     wanted = {k.name for k in kinds}
     items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
                   [it for it in (extra or []) if it.kind in wanted])
-    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings))
+    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings), listed=listed)
 
 
 def format_plan(plan: Plan, class_name: str) -> str:

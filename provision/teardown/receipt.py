@@ -12,22 +12,40 @@ from pathlib import Path
 from provision.teardown import registry
 from provision.teardown.aws import with_retries
 from provision.teardown.model import Context, Item
-from provision.teardown.plan import build_plan, merge
+from provision.teardown.plan import Plan, build_plan, merge
 from provision.teardown.runner import KindResult
 
 RECEIPT_FILE = "teardown-receipt.json"
 
 
-def leftovers(ctx: Context, results: list[KindResult],
-              run_items: list[Item]) -> tuple[list[Item], dict, list[str]]:
-    """What still exists: a fresh listing of every kind plus the run's unconfirmed items."""
+def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
+              plan: Plan | None = None) -> tuple[list[Item], dict, list[str], list[dict]]:
+    """What still exists, and what was re-checked how.
+
+    Every kind of the receipt is listed again in full in every region it is listed in (the class's
+    region; swept kinds in every region the plan swept — the plan's region list is reused, so
+    DescribeRegions is not asked twice). A swept region the plan found empty, where nothing was
+    deleted, still gets one List call per swept kind: no single AWS call shows both endpoints and
+    notebook instances, and a page of one (MaxResults=1) would cost the same call. Items the run
+    could not confirm, of kinds not listed by the receipt, or in a region the listing does not cover
+    (a swept endpoint's config and model) are looked up with the kind's ``remaining``.
+    """
     kinds = registry.order()
-    fresh = build_plan(ctx, kinds=[k for k in kinds if k.in_receipt_listing])
+    fresh = build_plan(ctx, kinds=[k for k in kinds if k.in_receipt_listing],
+                       regions=plan.regions if plan is not None else None)
+    planned = {(it.kind, it.region) for it in run_items}
+    deleted_regions = {it.region for it in run_items}
+    rechecked = [{"kind": kind, "region": region, "found": n,
+                  "how": ("listed again in full" if (kind, region) in planned or region == ctx.scope.region
+                          or region in deleted_regions else
+                          "listed again (the plan found none here and nothing was deleted here)")}
+                 for kind, region, n in fresh.listed]
+    covered = {(kind, region) for kind, region, _ in fresh.listed}
     confirmed = {r.kind for r in results if r.ok}
     unconfirmed: dict[str, list[Item]] = defaultdict(list)
     for it in run_items:
         k = registry.get(it.kind)
-        if it.kind not in confirmed or not k.in_receipt_listing:
+        if it.kind not in confirmed or not k.in_receipt_listing or (it.kind, it.region) not in covered:
             unconfirmed[it.kind].append(it)
     still: list[Item] = []
     errors = dict(fresh.errors)
@@ -38,12 +56,15 @@ def leftovers(ctx: Context, results: list[KindResult],
         except Exception as err:  # cannot tell: count them as left, say why
             still.extend(items)
             errors[name] = f"could not check: {err}"
-    return merge(fresh.items, still), errors, fresh.warnings
+        for region in sorted({it.region for it in items}):
+            rechecked.append({"kind": name, "region": region, "found": None,
+                              "how": "the run's items looked up again"})
+    return merge(fresh.items, still), errors, fresh.warnings, rechecked
 
 
 def build(ctx: Context, results: list[KindResult], run_items: list[Item], started: dt.datetime,
-          account_id: str | None) -> dict:
-    left, errors, warnings = leftovers(ctx, results, run_items)
+          account_id: str | None, plan: Plan | None = None) -> dict:
+    left, errors, warnings, rechecked = leftovers(ctx, results, run_items, plan)
     left_by_kind: dict[str, list[Item]] = defaultdict(list)
     for it in left:
         left_by_kind[it.kind].append(it)
@@ -65,7 +86,7 @@ def build(ctx: Context, results: list[KindResult], run_items: list[Item], starte
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "kinds": rows, "remaining_total": len(left), "kinds_with_problems": problems,
-        "unchecked_regions": warnings,
+        "unchecked_regions": warnings, "rechecked": rechecked,
         "ok": not left and problems == 0 and not warnings,
     }
 
@@ -96,7 +117,23 @@ def format_table(receipt: dict) -> str:
                if not receipt["remaining_total"] and not receipt["kinds_with_problems"] else
                f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
                "— run `classroom down` again, or see the notes above")
+    out.append(recheck_summary(receipt.get("rechecked", [])))
     for w in receipt.get("unchecked_regions", []):
         out.append(f"  ? not checked: {w}")
     out.append(verdict)
     return "\n".join(out)
+
+
+def recheck_summary(rechecked: list[dict]) -> str:
+    """One line: how the receipt knows (what was listed again where)."""
+    full = [r for r in rechecked if r["how"] == "listed again in full"]
+    empty = [r for r in rechecked if r["how"].startswith("listed again (")]
+    looked = [r for r in rechecked if r["how"] == "the run's items looked up again"]
+    empty_regions = sorted({r["region"] for r in empty})
+    parts = [f"{len(full)} kind/region listing(s) repeated in full"]
+    if empty:
+        parts.append(f"{len(empty_regions)} swept region(s) the plan found empty re-checked "
+                     f"({len(empty)} List call(s), one per swept kind)")
+    if looked:
+        parts.append(f"{len(looked)} kind/region(s) whose run items were looked up again")
+    return "  checked: " + "; ".join(parts)

@@ -11,13 +11,16 @@ from provision.teardown.model import Context, Item, Kind, KindFailed, item
 from provision.teardown.registry import register
 
 
-def describe(ctx: Context, region: str, domain_id: str) -> dict | None:
-    try:
-        return ctx.aws.client("sagemaker", region).describe_domain(DomainId=domain_id)
-    except Exception as err:
-        if is_not_found(err):
-            return None
-        raise
+def describe(ctx: Context, region: str, domain_id: str, fresh: bool = False) -> dict | None:
+    """DescribeDomain, or None when it does not exist; shared within a listing pass unless ``fresh``."""
+    def fetch() -> dict | None:
+        try:
+            return ctx.aws.client("sagemaker", region).describe_domain(DomainId=domain_id)
+        except Exception as err:
+            if is_not_found(err):
+                return None
+            raise
+    return fetch() if fresh else ctx.cached(("describe_domain", region, domain_id), fetch)
 
 
 @register
@@ -51,7 +54,7 @@ class Domain(Kind):
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         present = set()
         for it in items:
-            d = describe(ctx, region, it.id)
+            d = describe(ctx, region, it.id, fresh=True)
             if d is None:
                 continue
             if d.get("Status") == "Delete_Failed":
