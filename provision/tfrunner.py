@@ -210,8 +210,9 @@ class Workspace:
         if initialised and (self.workdir / ".terraform.lock.hcl").exists():
             # already initialised for this configuration; a cheap re-init keeps modules current
             self._run("init", input=False, upgrade=False, quiet=True)
-            return
-        self._run("init", input=False, quiet=not self.stream)
+        else:
+            self._run("init", input=False, quiet=not self.stream)
+        lock_down(state_root() / "plugin-cache")  # Terraform creates its folders 0755
 
     def apply(self) -> None:
         self._run("apply", input=False, auto_approve=IsFlagged)
