@@ -168,6 +168,10 @@ class Kind:
     sweep: ClassVar[bool] = False  # listed in every enabled region, not only the class's
     relist: ClassVar[bool] = False  # list again just before deleting (things that appear meanwhile)
     in_receipt_listing: ClassVar[bool] = True  # False: the receipt checks the run's items instead
+    # True: AWS documents the delete as synchronous (a successful call means gone), so the runner does
+    # not poll for it; only items whose delete was not ready yet are waited for. The receipt lists the
+    # kind again anyway (or looks its items up), so nothing is taken on trust in the final answer.
+    gone_when_deleted: ClassVar[bool] = False
 
     def regions(self, ctx: Context, sweep: list[str]) -> list[str]:
         return sweep if self.sweep else [ctx.scope.region]

@@ -94,10 +94,14 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
     started = time.monotonic()
     with_retries(lambda: kind.prepare(ctx, items))
     not_ready, failed = _delete_all(ctx, kind, items)
-    waiting = [it for it in items if it.key not in failed]
+    waiting = [it for it in items if it.key not in failed
+               and (not kind.gone_when_deleted or it.key in not_ready)]
     deadline = time.monotonic() + ctx.wait_timeout_s
     delay = ctx.poll_initial_s
     while waiting:
+        # first look after one pause: an asynchronous delete is never finished the moment it is accepted
+        time.sleep(delay)
+        delay = min(delay * 1.5, ctx.poll_max_s)
         left = with_retries(lambda w=waiting: kind.remaining(ctx, w))
         if not left:
             break
@@ -109,8 +113,6 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
                                   + (f" ({last})" if last else ""))
             waiting = []
             break
-        time.sleep(delay)
-        delay = min(delay * 1.5, ctx.poll_max_s)
         retry = [it for it in waiting if it.key in not_ready]
         if retry:
             again, hard = _delete_all(ctx, kind, retry)

@@ -1,6 +1,7 @@
-"""Empty and delete an S3 bucket: every object version and delete marker (paged past 1,000, deleted
-in batches of 1,000), unfinished multipart uploads, governance-locked objects only when Object Lock is
-on (aws-cli#1017, terraform-provider-aws#208/#34706 show why ``rb --force`` and force_destroy fail).
+"""Empty and delete an S3 bucket: every object version and delete marker (past 1,000: deleted in
+batches of 1,000, listing again from the start after each batch), unfinished multipart uploads,
+governance-locked objects only when Object Lock is on (aws-cli#1017, terraform-provider-aws#208/#34706
+show why ``rb --force`` and force_destroy fail).
 """
 
 from __future__ import annotations
@@ -36,20 +37,24 @@ def _delete_batch(s3: Any, bucket: str, objects: list[dict]) -> None:
 
 
 def empty_bucket(s3: Any, bucket: str) -> int:
-    """Delete every version and delete marker; return how many were deleted."""
+    """Delete every version and delete marker; return how many were deleted.
+
+    Each round lists the first page (up to 1,000 versions and markers) from the start, deletes it in
+    one batch, and lists again until a page is not truncated. Continuing with KeyMarker/VersionIdMarker
+    after deleting the versions just listed is what S3 allows, but moto 5.2.5 then returns an empty
+    page (the 350 versions after the first 1,000 were left, and DeleteBucket failed BucketNotEmpty);
+    starting over is correct on both and costs no more calls.
+    """
     deleted = 0
-    pending: list[dict] = []
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket,
-                                                                   PaginationConfig={"PageSize": BATCH}):
-        for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or []):
-            pending.append({"Key": v["Key"], "VersionId": v["VersionId"]})
-            if len(pending) == BATCH:
-                _delete_batch(s3, bucket, pending)
-                deleted += len(pending)
-                pending = []
-    if pending:
-        _delete_batch(s3, bucket, pending)
-        deleted += len(pending)
+    while True:
+        page = s3.list_object_versions(Bucket=bucket, MaxKeys=BATCH)
+        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                   for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
+        for start in range(0, len(objects), BATCH):
+            _delete_batch(s3, bucket, objects[start:start + BATCH])
+        deleted += len(objects)
+        if not objects or not page.get("IsTruncated"):
+            break
     for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=bucket):
         for u in page.get("Uploads") or []:
             s3.abort_multipart_upload(Bucket=bucket, Key=u["Key"], UploadId=u["UploadId"])

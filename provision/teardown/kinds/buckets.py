@@ -32,6 +32,7 @@ class Buckets(Kind):
         "transform-jobs": JOBS_WRITE,
         "endpoints": "an endpoint that is still being created or scaled downloads model.tar.gz from here",
     }
+    gone_when_deleted = True  # DeleteBucket returns once it is gone (BucketNotEmpty: retried as not ready)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         s3 = ctx.aws.client("s3", region)

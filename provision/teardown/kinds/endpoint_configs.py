@@ -21,6 +21,7 @@ class EndpointConfigs(Kind):
                      "no endpoint uses it",
     }
     billable = False
+    gone_when_deleted = True  # DeleteEndpointConfig returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         return [item(self.name, region, c["EndpointConfigName"],

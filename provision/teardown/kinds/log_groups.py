@@ -25,6 +25,7 @@ class LogGroups(Kind):
         "studio-apps": WRITES,
         "domain": WRITES,
     }
+    gone_when_deleted = True  # DeleteLogGroup returns once it is gone (a recreated group: the receipt lists)
 
     def _all(self, ctx: Context, region: str) -> list[dict]:
         logs = ctx.aws.client("logs", region)

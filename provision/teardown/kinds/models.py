@@ -21,6 +21,7 @@ class Models(Kind):
         "transform-jobs": "a running batch transform job reads its model",
     }
     billable = False
+    gone_when_deleted = True  # DeleteModel returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         return [item(self.name, region, m["ModelName"], "model in the class's region")

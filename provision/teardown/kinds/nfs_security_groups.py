@@ -28,6 +28,7 @@ class NfsSecurityGroups(Kind):
         "domain": "SageMaker uses these groups while the domain exists",
     }
     billable = False
+    gone_when_deleted = True  # DeleteSecurityGroup returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         domains = ctx.domain_ids()
