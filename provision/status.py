@@ -258,3 +258,71 @@ def format_status(st: Status, class_name: str) -> str:
                 f"  {tier.use:<9} {used:7.2f} h of {tier.hours:.0f} h ({', '.join(tier.instance_types)})"
             )
     return "\n".join(lines)
+
+
+# --- what the kit created (Terraform state), the embedded AWS, class endpoints' time left ----------------
+def summarize_created(rows: list[dict], shown: int = 3) -> list[str]:
+    """``provision.classroom.created_resources`` rows as one line per resource type, with a count and
+    the first few names, e.g. ``aws_iam_user 4 (administrator, alice, bob, …)``."""
+    by_type: dict[str, list[str]] = {}
+    for r in rows:
+        ident = str(r.get("id") or "")
+        short = ident and len(ident) <= 40 and not ident.startswith("arn:")
+        label = ident if short else str(r.get("name", ""))
+        by_type.setdefault(str(r.get("type", "?")), []).append(label)
+    lines = []
+    for typ in sorted(by_type):
+        names = sorted(by_type[typ])
+        more = ", …" if len(names) > shown else ""
+        lines.append(f"{typ} {len(names)} ({', '.join(names[:shown])}{more})")
+    return lines
+
+
+def emulator_line(target: str) -> str:
+    """Whether the embedded AWS runs (TARGET=local), in one line; never starts it."""
+    if target != "local":
+        return f"embedded AWS: not used (TARGET={target})"
+    from provision import embedded
+
+    emu = embedded.find()
+    if emu is not None:
+        return f"embedded AWS: running at {emu.url} (pid {emu.pid})"
+    if embedded.recorded_but_dead():
+        return ("embedded AWS: NOT running — its process died (state is lost); "
+                "`classroom emulator start`, then `classroom up`")
+    return "embedded AWS: not running (`classroom emulator start` or `classroom up` starts it)"
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def endpoint_time_left(endpoints: list, now: dt.datetime | None = None) -> list[str]:
+    """One line per class endpoint (``provision.web.endpoints.ClassEndpoint``) with its time left."""
+    now = now or _now()
+    lines = []
+    for e in endpoints:
+        left = e.seconds_left(now)
+        if left is None:
+            when = "no expires-at tag: it runs (and bills) until deleted"
+        elif left >= 0:
+            when = f"{_duration(left)} left (expires {e.expires_at:%Y-%m-%d %H:%M} UTC)"
+        else:
+            when = f"expired {_duration(left)} ago (the next command's sweep deletes it)"
+        lines.append(f"{e.name} [{e.status}]: {when}")
+    return lines
+
+
+def format_class(settings, created: list[dict], emulator: str, endpoints: list | None) -> str:
+    """The class section of `classroom status`: what the kit created, the embedded AWS, endpoints."""
+    out = [f"Class {settings.class_name!r} ({settings.region}, TARGET={settings.target})", f"  {emulator}"]
+    if created:
+        out.append(f"  created by the kit (Terraform state): {len(created)} resource(s)")
+        out += [f"    {line}" for line in summarize_created(created)]
+    else:
+        out.append("  created by the kit: nothing (no Terraform state; `classroom up` creates the class)")
+    if endpoints is not None:
+        out.append(f"  class endpoints: {len(endpoints)}")
+        out += [f"    {line}" for line in endpoint_time_left(endpoints)]
+    return "\n".join(out)

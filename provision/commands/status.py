@@ -1,4 +1,6 @@
-"""`classroom status` / `make status`: what runs now, its estimated $/hour, and free-tier use."""
+"""`classroom status` / `make status`: what the kit created (from Terraform state), whether the
+embedded AWS runs, the class endpoints' time left, what runs now, its estimated $/hour and free-tier use.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +10,23 @@ import click
 @click.command("status")
 @click.pass_context
 def command(ctx: click.Context) -> None:
-    """Show what is running now (every enabled region), its estimated cost per hour and free-tier use."""
+    """Show what the kit created, what is running now (every enabled region), its cost and free-tier use."""
+    from provision import classroom
     from provision.cli import load_settings
-    from provision.commands.down import context_for
-    from provision.status import collect, format_status
+    from provision.status import emulator_line, format_class
 
     settings = load_settings(ctx)
+    created = classroom.created_resources(settings)  # from the state file: no AWS call
+    emulator = emulator_line(settings.target)
+    if settings.target == "local" and not emulator.startswith("embedded AWS: running"):
+        click.echo(format_class(settings, created, emulator, None))
+        raise SystemExit(1)  # nothing to ask: the embedded AWS is not there
+
+    from provision.commands.down import context_for
+    from provision.status import collect, format_status
+    from provision.web.endpoints import class_endpoints, class_scope
+
     tctx = context_for(settings)
+    endpoints = class_endpoints(tctx.aws.client("sagemaker", settings.region), class_scope(settings))
+    click.echo(format_class(settings, created, emulator, endpoints))
     click.echo(format_status(collect(tctx), settings.class_name))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from teardown_helpers import ROLE, make_ctx, make_scope, studio
+import datetime as dt
+import re
+
+from teardown_helpers import ROLE, endpoint, make_ctx, make_scope, studio
 
 from provision import costs
-from provision.status import collect, format_status
+from provision.status import collect, emulator_line, format_status, summarize_created
 
 
 def test_price_table_is_dated_sourced_and_never_guesses():
@@ -33,3 +36,111 @@ def test_status_lists_running_things_with_cost_per_hour(client, reset_emulator, 
     text = format_status(st, "ml101")
     assert "total ≈ $0.10/hour" in text and "1 item(s) without a price are not included" in text
     assert "no price in the table" in text and "of 50 h" in text and "of 250 h" in text
+
+
+# --- the class section: what the kit created (state), the embedded AWS, class endpoints' time left -----
+STATUS_SETTINGS = """
+[class]
+name = "statustest"
+region = "us-east-1"
+target = "local"
+
+[studio]
+enabled = false
+"""
+
+
+def _tfstate(resources: list[tuple[str, str, str, list[tuple[str, str]]]]) -> dict:
+    """A Terraform state file as `terraform apply` writes it: (module, type, name, [(index_key, id)])."""
+    out = [{"mode": "data", "type": "aws_region", "name": "current", "instances": [{"attributes": {}}]}]
+    for module, typ, name, instances in resources:
+        out.append({"module": module, "mode": "managed", "type": typ, "name": name, "instances": [
+            ({"index_key": key} if key else {}) | {"attributes": {"id": rid}} for key, rid in instances]})
+    return {"version": 4, "resources": out}
+
+
+def test_summarize_created_counts_by_type_and_names_a_few():
+    rows = [{"module": "m", "type": "aws_iam_user", "name": f"this[{n!r}]", "id": n}
+            for n in ("student-02", "administrator", "alice", "student-01")]
+    rows.append({"module": "m", "type": "aws_s3_bucket", "name": "models", "id": "sm-models-1"})
+    rows.append({"module": "m", "type": "aws_iam_policy", "name": "guard",
+                 "id": "arn:aws:iam::123456789012:policy/classroom-guardrails"})
+    assert summarize_created(rows) == [
+        "aws_iam_policy 1 (guard)",  # an ARN is too long to read: the resource name instead
+        "aws_iam_user 4 (administrator, alice, student-01, …)",
+        "aws_s3_bucket 1 (sm-models-1)",
+    ]
+    assert summarize_created([]) == []
+
+
+def test_status_lists_created_resources_emulator_and_time_left(aws_env, state_dir, tmp_path, monkeypatch,
+                                                                client, reset_emulator):
+    from click.testing import CliRunner
+
+    from provision import settings as settings_mod
+    from provision.cli import main
+    from provision.statedir import write_json
+    from provision.web.endpoints import EXPIRES_TAG, TIME_FORMAT, class_scope
+
+    monkeypatch.delenv("TARGET", raising=False)
+    path = tmp_path / "classroom.toml"
+    path.write_text(STATUS_SETTINGS)
+    class_dir = state_dir / "classes" / "statustest"
+    write_json(class_dir / "class.json", {"account_id": "123456789012", "target": "local"})
+    users = [("administrator", "administrator"), ("alice", "alice"), ("bob", "bob"), ("carol", "carol")]
+    write_json(class_dir / "terraform" / "terraform.tfstate", _tfstate([
+        ("module.classroom.module.students", "aws_iam_user", "this", users),
+        ("module.classroom.module.buckets", "aws_s3_bucket", "models", [("", "sm-models-abc")]),
+        ("module.classroom.module.buckets", "aws_s3_bucket", "share", [("", "public-share-abc")]),
+    ]))
+    sm = client("sagemaker")
+    tags = class_scope(settings_mod.load(path))
+    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=95)).strftime(TIME_FORMAT)
+    for name, extra in (("st-timed", {EXPIRES_TAG: expires}), ("st-forever", {})):
+        endpoint(sm, name)
+        sm.add_tags(ResourceArn=sm.describe_endpoint(EndpointName=name)["EndpointArn"],
+                    Tags=[{"Key": k, "Value": v} for k, v in {**tags, **extra}.items()])
+    try:
+        out = CliRunner().invoke(main, ["--settings", str(path), "status"])
+        assert out.exit_code == 0, out.output
+        text = out.output
+        assert "created by the kit (Terraform state): 6 resource(s)" in text
+        assert "aws_iam_user 4 (administrator, alice, bob, …)" in text
+        assert "aws_s3_bucket 2 (public-share-abc, sm-models-abc)" in text
+        assert f"embedded AWS: running at {aws_env.url}" in text  # the real emulator of this session
+        assert "class endpoints: 2" in text
+        assert re.search(r"st-timed \[\w+\]: 1 h 3[45] min left \(expires ", text), text
+        assert "st-forever" in text and "no expires-at tag: it runs (and bills) until deleted" in text
+    finally:
+        for name in ("st-timed", "st-forever"):
+            sm.delete_endpoint(EndpointName=name)
+            sm.delete_endpoint_config(EndpointConfigName=f"{name}-config")
+            sm.delete_model(ModelName=f"{name}-model")
+        for name in ("class.json", "terraform/terraform.tfstate"):
+            (class_dir / name).unlink(missing_ok=True)
+    assert sm.list_endpoints()["Endpoints"] == [] and sm.list_models()["Models"] == []
+
+
+def test_status_says_in_one_line_when_the_embedded_aws_died(tmp_path, monkeypatch):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from provision.cli import main
+    from provision.statedir import write_json
+
+    monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("TARGET", raising=False)
+    assert emulator_line("local").startswith("embedded AWS: not running (")  # never started
+    assert emulator_line("aws") == "embedded AWS: not used (TARGET=aws)"
+    proc = subprocess.Popen(["true"])  # a pid that has exited
+    proc.wait()
+    write_json(tmp_path / "state" / "emulator" / "server.json", {"pid": proc.pid, "port": 9})
+    line = emulator_line("local")
+    assert line.startswith("embedded AWS: NOT running — its process died") and "\n" not in line
+    path = tmp_path / "classroom.toml"
+    path.write_text(STATUS_SETTINGS)
+    out = CliRunner().invoke(main, ["--settings", str(path), "status"])
+    assert out.exit_code == 1
+    assert out.output.count("NOT running") == 1 and "Traceback" not in out.output
+    assert "created by the kit: nothing" in out.output
