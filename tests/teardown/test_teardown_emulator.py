@@ -143,3 +143,34 @@ def test_domain_found_by_the_class_tags_when_outputs_are_lost(client, reset_emul
     assert reasons == {ours: "Studio domain tagged with the class's tags"}
     assert [d["DomainId"] for d in sm.list_domains()["Domains"]] == [theirs]
     assert len(sm.list_user_profiles(DomainIdEquals=theirs)["UserProfiles"]) == 1
+
+
+def test_receipt_rechecks_every_swept_region_and_says_how(client, reset_emulator, td_state):
+    """Sweep of every enabled region (DescribeRegions, asked once): the receipt lists the swept kinds
+    again in every region — an empty one too, one List call per kind — and says so."""
+    from provision.teardown.receipt import format_table
+
+    sm2 = client("sagemaker", OTHER)
+    endpoint(sm2, "lost-ep")
+    ctx = make_ctx(make_scope(td_state, sweep_regions=None))
+    out = teardown(ctx, log=lambda _: None)
+    assert out.ok, out.receipt
+    assert sm2.list_endpoints()["Endpoints"] == [] and sm2.list_models()["Models"] == []
+    assert sm2.list_endpoint_configs()["EndpointConfigs"] == []
+
+    regions = out.plan.regions
+    assert len(regions) == 17 and "af-south-1" not in regions and "me-south-1" not in regions
+    assert ctx.aws.count("DescribeRegions") == 1
+    how = {(r["kind"], r["region"]): r["how"] for r in out.receipt["rechecked"]}
+    for region in regions:
+        for kind in ("endpoints", "notebook-instances"):
+            assert (kind, region) in how, (kind, region)
+    empty = "listed again (the plan found none here and nothing was deleted here)"
+    assert how[("endpoints", "us-west-2")] == empty and how[("notebook-instances", "ap-south-1")] == empty
+    assert how[("endpoints", OTHER)] == "listed again in full"
+    assert how[("endpoints", REGION)] == "listed again in full"
+    assert how[("endpoint-configs", OTHER)] == how[("models", OTHER)] == "the run's items looked up again"
+    # an empty swept region: listed by the plan and once more by the receipt, never skipped
+    for op in ("ListEndpoints", "ListNotebookInstances"):
+        assert sum(1 for c in ctx.aws.calls if c.operation == op and c.region == "us-west-2") == 2
+    assert "swept region(s) the plan found empty re-checked" in format_table(out.receipt)
