@@ -100,10 +100,27 @@ class Context:
     _memo: dict | None = field(default=None, repr=False)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    # (kind, region) -> how that listing was answered, when not by listing (see ``note``)
+    _notes: dict = field(default_factory=dict, repr=False)
+
     def begin_pass(self) -> None:
         """Start a listing pass: kinds asking the same read-only question get one AWS call."""
         with self._memo_lock:
             self._memo = {}
+            self._notes = {}
+
+    @property
+    def in_pass(self) -> bool:
+        return self._memo is not None
+
+    def note(self, kind: str, region: str, how: str) -> None:
+        """Record how a kind's listing in a region was answered (the receipt prints it)."""
+        with self._memo_lock:
+            self._notes[(kind, region)] = how
+
+    def notes(self) -> dict[tuple[str, str], str]:
+        with self._memo_lock:
+            return dict(self._notes)
 
     def end_pass(self) -> None:
         """End the pass: every later question goes to AWS again (deletes need fresh answers)."""
@@ -179,6 +196,10 @@ class Kind:
     def list(self, ctx: Context, region: str) -> list[Item]:
         """Every resource of this kind in scope in ``region`` (paging through every page)."""
         raise NotImplementedError
+
+    def relist_items(self, ctx: Context, region: str) -> list[Item]:
+        """For ``relist`` kinds: what appeared since the plan and needs a delete (default: ``list``)."""
+        return self.list(ctx, region)
 
     def expand(self, ctx: Context, items: list[Item]) -> list[Item]:
         """Extra items of other kinds that come with these (e.g. a swept endpoint's config and model)."""

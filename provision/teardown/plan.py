@@ -24,6 +24,8 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     # every (kind, region) listed, with how many items it found: the receipt says what it re-checked
     listed: list[tuple[str, str, int]] = field(default_factory=list)
+    # (kind, region) -> how a listing was answered without listing (e.g. its domain is gone)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def by_kind(self) -> dict[str, list[Item]]:
         out: dict[str, list[Item]] = defaultdict(list)
@@ -101,7 +103,8 @@ def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: lis
     wanted = {k.name for k in kinds}
     items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
                   [it for it in (extra or []) if it.kind in wanted])
-    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings), listed=listed)
+    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings), listed=listed,
+                notes=ctx.notes())
 
 
 def format_plan(plan: Plan, class_name: str) -> str:

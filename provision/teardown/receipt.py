@@ -26,7 +26,9 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
     region; swept kinds in every region the plan swept — the plan's region list is reused, so
     DescribeRegions is not asked twice). A swept region the plan found empty, where nothing was
     deleted, still gets one List call per swept kind: no single AWS call shows both endpoints and
-    notebook instances, and a page of one (MaxResults=1) would cost the same call. Items the run
+    notebook instances, and a page of one (MaxResults=1) would cost the same call. Studio apps, spaces
+    and user profiles of a domain that no longer exists are not listed (AWS deletes a domain only once
+    they are gone; DescribeDomain is asked anyway for the domain kind): the receipt says so. Items the run
     could not confirm, of kinds not listed by the receipt, or in a region the listing does not cover
     (a swept endpoint's config and model) are looked up with the kind's ``remaining``.
     """
@@ -36,9 +38,10 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
     planned = {(it.kind, it.region) for it in run_items}
     deleted_regions = {it.region for it in run_items}
     rechecked = [{"kind": kind, "region": region, "found": n,
-                  "how": ("listed again in full" if (kind, region) in planned or region == ctx.scope.region
-                          or region in deleted_regions else
-                          "listed again (the plan found none here and nothing was deleted here)")}
+                  "how": fresh.notes.get((kind, region)) or (
+                      "listed again in full" if (kind, region) in planned or region == ctx.scope.region
+                      or region in deleted_regions else
+                      "listed again (the plan found none here and nothing was deleted here)")}
                  for kind, region, n in fresh.listed]
     covered = {(kind, region) for kind, region, _ in fresh.listed}
     confirmed = {r.kind for r in results if r.ok}
@@ -129,6 +132,7 @@ def recheck_summary(rechecked: list[dict]) -> str:
     full = [r for r in rechecked if r["how"] == "listed again in full"]
     empty = [r for r in rechecked if r["how"].startswith("listed again (")]
     looked = [r for r in rechecked if r["how"] == "the run's items looked up again"]
+    inside = [r for r in rechecked if r["how"].startswith("not listed: domain")]
     empty_regions = sorted({r["region"] for r in empty})
     parts = [f"{len(full)} kind/region listing(s) repeated in full"]
     if empty:
@@ -136,4 +140,6 @@ def recheck_summary(rechecked: list[dict]) -> str:
                      f"({len(empty)} List call(s), one per swept kind)")
     if looked:
         parts.append(f"{len(looked)} kind/region(s) whose run items were looked up again")
+    if inside:
+        parts.append(f"{len(inside)} Studio kind(s) known empty because their domain no longer exists")
     return "  checked: " + "; ".join(parts)

@@ -157,7 +157,7 @@ def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log
         try:
             if kind.relist:
                 fresh = [it for r in kind.regions(ctx, [ctx.scope.region])
-                         for it in with_retries(lambda r=r, k=kind: k.list(ctx, r))]
+                         for it in with_retries(lambda r=r, k=kind: k.relist_items(ctx, r))]
                 items = merge(items, fresh)
             if not items:
                 results.append(KindResult(kind.name, kind.title))

@@ -63,6 +63,11 @@ def test_leftover_scenario_is_deleted_in_order_and_receipt_is_zero(leftovers, td
     assert receipt["ok"] is True and receipt["remaining_total"] == 0
     assert (td_state / RECEIPT_FILE).stat().st_mode & 0o777 == 0o600
     planned = {r["kind"]: r["planned"] for r in receipt["kinds"]}
+    how = {(r["kind"], r["region"]): r["how"] for r in receipt["rechecked"]}
+    for kind in ("studio-apps", "spaces", "user-profiles"):  # inside the deleted domain: said, not listed
+        assert how[(kind, REGION)].startswith(f"not listed: domain {lo['domain']} no longer exists"), how
+    assert how[("domain", REGION)] == "listed again in full"
+    assert "3 Studio kind(s) known empty because their domain no longer exists" in text
     assert planned["user-profiles"] == 15
     assert planned["studio-apps"] == 16  # 15 profiles' apps + the space's app
     assert planned["spaces"] == 1

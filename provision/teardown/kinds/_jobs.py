@@ -22,19 +22,49 @@ class RunningJobs(Kind):
     stop_param: ClassVar[str]
     what: ClassVar[str]
 
+    @property
+    def describe_op(self) -> str:
+        return self.stop_op.replace("stop_", "describe_", 1)
+
+    @property
+    def status_field(self) -> str:
+        return self.name_field.replace("Name", "Status")
+
     def _listing(self, ctx: Context, region: str, status: str) -> list[dict]:
         sm = ctx.aws.client("sagemaker", region)
         return paged(sm, self.list_op, self.list_key, StatusEquals=status, MaxResults=page_size())
 
-    def list(self, ctx: Context, region: str) -> list[Item]:
+    def list(self, ctx: Context, region: str, statuses: tuple[str, ...] = RUNNING) -> list[Item]:
         out = []
-        for status in RUNNING:
+        for status in statuses:
             for j in self._listing(ctx, region, status):
                 name = j[self.name_field]
                 out.append(item(self.name, region, name,
                                 f"{self.what} {status} in the class's region: bills by the hour",
                                 status=status))
         return out
+
+    def relist_items(self, ctx: Context, region: str) -> list[Item]:
+        """Just before stopping: jobs InProgress now (a Stopping one needs no stop call; the plan's
+        Stopping jobs are waited for, and the receipt lists InProgress and Stopping again)."""
+        return self.list(ctx, region, statuses=("InProgress",))
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        """Still running: one Describe per item when that is fewer calls than a listing per status."""
+        if len(items) >= len(RUNNING):
+            return super().present_ids(ctx, region, items)
+        sm = ctx.aws.client("sagemaker", region)
+        present = set()
+        for it in items:
+            try:
+                job = getattr(sm, self.describe_op)(**{self.stop_param: it.id})
+            except Exception as err:
+                if is_not_found(err):
+                    continue
+                raise
+            if job.get(self.status_field) in RUNNING:
+                present.add(it.id)
+        return present
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") == "Stopping":

@@ -6,7 +6,7 @@ other, so both are emptied of rules first (``prepare``), then deleted; they bloc
 from __future__ import annotations
 
 from provision.teardown.aws import error_code, is_not_found
-from provision.teardown.kinds._efs import SAGEMAKER_TAG, owning_domain
+from provision.teardown.kinds._efs import owning_domain
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
 
@@ -34,12 +34,11 @@ class NfsSecurityGroups(Kind):
         domains = ctx.domain_ids()
         if not domains:
             return []
-        names = [f"security-group-for-{d}-nfs-{dom}" for dom in domains for d in ("inbound", "outbound")]
-        found = {g["GroupId"]: g for g in _groups(ctx, region, [{"Name": "group-name", "Values": names}])}
-        tagged = _groups(ctx, region, [{"Name": "tag-key", "Values": [SAGEMAKER_TAG]}])
-        for g in tagged:
-            if owning_domain(g.get("Tags", []), domains):
-                found[g["GroupId"]] = g
+        names = {f"security-group-for-{d}-nfs-{dom}" for dom in domains for d in ("inbound", "outbound")}
+        # one listing of the region's groups, matched here by name or by SageMaker's tag: AWS ANDs
+        # filters, so asking for "this name or that tag" would take two calls
+        found = {g["GroupId"]: g for g in _groups(ctx, region, [])
+                 if g.get("GroupName") in names or owning_domain(g.get("Tags", []), domains)}
         return [item(self.name, region, gid, "NFS security group SageMaker made for the class's domain",
                      label=g.get("GroupName", gid)) for gid, g in sorted(found.items())]
 

@@ -16,7 +16,7 @@ class Spaces(Kind):
     }
 
     def _spaces(self, ctx: Context, region: str, domains: list[str]) -> list[dict]:
-        return per_domain(ctx, region, "list_spaces", "Spaces", domains)
+        return per_domain(ctx, region, "list_spaces", "Spaces", domains, kind=self.name)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         return [item(self.name, region, f"{s['DomainId']}/{s['SpaceName']}",

@@ -23,7 +23,7 @@ class StudioApps(Kind):
     depends_on: dict[str, str] = {}
 
     def _apps(self, ctx: Context, region: str, domains: list[str]) -> list[dict]:
-        apps = per_domain(ctx, region, "list_apps", "Apps", domains)
+        apps = per_domain(ctx, region, "list_apps", "Apps", domains, kind=self.name)
         return [a for a in apps if a.get("Status") not in GONE]
 
     def list(self, ctx: Context, region: str) -> list[Item]:

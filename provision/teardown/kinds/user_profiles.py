@@ -17,7 +17,7 @@ class UserProfiles(Kind):
     }
 
     def _profiles(self, ctx: Context, region: str, domains: list[str]) -> list[dict]:
-        return per_domain(ctx, region, "list_user_profiles", "UserProfiles", domains)
+        return per_domain(ctx, region, "list_user_profiles", "UserProfiles", domains, kind=self.name)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         return [item(self.name, region, f"{p['DomainId']}/{p['UserProfileName']}",
