@@ -102,6 +102,18 @@ class Context:
 
     # (kind, region) -> how that listing was answered, when not by listing (see ``note``)
     _notes: dict = field(default_factory=dict, repr=False)
+    # item key -> status seen by the wait's listing just before a retried delete (``see``/``take_seen``)
+    _seen: dict = field(default_factory=dict, repr=False)
+
+    def see(self, key: tuple[str, str, str], status: str) -> None:
+        """Remember the status a wait's listing showed, for the delete retried right after it."""
+        with self._memo_lock:
+            self._seen[key] = status
+
+    def take_seen(self, key: tuple[str, str, str]) -> str | None:
+        """The status the last listing showed (once), or None: then the delete asks AWS itself."""
+        with self._memo_lock:
+            return self._seen.pop(key, None)
 
     def begin_pass(self) -> None:
         """Start a listing pass: kinds asking the same read-only question get one AWS call."""

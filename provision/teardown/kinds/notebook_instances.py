@@ -6,7 +6,7 @@ does the next step, raising NotReady until the instance can be deleted.
 
 from __future__ import annotations
 
-from provision.teardown.aws import is_not_found, page_size, paged
+from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
 
@@ -29,8 +29,11 @@ class NotebookInstances(Kind):
 
     def delete(self, ctx: Context, it: Item) -> None:
         sm = ctx.aws.client("sagemaker", it.region)
+        # the wait's listing (a moment ago) gives the status; otherwise (the first attempt) ask for it
+        seen = ctx.take_seen(it.key)
         try:
-            status = sm.describe_notebook_instance(NotebookInstanceName=it.id)["NotebookInstanceStatus"]
+            status = seen or sm.describe_notebook_instance(
+                NotebookInstanceName=it.id)["NotebookInstanceStatus"]
             if status in ("InService", "Updating"):
                 sm.stop_notebook_instance(NotebookInstanceName=it.id)
                 raise NotReady(f"notebook instance {it.id} is stopping")
@@ -42,10 +45,18 @@ class NotebookInstances(Kind):
         except NotReady:
             raise
         except Exception as err:
-            if not is_not_found(err):
-                raise
+            if is_not_found(err):
+                return
+            if seen and error_code(err) in {"ValidationException", "ValidationError"}:
+                # the status changed since that listing: the next attempt describes it
+                raise NotReady(f"notebook instance {it.id}: {err}") from err
+            raise
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         sm = ctx.aws.client("sagemaker", region)
-        return {n["NotebookInstanceName"]
-                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())}
+        listed = paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())
+        wanted = {it.id for it in items}
+        for n in listed:
+            if n["NotebookInstanceName"] in wanted and n.get("NotebookInstanceStatus"):
+                ctx.see((self.name, region, n["NotebookInstanceName"]), n["NotebookInstanceStatus"])
+        return {n["NotebookInstanceName"] for n in listed}
