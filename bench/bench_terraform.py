@@ -19,6 +19,11 @@ STAMP = "20260101-0900"
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _excerpt(message: str, head: int = 600, tail: int = 200) -> str:
+    """A long Terraform error, shortened in the middle (its first line holds the cause, often at its end)."""
+    return message if len(message) <= head + tail else f"{message[:head]} … {message[-tail:]}"
+
+
 def _clients(url: str) -> dict:
     kw = {"region_name": "us-east-1", "endpoint_url": url,
           "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -92,13 +97,13 @@ def run() -> list[dict]:
             rows.append({"name": "handout files", "value": len(paths), "unit": "",
                          "goal": str(STUDENTS + 2), "ok": len(paths) == STUDENTS + 2})
         except KitError as err:
-            rows.append({"name": "apply/plan failed", "value": str(err)[:300], "unit": "", "goal": None,
+            rows.append({"name": "apply/plan failed", "value": _excerpt(str(err)), "unit": "", "goal": None,
                          "ok": False})
         finally:
             try:
                 timed(f"terraform destroy, {STUDENTS} students", 600, ws.destroy)
             except KitError as err:
-                rows.append({"name": "terraform destroy failed", "value": str(err)[:300], "unit": "",
+                rows.append({"name": "terraform destroy failed", "value": _excerpt(str(err)), "unit": "",
                              "goal": None, "ok": False})
         left = _count_class(c, None)
         total = sum(left.values())
