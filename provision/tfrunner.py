@@ -212,7 +212,9 @@ class Workspace:
             self._run("init", input=False, upgrade=False, quiet=True)
         else:
             self._run("init", input=False, quiet=not self.stream)
-        lock_down(state_root() / "plugin-cache")  # Terraform creates its folders 0755
+        cache = state_root() / "plugin-cache"
+        if cache.exists():
+            lock_down(cache)  # Terraform creates its folders 0755
 
     def apply(self) -> None:
         self._run("apply", input=False, auto_approve=IsFlagged)

@@ -52,17 +52,10 @@ def tf_tree(tmp_path_factory, tf_env) -> Path:
     def init(rel: str) -> tuple[str, subprocess.CompletedProcess]:
         return rel, run_tf(["init", "-input=false", "-backend=false", "-no-color"], root / rel, tf_env)
 
-    def check(rel: str, proc: subprocess.CompletedProcess) -> None:
-        if proc.returncode != 0:
-            pytest.fail(f"terraform init failed in {rel}: {proc.stderr.strip()[-600:]}")
-
-    # The first init alone fills the plugin cache: Terraform's cache is not safe for two inits that
-    # both find it empty (one fails with "mkdir …/linux_amd64: file exists" on a fresh machine).
-    first, *rest = MODULE_DIRS
-    check(*init(first))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for rel, proc in pool.map(init, rest):
-            check(rel, proc)
+        for rel, proc in pool.map(init, MODULE_DIRS):
+            if proc.returncode != 0:
+                pytest.fail(f"terraform init failed in {rel}: {proc.stderr.strip()[-600:]}")
     return root
 
 
