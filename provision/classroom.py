@@ -21,7 +21,7 @@ import boto3
 from provision import embedded, preflight
 from provision.errors import KitError
 from provision.statedir import ensure_dir, read_json, state_root, write_json
-from provision.tfrunner import Provider, Workspace
+from provision.tfrunner import Provider, Workspace, resources_in_state
 
 SECRET_WORDS = ("password", "secret", "private_key", "encrypted")
 
@@ -156,18 +156,4 @@ def terraform_destroy(settings, stream: bool = True) -> None:
 
 def created_resources(settings) -> list[dict]:
     """What Terraform created for the class (from state; no AWS call)."""
-    state_file = class_dir(settings) / "terraform" / "terraform.tfstate"
-    data = read_json(state_file, default={}) or {}
-    found = []
-    for res in data.get("resources", []):
-        if res.get("mode") != "managed":
-            continue
-        for inst in res.get("instances", []):
-            attrs = inst.get("attributes") or {}
-            found.append({
-                "module": res.get("module", ""),
-                "type": res["type"],
-                "name": res["name"] + (f"[{inst['index_key']!r}]" if "index_key" in inst else ""),
-                "id": attrs.get("id") or attrs.get("arn") or "",
-            })
-    return found
+    return resources_in_state(class_dir(settings) / "terraform" / "terraform.tfstate")

@@ -27,7 +27,15 @@ import jinja2
 from python_terraform import IsFlagged, Terraform
 
 from provision.errors import KitError
-from provision.statedir import PROJECT_ROOT, ensure_dir, lock_down, state_root, write_json, write_private
+from provision.statedir import (
+    PROJECT_ROOT,
+    ensure_dir,
+    lock_down,
+    read_json,
+    state_root,
+    write_json,
+    write_private,
+)
 
 MODULE_SOURCE = PROJECT_ROOT / "terraform" / "classroom"
 PROVIDER = "registry.terraform.io/hashicorp/aws"
@@ -235,27 +243,28 @@ class Workspace:
         except json.JSONDecodeError:
             return {}
 
-    def resources(self) -> list[dict]:
-        """Resources in state: address, type, name, and the id where there is one."""
-        _, out = self._run("show", json=IsFlagged, quiet=True)
-        data = json.loads(out) if out.strip() else {}
-        found = []
-
-        def walk(module):
-            for r in module.get("resources", []):
-                if r.get("mode") == "managed":
-                    values = r.get("values") or {}
-                    found.append({"address": r["address"], "type": r["type"],
-                                  "id": values.get("id") or values.get("arn") or ""})
-            for child in module.get("child_modules", []):
-                walk(child)
-
-        walk((data.get("values") or {}).get("root_module") or {})
-        return found
-
     @property
     def state_file(self) -> Path:
         return self.workdir / "terraform.tfstate"
+
+
+def resources_in_state(state_file: Path) -> list[dict]:
+    """Managed resources recorded in a local state file (no Terraform run, no AWS call):
+    module, type, name (with its index key) and id (or ARN) of every instance."""
+    data = read_json(state_file, default={}) or {}
+    found = []
+    for res in data.get("resources", []):
+        if res.get("mode") != "managed":
+            continue
+        for inst in res.get("instances", []):
+            attrs = inst.get("attributes") or {}
+            found.append({
+                "module": res.get("module", ""),
+                "type": res["type"],
+                "name": res["name"] + (f"[{inst['index_key']!r}]" if "index_key" in inst else ""),
+                "id": attrs.get("id") or attrs.get("arn") or "",
+            })
+    return found
 
 
 def _first_error(lines: list[str], cmd: str, ws: Workspace) -> str:
