@@ -3,8 +3,9 @@
 Sources, in order of preference:
 - default: the Seattle daily weather that ``vega_datasets`` bundles (offline), feature = average of
   ``temp_max`` and ``temp_min``, label = ``precipitation`` (mm);
-- ``--data DIR`` or ``--data x_*.csv``: the lesson's pair (``x_austin_final.csv`` with a ``TempAvgF``
-  column, ``y_austin_final.csv`` one value per line, no header);
+- the lesson's pair (``x_austin_final.csv`` with a ``TempAvgF`` column, ``y_austin_final.csv`` one value
+  per line, no header), given three ways: both files (``--data rainfall=x_… --data rainfall=y_…``, in
+  either order), the folder holding them, or the x file alone (its ``y_`` twin is found beside it);
 - ``--data FILE.csv``: one weather table with named feature / label columns (e.g. Kaggle's
   ``austin_weather.csv``). ``T`` (trace of rain) reads as 0.0 and ``-`` (missing) drops the row; both
   are counted for the report.
@@ -42,11 +43,17 @@ class RainfallData:
 
 
 def load(
-    data: str | Path | None = None, features: list[str] | None = None, label: str | None = None
+    data: str | Path | list | tuple | None = None,
+    features: list[str] | None = None,
+    label: str | None = None,
 ) -> RainfallData:
-    """Load and clean the rainfall table; one clear KitError for anything ill-formed."""
+    """Load and clean the rainfall table; one clear KitError for anything ill-formed.
+
+    ``data`` is a path (a folder, an x file, one weather CSV) or the pair of paths ``[x, y]``."""
     if data is None:
         return _seattle(features, label)
+    if isinstance(data, (list, tuple)):
+        return _pair(*pair_of(data), features=features, label=label)
     path = existing(data, "rainfall data")
     pair = _find_pair(path)
     if pair:
@@ -74,6 +81,24 @@ def _seattle(features: list[str] | None, label: str | None) -> RainfallData:
         source="vega_datasets seattle-weather.csv (Seattle, 2012-2015)",
         unit="mm",
     )
+
+
+def pair_of(paths: list | tuple) -> tuple[Path, Path]:
+    """Two ``--data`` values for rainfall: the lesson's ``x_*.csv`` and ``y_*.csv``, in either order.
+    Anything else (one file twice, two x files, a folder, a third value) is one clear error."""
+    usage = (
+        "give the lesson's pair as x_….csv and y_….csv (e.g. --data rainfall=x_austin_final.csv "
+        "--data rainfall=y_austin_final.csv), or the folder holding them, or the x file alone"
+    )
+    if len(paths) != 2:
+        raise KitError(f"rainfall data: {len(paths)} --data values given; {usage}")
+    ps = [existing(p, "rainfall data") for p in paths]
+    xs = [p for p in ps if p.is_file() and p.name.startswith("x_")]
+    ys = [p for p in ps if p.is_file() and p.name.startswith("y_")]
+    if len(xs) != 1 or len(ys) != 1:
+        names = " and ".join(p.name for p in ps)
+        raise KitError(f"rainfall data: {names} are not an x_*.csv + y_*.csv pair; {usage}")
+    return xs[0], ys[0]
 
 
 def _find_pair(path: Path) -> tuple[Path, Path] | None:

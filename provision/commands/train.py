@@ -32,7 +32,30 @@ def _pairs(values: tuple[str, ...], what: str, jobs: list[str], single_ok: bool 
     return out
 
 
-def _options(values: tuple[str, ...], data: dict[str, str]) -> dict[str, dict[str, str]]:
+def _data(values: tuple[str, ...], jobs: list[str]) -> dict[str, str | list[str]]:
+    """``--data [JOB=]PATH``, repeatable: one value per job, except rainfall's pair of the lesson's
+    ``x_*.csv`` and ``y_*.csv`` (two values for the same job); anything else repeated is an error."""
+    given: dict[str, list[str]] = {}
+    for v in values:
+        ((job, path),) = _pairs((v,), "--data", jobs).items()
+        given.setdefault(job, []).append(path)
+    out: dict[str, str | list[str]] = {}
+    for job, paths in given.items():
+        if len(paths) == 1:
+            out[job] = paths[0]
+        elif job == "rainfall":
+            from jobs.data.rainfall import pair_of
+
+            out[job] = [str(p) for p in pair_of(paths)]
+        else:
+            raise KitError(
+                f"--data given {len(paths)} times for {job}: {job} reads one file or folder "
+                "(only rainfall takes two, its x_*.csv and y_*.csv)"
+            )
+    return out
+
+
+def _options(values: tuple[str, ...], data: dict) -> dict[str, dict]:
     opts: dict[str, dict[str, str]] = {}
     for v in values:
         key, sep, value = v.partition("=")
@@ -116,7 +139,8 @@ def _account(
     "data",
     multiple=True,
     metavar="[JOB=]PATH",
-    help="a local data file or folder for a job instead of its default data set",
+    help="a local data file or folder for a job instead of its default data set; rainfall also takes "
+    "its x_*.csv and y_*.csv as two --data values",
 )
 @click.option(
     "--option",
@@ -169,7 +193,7 @@ def command(
     from jobs.runner import make_jobs, run_all, summary_table
 
     names = list(jobs) or list(JOB_NAMES)
-    job_objs = make_jobs(names, _options(options, _pairs(data, "--data", names)))
+    job_objs = make_jobs(names, _options(options, _data(data, names)))
     if len(instance_types) == 1 and "=" not in instance_types[0]:
         types = dict.fromkeys(names, instance_types[0])
     else:
