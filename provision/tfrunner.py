@@ -3,7 +3,8 @@
 Commands are built by python-terraform (``Terraform.generate_cmd_string``) and run here, so that
 Terraform's progress streams to the terminal while its error lines are kept for a one-line
 message. python-terraform's own ``apply``/``destroy``/``output`` helpers are not used: with
-Terraform >= 0.15 they send flags that no longer exist (see ../shared/notes/terraform-offline.md).
+Terraform >= 0.15 they send flags that no longer exist (``destroy()`` adds ``-force``, removed in
+0.15: "flag provided but not defined: -force"; ``synchronous=False`` becomes a bogus flag).
 
 Per class, the working directory (in the state dir, mode 0700) holds:
 - ``main.tf``               the wrapper root (jinja2: provider block + ``module "classroom"``);

@@ -16,7 +16,6 @@ import pytest
 from emulator import netguard
 
 REGION = "us-east-1"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def pytest_configure(config):

