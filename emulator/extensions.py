@@ -3,7 +3,8 @@
 Two groups, each in its own subpackage:
 - ``emulator.account`` — the account setup: Studio user profiles / apps / spaces, the domain's EFS
   and NFS security groups, IAM and Budgets gaps, tagging fixes;
-- ``emulator.ml`` — real training (linear-learner, XGBoost), tuning, hosting, batch transform.
+- ``emulator.ml`` — real training (linear-learner, XGBoost), tuning, hosting, batch transform;
+- ``emulator.serverless`` — Lambda execution, HTTP API invocation, schedules.
 Both contribute mixins to one SageMaker backend class (``emulator.sagemaker_backend``).
 """
 
@@ -16,9 +17,10 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from emulator import account, ml, sagemaker_backend
+    from emulator import account, ml, sagemaker_backend, serverless
 
     sagemaker_backend.install()
     account.install()
     ml.install()
+    serverless.install()
     _installed = True

@@ -98,9 +98,10 @@ def build_app():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from emulator import extensions
+    from emulator.serverless.http_api import with_execute_api
 
     extensions.install()
-    return with_health(with_go_write_grace(DomainDispatcherApplication(create_backend_app)))
+    return with_health(with_execute_api(with_go_write_grace(DomainDispatcherApplication(create_backend_app))))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -130,6 +131,9 @@ def main(argv: list[str] | None = None) -> None:
     app = build_app()
     server = make_server(args.host, args.port, app, threaded=True)
     host, port = server.server_address[:2]
+    from emulator import serverless
+
+    serverless.set_server_address(host, port, loopback_only=args.loopback_only)
 
     def _stop(signum, frame):  # noqa: ARG001
         sys.exit(0)

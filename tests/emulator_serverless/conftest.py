@@ -1,0 +1,65 @@
+"""Fixtures for the serverless tests: functions built from source text, deleted after each test."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from botocore.config import Config
+from serverless_helpers import zip_of
+
+REGION = "us-east-1"
+ROLE_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+    '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+)
+
+
+@pytest.fixture
+def clients(emulator):
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
+
+    def make(service: str, region: str = REGION):
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=emulator.url,
+            config=config,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    return make
+
+
+@pytest.fixture
+def functions(clients) -> Iterator:
+    """``functions(name, {"index.py": src}, **config)`` creates a function; all are deleted afterwards."""
+    lam, iam, logs = clients("lambda"), clients("iam"), clients("logs")
+    made: list[str] = []
+    role_name = f"fn-role-{time.time_ns()}"
+    role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+
+    def make(name: str, files: dict[str, str], handler: str = "index.handler", **extra):
+        lam.create_function(
+            FunctionName=name,
+            Runtime=extra.pop("Runtime", "python3.12"),
+            Role=role,
+            Handler=handler,
+            Code={"ZipFile": zip_of(files)},
+            **extra,
+        )
+        made.append(name)
+        return name
+
+    yield make
+    for name in made:
+        lam.delete_function(FunctionName=name)
+        try:
+            logs.delete_log_group(logGroupName=f"/aws/lambda/{name}")
+        except logs.exceptions.ResourceNotFoundException:
+            pass
+    iam.delete_role(RoleName=role_name)
+    assert not [f for f in lam.list_functions()["Functions"] if f["FunctionName"] in made]

@@ -1,0 +1,33 @@
+"""Helpers shared by the serverless tests."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+
+def zip_of(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def log_messages(logs, group: str, want: str = "REPORT", timeout: float = 10.0) -> list[str]:
+    """Every message of the group's streams, once a line containing ``want`` is there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out: list[str] = []
+        try:
+            for stream in logs.describe_log_streams(logGroupName=group)["logStreams"]:
+                events = logs.get_log_events(
+                    logGroupName=group, logStreamName=stream["logStreamName"], startFromHead=True
+                )["events"]
+                out += [e["message"] for e in events]
+        except logs.exceptions.ResourceNotFoundException:
+            pass
+        if any(want in m for m in out) or time.monotonic() > deadline:
+            return out
+        time.sleep(0.2)
