@@ -17,7 +17,8 @@ import ipaddress
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,91 +43,333 @@ BUCKET_PLACEHOLDERS = ("{stamp}", "{class}")
 MAX_BUDGET_NOTIFICATIONS = 5  # AWS Budgets: at most five notifications per budget
 
 
-# -- the schema: section -> key -> default -----------------------------------------------------------
+# -- the declarations: one line per setting ---------------------------------------------------------
+#
+# A new setting is one ``Setting(...)`` below plus its line in templates/classroom.toml.j2. The
+# ``Settings`` class, the defaults ``classroom init`` writes, the reading and type checks, the
+# environment overrides and the Terraform variables all come from this table.
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "class": {
-        "name": "ml-class",
-        "region": "us-east-1",
-        "target": "local",
-        "expected_account_id": "",
-        "roster": "roster.csv",
-        "max_students": 100,
-    },
-    "admin": {
-        "user_name": "administrator",
-        "create_access_key": False,
-        "pgp_key": "",
-        "account_alias": "auto",
-        "manage_password_policy": True,
-    },
-    "buckets": {
-        "models": "sm-models-{stamp}",
-        "share": "public-share-{stamp}",
-        "public_prefix": "share/",
-        "noncurrent_version_days": 30,
-    },
-    "studio": {
-        "enabled": True,
-        "idle_timeout_minutes": 60,
-        "default_instance_type": "ml.t3.medium",
-        "instructor_profile": "instructor",
-    },
-    "guardrails": {
-        "notebook_instance_types": ["ml.t3.medium", "ml.t2.medium"],
-        "training_instance_types": ["ml.m4.xlarge", "ml.m5.xlarge"],
-        "hosting_instance_types": ["ml.m4.xlarge", "ml.m5.xlarge"],
-        "apply_to_instructor": False,
-    },
-    "budget": {
-        "email": "",
-        "limit_usd": 10,
-        "thresholds_usd": [1, 5, 10],
-    },
-    "emulator": {
-        "port": 0,
-    },
-    "terraform": {
-        "provider_mirror": "",
-    },
-}
+_UNSET: Any = object()
+
+
+class _Reader:
+    """Typed access to the parsed TOML with one-line errors that name the line and the setting.
+
+    Checks get the reader: ``r.fail(section, key, message)`` for an error, ``r.values`` for the
+    settings read before (declaration order), ``r.base`` for paths, ``r.note()`` / ``r.set()``."""
+
+    def __init__(self, data: dict, text: str, source: str, base: Path):
+        self.data, self.source, self.base = data, source, base
+        self.lines = text.splitlines()
+        self.values: dict[str, Any] = {}
+        self.notes: list[str] = []
+        self.current: tuple[str, str] = ("", "")  # the setting being read (for _rule's errors)
+
+    def line_of(self, section: str, key: str | None = None) -> int | None:
+        current = None
+        for i, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            if m := re.match(r"^\[\s*([A-Za-z0-9_-]+)\s*\]", line):
+                current = m.group(1)
+                if key is None and current == section:
+                    return i
+                continue
+            if key and current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", line):
+                return i
+        return None
+
+    def fail(self, section: str, key: str | None, message: str) -> KitError:
+        line = self.line_of(section, key)
+        where = f"line {line}: " if line else ""
+        name = f"[{section}] {key}" if key else f"[{section}]"
+        return KitError(f"{self.source}: {where}{name} {message}")
+
+    def check_known(self) -> None:
+        for section, values in self.data.items():
+            if section not in DEFAULTS:
+                raise self.fail(section, None, f"is not a known section (known: {', '.join(DEFAULTS)})")
+            if not isinstance(values, dict):
+                raise self.fail(section, None, "must be a table ([section] header)")
+            for key in values:
+                if key not in DEFAULTS[section]:
+                    known = ", ".join(DEFAULTS[section])
+                    raise self.fail(section, key, f"is not a known setting (known in [{section}]: {known})")
+
+    def get(self, setting: Setting) -> Any:
+        """The file's value (or the default), type-checked against the declaration."""
+        section, key, kind = setting.section, setting.key, setting.kind
+        value = self.data.get(section, {}).get(key, setting.default)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
+            want = {str: "a string", bool: "true or false", int: "a whole number", float: "a number",
+                    list: "a list"}[kind]
+            raise self.fail(section, key, f"must be {want}, not {value!r}")
+        if kind is list:
+            for v in value:
+                if setting.item is float and isinstance(v, int) and not isinstance(v, bool):
+                    continue
+                if not isinstance(v, setting.item) or isinstance(v, bool):
+                    kinds = "numbers" if setting.item is float else "strings"
+                    raise self.fail(section, key, f"must be a list of {kinds}")
+            value = [float(v) if setting.item is float else v for v in value]
+        return value
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+    def set(self, attr: str, value: Any) -> None:
+        """A value derived by a check (e.g. whether the roster file must exist)."""
+        self.values[attr] = value
+
+
+Check = Callable[[Any, _Reader], Any]
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The validated settings of one class."""
+class Setting:
+    """One setting: where it lives in classroom.toml, its default, how it is checked and used."""
 
-    class_name: str = "ml-class"
-    region: str = "us-east-1"
-    target: str = "local"
-    expected_account_id: str | None = None
-    roster_path: Path | None = None
-    roster_required: bool = False
-    max_students: int = 100
-    admin_user_name: str = "administrator"
-    admin_create_access_key: bool = False
-    pgp_key: str | None = None
-    account_alias: str | None = "auto"
-    manage_password_policy: bool = True
-    models_bucket_template: str = "sm-models-{stamp}"
-    share_bucket_template: str = "public-share-{stamp}"
-    share_public_prefix: str = "share/"
-    noncurrent_version_days: int = 30
-    studio_enabled: bool = True
-    studio_idle_timeout_minutes: int = 60
-    studio_default_instance_type: str = "ml.t3.medium"
-    instructor_profile: str | None = "instructor"
-    notebook_instance_types: tuple[str, ...] = ("ml.t3.medium", "ml.t2.medium")
-    training_instance_types: tuple[str, ...] = ("ml.m4.xlarge", "ml.m5.xlarge")
-    hosting_instance_types: tuple[str, ...] = ("ml.m4.xlarge", "ml.m5.xlarge")
-    guardrails_apply_to_instructor: bool = False
-    budget_email: str | None = None
-    budget_limit_usd: float = 10
-    budget_thresholds_usd: tuple[float, ...] = (1, 5, 10)
-    emulator_port: int = 0
-    provider_mirror: str | None = None
-    source: str = "defaults"
-    notes: tuple[str, ...] = field(default=())
+    section: str
+    key: str
+    default: Any  # what `classroom init` writes and a missing line means
+    attr: str  # the Settings attribute
+    check: Check | None = None  # (value, reader) -> the value kept; raises reader.fail(...)
+    kind: type = str  # the TOML type: str, bool, int, float or list
+    item: type | None = None  # a list's item type: str or float
+    optional: bool = False  # "" (after strip) means None and skips the check
+    env: str | None = None  # an environment variable that overrides the file
+    env_check: Callable[[str], Any] | None = None
+    tf: str | None = None  # the terraform/classroom variable it feeds
+    to_tf: Callable[[Any, str], Any] | None = None  # (settings, stamp) -> the variable; default: attr
+    attr_default: Any = _UNSET  # Settings()'s default when it is not derived from ``default``
+
+    def settings_default(self) -> Any:
+        if self.attr_default is not _UNSET:
+            return self.attr_default
+        if self.kind is list:
+            return tuple(self.default)
+        if self.optional and not str(self.default).strip():
+            return None
+        return self.default
+
+    def read(self, r: _Reader) -> Any:
+        value = r.get(self)
+        env_value = os.environ.get(self.env) if self.env else None
+        if env_value:
+            return self.env_check(env_value) if self.env_check else env_value
+        if self.optional:
+            value = value.strip() or None
+            if value is None:
+                return None
+        return self.check(value, r) if self.check else value
+
+
+def _rule(test: Callable[[Any], bool], message: str) -> Check:
+    """A check that fails with ``message`` (formatted with ``v``, the value) unless ``test(value)``."""
+
+    def check(value: Any, r: _Reader) -> Any:
+        if not test(value):
+            raise r.fail(*r.current, message.format(v=value))
+        return value
+
+    return check
+
+
+def _between(low: float, high: float | None, message: str) -> Check:
+    return _rule(lambda v: low <= v and (high is None or v <= high), message)
+
+
+def _class_name(name: str, r: _Reader) -> str:
+    if not CLASS_NAME_RE.match(name):
+        raise r.fail("class", "name", f"{name!r} must be 2-31 lowercase letters, digits and single hyphens, "
+                                      "starting and ending with a letter or digit")
+    return name
+
+
+def _region(region: str, r: _Reader) -> str:
+    if region not in sagemaker_regions():
+        raise r.fail("class", "region", f"{region!r} is not a region with SageMaker (e.g. us-east-1)")
+    return region
+
+
+def _target_env(value: str) -> str:
+    if value not in TARGETS:
+        raise KitError(f"TARGET={value} is not valid: use TARGET=local (embedded AWS) or TARGET=aws")
+    return value
+
+
+def _roster(value: str, r: _Reader) -> Path | None:
+    setting = value.strip()
+    path = (r.base / setting).resolve() if setting else None
+    # The default name may be absent (a class without students yet); any other name must exist.
+    required = bool(setting) and setting != DEFAULTS["class"]["roster"]
+    if required and path is not None and not path.is_file():
+        raise r.fail("class", "roster", f"file {path} does not exist")
+    if path is not None and not required and not path.exists():
+        r.note(f"no roster file {path}: the class has no students")
+    r.set("roster_required", required)
+    return path
+
+
+def _pgp_key(key: str, r: _Reader) -> str:
+    if not key.startswith("keybase:"):
+        try:
+            base64.b64decode("".join(key.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise r.fail("admin", "pgp_key", "must be a base64 PGP public key or keybase:<user>") from None
+    return key
+
+
+def _account_alias(alias: str, r: _Reader) -> str:
+    if alias != "auto":
+        if not ALIAS_RE.match(alias) or "--" in alias or alias.isdigit():
+            raise r.fail("admin", "account_alias", f"{alias!r} must be 3-63 lowercase letters, digits and "
+                                                   "single hyphens, not all digits (or \"auto\", or \"\")")
+    elif len(r.values["class_name"]) > 49:
+        raise r.fail("class", "name", "is too long for the automatic account alias (<name>-<stamp>)")
+    return alias
+
+
+def _bucket_template(key: str) -> Check:
+    def check(template: str, r: _Reader) -> str:
+        if "{stamp}" not in template:
+            raise r.fail("buckets", key, f"{template!r} must contain {{stamp}} so every class gets new names")
+        rest = template
+        for ph in BUCKET_PLACEHOLDERS:
+            rest = rest.replace(ph, "")
+        if "{" in rest or "}" in rest:
+            raise r.fail("buckets", key, f"{template!r}: only {{stamp}} and {{class}} may be used")
+        sample = template.replace("{stamp}", "20260101-0000").replace("{class}", r.values["class_name"])
+        if problem := bucket_name_problem(sample):
+            raise r.fail("buckets", key, f"gives bucket names like {sample!r}: {problem}")
+        return template
+
+    return check
+
+
+def _instructor(name: str, r: _Reader) -> str:
+    if p := roster.user_name_problem(name):
+        raise r.fail("studio", "instructor_profile", p.replace("user name", "profile name"))
+    return name
+
+
+def _instance_types(key: str) -> Check:
+    def check(types: list[str], r: _Reader) -> tuple[str, ...]:
+        if not types:
+            raise r.fail("guardrails", key, "must list at least one instance type")
+        for t in types:
+            if not INSTANCE_TYPE_RE.match(t):
+                raise r.fail("guardrails", key,
+                             f"holds {t!r}, not a SageMaker instance type like ml.m5.xlarge")
+        return tuple(dict.fromkeys(types))
+
+    return check
+
+
+def _notebook_types(types: list[str], r: _Reader) -> tuple[str, ...]:
+    types = _instance_types("notebook_instance_types")(types, r)
+    default_type = r.values["studio_default_instance_type"]
+    if r.values["studio_enabled"] and default_type not in types:
+        raise r.fail("studio", "default_instance_type",
+                     f"{default_type!r} is not in [guardrails] notebook_instance_types: "
+                     "Studio apps would be denied")
+    return types
+
+
+def _thresholds(thresholds: list[float], r: _Reader) -> tuple[float, ...]:
+    if not 1 <= len(thresholds) <= MAX_BUDGET_NOTIFICATIONS:
+        raise r.fail("budget", "thresholds_usd", f"must hold 1 to {MAX_BUDGET_NOTIFICATIONS} amounts "
+                                                 "(AWS Budgets allows five notifications per budget)")
+    if any(t <= 0 for t in thresholds) or len(set(thresholds)) != len(thresholds):
+        raise r.fail("budget", "thresholds_usd", "must hold distinct amounts above 0")
+    return tuple(thresholds)
+
+
+def _port_env(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise KitError(f"CLASSROOM_EMULATOR_PORT={value} is not a port number (0-65535; 0 = any free port)")
+    return int(value)
+
+
+def _provider_mirror(mirror: str, r: _Reader) -> str:
+    path = (r.base / Path(mirror).expanduser()).resolve()
+    if not path.is_dir():
+        raise r.fail("terraform", "provider_mirror", f"{path} is not a directory")
+    return str(path)
+
+
+S = Setting
+SETTINGS: tuple[Setting, ...] = (
+    S("class", "name", "ml-class", "class_name", _class_name, tf="class_name"),
+    S("class", "region", "us-east-1", "region", _region),
+    S("class", "target", "local", "target",
+      _rule(lambda v: v in TARGETS, "{v!r} must be local (embedded AWS) or aws"),
+      env="TARGET", env_check=_target_env),
+    S("class", "expected_account_id", "", "expected_account_id",
+      _rule(ACCOUNT_RE.match, "{v!r} must be a 12-digit AWS account id"), optional=True),
+    S("class", "roster", "roster.csv", "roster_path", _roster, attr_default=None),
+    S("class", "max_students", 100, "max_students", _between(1, 1000, "must be between 1 and 1000"),
+      kind=int),
+    S("admin", "user_name", "administrator", "admin_user_name",
+      _rule(IAM_NAME_RE.match, "{v!r} must be 1-64 letters, digits and +=,.@_-"), tf="admin_user_name"),
+    S("admin", "create_access_key", False, "admin_create_access_key", kind=bool,
+      tf="admin_create_access_key"),
+    S("admin", "pgp_key", "", "pgp_key", _pgp_key, optional=True, tf="pgp_key"),
+    S("admin", "account_alias", "auto", "account_alias", _account_alias, optional=True,
+      tf="account_alias", to_tf=lambda s, stamp: s.alias_for(stamp)),
+    S("admin", "manage_password_policy", True, "manage_password_policy", kind=bool,
+      tf="manage_password_policy"),
+    S("buckets", "models", "sm-models-{stamp}", "models_bucket_template", _bucket_template("models"),
+      tf="models_bucket_name", to_tf=lambda s, stamp: s.bucket_names(stamp)[0]),
+    S("buckets", "share", "public-share-{stamp}", "share_bucket_template", _bucket_template("share"),
+      tf="share_bucket_name", to_tf=lambda s, stamp: s.bucket_names(stamp)[1]),
+    S("buckets", "public_prefix", "share/", "share_public_prefix",
+      _rule(PREFIX_RE.match, "{v!r} must be a key prefix ending in \"/\" and not starting with \"/\" "
+                             "(e.g. \"share/\")"), tf="share_public_prefix"),
+    S("buckets", "noncurrent_version_days", 30, "noncurrent_version_days",
+      _between(1, None, "must be at least 1"), kind=int, tf="noncurrent_version_expiration_days"),
+    S("studio", "enabled", True, "studio_enabled", kind=bool, tf="create_studio"),
+    S("studio", "idle_timeout_minutes", 60, "studio_idle_timeout_minutes",
+      _between(60, 525600, "must be between 60 and 525600 (SageMaker's range)"), kind=int,
+      tf="studio_idle_timeout_minutes"),
+    S("studio", "default_instance_type", "ml.t3.medium", "studio_default_instance_type",
+      _rule(INSTANCE_TYPE_RE.match, "{v!r} is not an instance type like ml.t3.medium"),
+      tf="studio_default_instance_type"),
+    S("studio", "instructor_profile", "instructor", "instructor_profile", _instructor, optional=True,
+      tf="instructor_profile_name",
+      to_tf=lambda s, stamp: s.instructor_profile if s.studio_enabled else None),
+    S("guardrails", "notebook_instance_types", ["ml.t3.medium", "ml.t2.medium"], "notebook_instance_types",
+      _notebook_types, kind=list, item=str, tf="notebook_instance_types"),
+    S("guardrails", "training_instance_types", ["ml.m4.xlarge", "ml.m5.xlarge"], "training_instance_types",
+      _instance_types("training_instance_types"), kind=list, item=str, tf="training_instance_types"),
+    S("guardrails", "hosting_instance_types", ["ml.m4.xlarge", "ml.m5.xlarge"], "hosting_instance_types",
+      _instance_types("hosting_instance_types"), kind=list, item=str, tf="hosting_instance_types"),
+    S("guardrails", "apply_to_instructor", False, "guardrails_apply_to_instructor", kind=bool,
+      tf="guardrails_apply_to_instructor"),
+    S("budget", "email", "", "budget_email", _rule(roster.EMAIL_RE.match, "{v!r} is not an e-mail address"),
+      optional=True, tf="budget_email"),
+    S("budget", "limit_usd", 10, "budget_limit_usd", _rule(lambda v: v > 0, "must be more than 0"),
+      kind=float, tf="budget_limit_usd", attr_default=10),
+    S("budget", "thresholds_usd", [1, 5, 10], "budget_thresholds_usd", _thresholds, kind=list, item=float,
+      tf="budget_thresholds_usd"),
+    S("emulator", "port", 0, "emulator_port",
+      _between(0, 65535, "must be a port number 0-65535 (0 = any free port)"),
+      kind=int, env="CLASSROOM_EMULATOR_PORT", env_check=_port_env),
+    S("terraform", "provider_mirror", "", "provider_mirror", _provider_mirror, optional=True,
+      env="CLASSROOM_PROVIDER_MIRROR"),
+)
+del S
+
+# section -> key -> default: what `classroom init` writes (and what a missing line means)
+DEFAULTS: dict[str, dict[str, Any]] = {}
+for _s in SETTINGS:
+    DEFAULTS.setdefault(_s.section, {})[_s.key] = _s.default
+del _s
+
+
+class _SettingsMethods:
+    """What the validated settings of one class answer besides their values."""
 
     @property
     def tags(self) -> dict[str, str]:
@@ -173,33 +416,28 @@ class Settings:
         return roster.load(self.roster_path, self.max_students, reserved=reserved)
 
     def terraform_variables(self, stamp: str) -> dict[str, Any]:
-        """Every input of terraform/classroom, the roster parsed and validated."""
-        models, share = self.bucket_names(stamp)
-        return {
-            "class_name": self.class_name,
-            "stamp": stamp,
-            "admin_user_name": self.admin_user_name,
-            "admin_create_access_key": self.admin_create_access_key,
-            "pgp_key": self.pgp_key,
-            "account_alias": self.alias_for(stamp),
-            "manage_password_policy": self.manage_password_policy,
-            "models_bucket_name": models,
-            "share_bucket_name": share,
-            "share_public_prefix": self.share_public_prefix,
-            "noncurrent_version_expiration_days": self.noncurrent_version_days,
-            "create_studio": self.studio_enabled,
-            "studio_idle_timeout_minutes": self.studio_idle_timeout_minutes,
-            "studio_default_instance_type": self.studio_default_instance_type,
-            "instructor_profile_name": self.instructor_profile if self.studio_enabled else None,
-            "students": roster.as_terraform(self.students()),
-            "notebook_instance_types": list(self.notebook_instance_types),
-            "training_instance_types": list(self.training_instance_types),
-            "hosting_instance_types": list(self.hosting_instance_types),
-            "guardrails_apply_to_instructor": self.guardrails_apply_to_instructor,
-            "budget_email": self.budget_email,
-            "budget_limit_usd": self.budget_limit_usd,
-            "budget_thresholds_usd": list(self.budget_thresholds_usd),
-        }
+        """Every input of terraform/classroom (the declared ``tf`` names), the roster parsed and validated."""
+        check_stamp(stamp)
+        variables: dict[str, Any] = {"stamp": stamp}
+        for s in SETTINGS:
+            if s.tf:
+                value = s.to_tf(self, stamp) if s.to_tf else getattr(self, s.attr)
+                variables[s.tf] = list(value) if isinstance(value, tuple) else value
+        variables["students"] = roster.as_terraform(self.students())
+        return variables
+
+
+Settings = make_dataclass(
+    "Settings",
+    [(s.attr, Any, field(default=s.settings_default())) for s in SETTINGS]
+    + [("roster_required", bool, field(default=False)),
+       ("source", str, field(default="defaults")),
+       ("notes", tuple, field(default=()))],
+    bases=(_SettingsMethods,),
+    frozen=True,
+)
+Settings.__module__ = __name__
+Settings.__doc__ = "The validated settings of one class: one attribute per declaration in SETTINGS."
 
 
 # -- rules ---------------------------------------------------------------------------------------------
@@ -237,225 +475,15 @@ def sagemaker_regions() -> list[str]:
     return boto3.session.Session().get_available_regions("sagemaker")
 
 
-class _Reader:
-    """Typed access to the parsed TOML with one-line errors that name the line and the setting."""
-
-    def __init__(self, data: dict, text: str, source: str):
-        self.data, self.source = data, source
-        self.lines = text.splitlines()
-
-    def line_of(self, section: str, key: str | None = None) -> int | None:
-        current = None
-        for i, raw in enumerate(self.lines, start=1):
-            line = raw.strip()
-            if m := re.match(r"^\[\s*([A-Za-z0-9_-]+)\s*\]", line):
-                current = m.group(1)
-                if key is None and current == section:
-                    return i
-                continue
-            if key and current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", line):
-                return i
-        return None
-
-    def fail(self, section: str, key: str | None, message: str) -> KitError:
-        line = self.line_of(section, key)
-        where = f"line {line}: " if line else ""
-        name = f"[{section}] {key}" if key else f"[{section}]"
-        return KitError(f"{self.source}: {where}{name} {message}")
-
-    def check_known(self) -> None:
-        for section, values in self.data.items():
-            if section not in DEFAULTS:
-                raise self.fail(section, None, f"is not a known section (known: {', '.join(DEFAULTS)})")
-            if not isinstance(values, dict):
-                raise self.fail(section, None, "must be a table ([section] header)")
-            for key in values:
-                if key not in DEFAULTS[section]:
-                    known = ", ".join(DEFAULTS[section])
-                    raise self.fail(section, key, f"is not a known setting (known in [{section}]: {known})")
-
-    def get(self, section: str, key: str, kind: type | tuple[type, ...]) -> Any:
-        value = self.data.get(section, {}).get(key, DEFAULTS[section][key])
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
-        if not ok:
-            want = {str: "a string", bool: "true or false", int: "a whole number", float: "a number",
-                    list: "a list"}.get(kind if isinstance(kind, type) else str, "a value")
-            raise self.fail(section, key, f"must be {want}, not {value!r}")
-        return value
-
-    def get_list(self, section: str, key: str, item: type) -> list:
-        values = self.get(section, key, list)
-        for v in values:
-            if item is float and isinstance(v, int) and not isinstance(v, bool):
-                continue
-            if not isinstance(v, item) or isinstance(v, bool):
-                kind = "numbers" if item is float else "strings"
-                raise self.fail(section, key, f"must be a list of {kind}")
-        return [float(v) if item is float else v for v in values]
-
-    def was_set(self, section: str, key: str) -> bool:
-        return key in self.data.get(section, {})
-
-
-def _instance_types(r: _Reader, key: str) -> tuple[str, ...]:
-    types = r.get_list("guardrails", key, str)
-    if not types:
-        raise r.fail("guardrails", key, "must list at least one instance type")
-    for t in types:
-        if not INSTANCE_TYPE_RE.match(t):
-            raise r.fail("guardrails", key, f"holds {t!r}, not a SageMaker instance type like ml.m5.xlarge")
-    return tuple(dict.fromkeys(types))
-
-
 def _from_data(data: dict, text: str, source: str, base: Path) -> Settings:
-    r = _Reader(data, text, source)
+    r = _Reader(data, text, source, base)
     r.check_known()
-
-    name = r.get("class", "name", str)
-    if not CLASS_NAME_RE.match(name):
-        raise r.fail("class", "name", f"{name!r} must be 2-31 lowercase letters, digits and single hyphens, "
-                                      "starting and ending with a letter or digit")
-    region = r.get("class", "region", str)
-    regions = sagemaker_regions()
-    if region not in regions:
-        raise r.fail("class", "region", f"{region!r} is not a region with SageMaker (e.g. us-east-1)")
-
-    target = r.get("class", "target", str)
-    env_target = os.environ.get("TARGET")
-    if env_target:
-        if env_target not in TARGETS:
-            raise KitError(f"TARGET={env_target} is not valid: use TARGET=local (embedded AWS) or TARGET=aws")
-        target = env_target
-    elif target not in TARGETS:
-        raise r.fail("class", "target", f"{target!r} must be local (embedded AWS) or aws")
-
-    account = r.get("class", "expected_account_id", str).strip()
-    if account and not ACCOUNT_RE.match(account):
-        raise r.fail("class", "expected_account_id", f"{account!r} must be a 12-digit AWS account id")
-
-    roster_setting = r.get("class", "roster", str).strip()
-    roster_path = (base / roster_setting).resolve() if roster_setting else None
-    # The default name may be absent (a class without students yet); any other name must exist.
-    roster_required = bool(roster_setting) and roster_setting != DEFAULTS["class"]["roster"]
-    if roster_required and roster_path is not None and not roster_path.is_file():
-        raise r.fail("class", "roster", f"file {roster_path} does not exist")
-    max_students = r.get("class", "max_students", int)
-    if not 1 <= max_students <= 1000:
-        raise r.fail("class", "max_students", "must be between 1 and 1000")
-
-    admin = r.get("admin", "user_name", str)
-    if not IAM_NAME_RE.match(admin):
-        raise r.fail("admin", "user_name", f"{admin!r} must be 1-64 letters, digits and +=,.@_-")
-    pgp_key = r.get("admin", "pgp_key", str).strip() or None
-    if pgp_key and not pgp_key.startswith("keybase:"):
-        try:
-            base64.b64decode("".join(pgp_key.split()), validate=True)
-        except (binascii.Error, ValueError):
-            raise r.fail("admin", "pgp_key", "must be a base64 PGP public key or keybase:<user>") from None
-    alias = r.get("admin", "account_alias", str).strip()
-    if alias and alias != "auto":
-        if not ALIAS_RE.match(alias) or "--" in alias or alias.isdigit():
-            raise r.fail("admin", "account_alias", f"{alias!r} must be 3-63 lowercase letters, digits and "
-                                                   "single hyphens, not all digits (or \"auto\", or \"\")")
-    elif alias == "auto" and len(name) > 49:
-        raise r.fail("class", "name", "is too long for the automatic account alias (<name>-<stamp>)")
-
-    templates = {}
-    for key in ("models", "share"):
-        template = r.get("buckets", key, str)
-        if "{stamp}" not in template:
-            raise r.fail("buckets", key, f"{template!r} must contain {{stamp}} so every class gets new names")
-        rest = template
-        for ph in BUCKET_PLACEHOLDERS:
-            rest = rest.replace(ph, "")
-        if "{" in rest or "}" in rest:
-            raise r.fail("buckets", key, f"{template!r}: only {{stamp}} and {{class}} may be used")
-        sample = template.replace("{stamp}", "20260101-0000").replace("{class}", name)
-        if problem := bucket_name_problem(sample):
-            raise r.fail("buckets", key, f"gives bucket names like {sample!r}: {problem}")
-        templates[key] = template
-    prefix = r.get("buckets", "public_prefix", str)
-    if not PREFIX_RE.match(prefix):
-        raise r.fail("buckets", "public_prefix", f"{prefix!r} must be a key prefix ending in \"/\" "
-                                                 "and not starting with \"/\" (e.g. \"share/\")")
-    noncurrent = r.get("buckets", "noncurrent_version_days", int)
-    if noncurrent < 1:
-        raise r.fail("buckets", "noncurrent_version_days", "must be at least 1")
-
-    studio_enabled = r.get("studio", "enabled", bool)
-    idle = r.get("studio", "idle_timeout_minutes", int)
-    if not 60 <= idle <= 525600:
-        raise r.fail("studio", "idle_timeout_minutes", "must be between 60 and 525600 (SageMaker's range)")
-    default_type = r.get("studio", "default_instance_type", str)
-    if not INSTANCE_TYPE_RE.match(default_type):
-        raise r.fail("studio", "default_instance_type",
-                     f"{default_type!r} is not an instance type like ml.t3.medium")
-    instructor = r.get("studio", "instructor_profile", str).strip() or None
-    if instructor and (p := roster.user_name_problem(instructor)):
-        raise r.fail("studio", "instructor_profile", p.replace("user name", "profile name"))
-
-    notebook_types = _instance_types(r, "notebook_instance_types")
-    if studio_enabled and default_type not in notebook_types:
-        raise r.fail("studio", "default_instance_type",
-                     f"{default_type!r} is not in [guardrails] notebook_instance_types: "
-                     "Studio apps would be denied")
-    training_types = _instance_types(r, "training_instance_types")
-    hosting_types = _instance_types(r, "hosting_instance_types")
-    apply_to_instructor = r.get("guardrails", "apply_to_instructor", bool)
-
-    email = r.get("budget", "email", str).strip() or None
-    notes = []
-    if roster_path is not None and not roster_required and not roster_path.exists():
-        notes.append(f"no roster file {roster_path}: the class has no students")
-    if email and not roster.EMAIL_RE.match(email):
-        raise r.fail("budget", "email", f"{email!r} is not an e-mail address")
-    if not email:
-        notes.append("no [budget] email set: the cost budget and its alerts are skipped")
-    limit = r.get("budget", "limit_usd", float)
-    if limit <= 0:
-        raise r.fail("budget", "limit_usd", "must be more than 0")
-    thresholds = r.get_list("budget", "thresholds_usd", float)
-    if not 1 <= len(thresholds) <= MAX_BUDGET_NOTIFICATIONS:
-        raise r.fail("budget", "thresholds_usd", f"must hold 1 to {MAX_BUDGET_NOTIFICATIONS} amounts "
-                                                 "(AWS Budgets allows five notifications per budget)")
-    if any(t <= 0 for t in thresholds) or len(set(thresholds)) != len(thresholds):
-        raise r.fail("budget", "thresholds_usd", "must hold distinct amounts above 0")
-
-    port = r.get("emulator", "port", int)
-    env_port = os.environ.get("CLASSROOM_EMULATOR_PORT")
-    if env_port:
-        if not env_port.isdigit() or not 0 <= int(env_port) <= 65535:
-            raise KitError(f"CLASSROOM_EMULATOR_PORT={env_port} is not a port number "
-                           "(0-65535; 0 = any free port)")
-        port = int(env_port)
-    elif not 0 <= port <= 65535:
-        raise r.fail("emulator", "port", "must be a port number 0-65535 (0 = any free port)")
-
-    mirror = r.get("terraform", "provider_mirror", str).strip() or None
-    if mirror:
-        mirror_path = (base / Path(mirror).expanduser()).resolve()
-        if not mirror_path.is_dir() and not os.environ.get("CLASSROOM_PROVIDER_MIRROR"):
-            raise r.fail("terraform", "provider_mirror", f"{mirror_path} is not a directory")
-        mirror = str(mirror_path)
-    mirror = os.environ.get("CLASSROOM_PROVIDER_MIRROR") or mirror
-
-    return Settings(
-        class_name=name, region=region, target=target, expected_account_id=account or None,
-        roster_path=roster_path, roster_required=roster_required, max_students=max_students,
-        admin_user_name=admin, admin_create_access_key=r.get("admin", "create_access_key", bool),
-        pgp_key=pgp_key, account_alias=alias or None,
-        manage_password_policy=r.get("admin", "manage_password_policy", bool),
-        models_bucket_template=templates["models"], share_bucket_template=templates["share"],
-        share_public_prefix=prefix, noncurrent_version_days=noncurrent,
-        studio_enabled=studio_enabled, studio_idle_timeout_minutes=idle,
-        studio_default_instance_type=default_type, instructor_profile=instructor,
-        notebook_instance_types=notebook_types, training_instance_types=training_types,
-        hosting_instance_types=hosting_types, guardrails_apply_to_instructor=apply_to_instructor,
-        budget_email=email, budget_limit_usd=limit, budget_thresholds_usd=tuple(thresholds),
-        emulator_port=port, provider_mirror=mirror, source=source, notes=tuple(notes),
-    )
+    for s in SETTINGS:
+        r.current = (s.section, s.key)
+        r.values[s.attr] = s.read(r)
+    if not r.values["budget_email"]:
+        r.note("no [budget] email set: the cost budget and its alerts are skipped")
+    return Settings(**r.values, source=source, notes=tuple(r.notes))
 
 
 def load(path: Path | None = None) -> Settings:
