@@ -113,17 +113,26 @@ def stamp_for(settings) -> str:
     return state["stamp"]
 
 
-def workspace(settings, emu: embedded.Emulator | None, stream: bool = True,
-              variables: dict | None = None) -> Workspace:
+def run_log(settings, command: str) -> Path:
+    """A new log file for one run of a command: ``<class>/logs/<command>-<UTC time>.log``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return class_dir(settings) / "logs" / f"{command}-{stamp}.log"
+
+
+def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = None,
+              variables: dict | None = None, command: str = "terraform",
+              label: str = "terraform") -> Workspace:
+    """The class's Terraform working directory; ``stream`` None: quiet unless ``classroom -v``."""
     provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
                         endpoint=emu.url if emu else None)
     if variables is None:
         variables = settings.terraform_variables(stamp_for(settings))
     return Workspace.prepare(class_dir(settings) / "terraform", settings.class_name, provider, variables,
-                             mirror_setting=settings.provider_mirror, stream=stream)
+                             mirror_setting=settings.provider_mirror, stream=stream,
+                             log_path=run_log(settings, command), label=label)
 
 
-def up(settings, stream: bool = True) -> dict:
+def up(settings, stream: bool | None = None) -> dict:
     """Create (or converge) the class's account setup; returns all outputs (secrets included)."""
     variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
     emu = activate(settings, start_emulator=True)
@@ -134,7 +143,7 @@ def up(settings, stream: bool = True) -> dict:
     state = class_state(settings)
     state.update({"account_id": account, "target": settings.target, "region": settings.region})
     save_class_state(settings, state)
-    ws = workspace(settings, emu, stream=stream, variables=variables)
+    ws = workspace(settings, emu, stream=stream, variables=variables, command="up", label="account setup")
     ws.init()
     ws.apply()
     outputs = ws.outputs()
@@ -142,13 +151,13 @@ def up(settings, stream: bool = True) -> dict:
     return outputs
 
 
-def terraform_destroy(settings, stream: bool = True) -> None:
+def terraform_destroy(settings, stream: bool | None = None) -> None:
     """``terraform destroy`` for the class (the teardown registry's last step)."""
     wd = class_dir(settings) / "terraform"
     if not (wd / "terraform.tfstate").exists():
         return
     emu = embedded.require() if settings.target == "local" else None
-    ws = workspace(settings, emu, stream=stream)
+    ws = workspace(settings, emu, stream=stream, command="down", label="terraform destroy")
     ws.init()
     ws.destroy()
     (class_dir(settings) / "outputs.json").unlink(missing_ok=True)

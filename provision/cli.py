@@ -52,10 +52,16 @@ def load_settings(ctx: click.Context):
               help="class settings file (default: ./classroom.toml; defaults apply when it is missing)")
 @click.option("--target", type=str, default=None,
               help="local (embedded AWS, the default) or aws (a real account); env TARGET")
+@click.option("-v", "--verbose", is_flag=True,
+              help="stream Terraform's own output (default: one progress line; the full text is in "
+                   "the class's logs/ folder); env CLASSROOM_VERBOSE=1")
 @click.pass_context
-def main(ctx: click.Context, settings_path: str | None, target: str | None) -> None:
+def main(ctx: click.Context, settings_path: str | None, target: str | None, verbose: bool) -> None:
     """Run a SageMaker class offline or on AWS — and leave no bill behind."""
+    from provision import ui
+
     ctx.ensure_object(dict)
+    ui.set_verbose(verbose)
     if settings_path is None and Path("classroom.toml").exists():
         settings_path = "classroom.toml"
     ctx.obj["settings_path"] = settings_path

@@ -327,8 +327,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("buckets", "public_prefix", "share/", "share_public_prefix",
       _rule(PREFIX_RE.match, "{v!r} must be a key prefix ending in \"/\" and not starting with \"/\" "
                              "(e.g. \"share/\")"), tf="share_public_prefix"),
-    S("buckets", "noncurrent_version_days", 30, "noncurrent_version_days",
-      _between(1, None, "must be at least 1"), kind=int, tf="noncurrent_version_expiration_days"),
+    # 0: no lifecycle configuration (the default). A class's buckets live days and teardown empties
+    # them, and the provider waits ~55 s for each lifecycle configuration to read back stable (see
+    # terraform/modules/bucket/README.md): opt in with a number of days.
+    S("buckets", "noncurrent_version_days", 0, "noncurrent_version_days",
+      _between(0, None, "must be 0 (no lifecycle rule) or more"), kind=int,
+      tf="noncurrent_version_expiration_days", to_tf=lambda s, stamp: s.noncurrent_version_days or None),
     S("studio", "enabled", True, "studio_enabled", kind=bool, tf="create_studio"),
     S("studio", "idle_timeout_minutes", 60, "studio_idle_timeout_minutes",
       _between(60, 525600, "must be between 60 and 525600 (SageMaker's range)"), kind=int,

@@ -1,10 +1,16 @@
 """Run Terraform for one class: render the wrapper root, init / plan / apply / output / destroy.
 
-Commands are built by python-terraform (``Terraform.generate_cmd_string``) and run here, so that
-Terraform's progress streams to the terminal while its error lines are kept for a one-line
-message. python-terraform's own ``apply``/``destroy``/``output`` helpers are not used: with
-Terraform >= 0.15 they send flags that no longer exist (``destroy()`` adds ``-force``, removed in
-0.15: "flag provided but not defined: -force"; ``synchronous=False`` becomes a bogus flag).
+Commands are built by python-terraform (``Terraform.generate_cmd_string``) and run here.
+python-terraform's own ``apply``/``destroy``/``output`` helpers are not used: with Terraform >= 0.15
+they send flags that no longer exist (``destroy()`` adds ``-force``, removed in 0.15: "flag provided
+but not defined: -force"; ``synchronous=False`` becomes a bogus flag).
+
+Quiet by default: everything Terraform prints goes to the run's log file (``log_path``), and apply /
+destroy run with ``-json`` (Terraform's machine-readable UI: ``planned_change``, ``apply_start``,
+``apply_complete``, ``apply_errored``, ``diagnostic`` events, one JSON object a line) so that the
+terminal shows one live line, "account setup 14/17 resources". On failure the error lines and the
+log's path are shown. ``stream=True`` (``classroom -v``) streams Terraform's own text instead.
+Outputs (``terraform output -json``) are never logged: they hold generated passwords.
 
 Per class, the working directory (in the state dir, mode 0700) holds:
 - ``main.tf``               the wrapper root (jinja2: provider block + ``module "classroom"``);
@@ -15,6 +21,7 @@ Per class, the working directory (in the state dir, mode 0700) holds:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -23,10 +30,12 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import jinja2
 from python_terraform import IsFlagged, Terraform
 
+from provision import ui
 from provision.errors import KitError
 from provision.statedir import (
     PROJECT_ROOT,
@@ -147,13 +156,17 @@ class Workspace:
     workdir: Path
     provider: Provider
     mirror: Path | None
-    stream: bool = True
+    stream: bool = False  # True: Terraform's own text on the terminal (``classroom -v``)
     binary: str = field(default_factory=terraform_binary)
+    log_path: Path | None = None  # this run's log (default: <workdir>/logs/terraform-<time>.log)
+    label: str = "terraform"  # what the live line calls an apply ("account setup")
+    out: TextIO | None = None  # where the live line goes (default stderr)
 
     @classmethod
     def prepare(cls, workdir: Path, class_name: str, provider: Provider, variables: dict,
                 module_source: Path = MODULE_SOURCE, mirror_setting: str | None = None,
-                stream: bool = True) -> Workspace:
+                stream: bool | None = None, log_path: Path | None = None,
+                label: str = "terraform") -> Workspace:
         """Render the wrapper root and write the variables; nothing is sent to AWS yet."""
         binary = terraform_binary()
         mirror = find_mirror(mirror_setting)
@@ -165,7 +178,9 @@ class Workspace:
         write_private(workdir / "main.tf", render_main(class_name, provider, variables, source))
         write_json(workdir / "terraform.tfvars.json", variables)
         write_private(workdir / "terraformrc", render_cli_config(mirror, cache))
-        return cls(workdir=workdir, provider=provider, mirror=mirror, stream=stream, binary=binary)
+        return cls(workdir=workdir, provider=provider, mirror=mirror,
+                   stream=ui.verbose() if stream is None else stream, binary=binary,
+                   log_path=log_path, label=label)
 
     # -- running ---------------------------------------------------------------------------------
 
@@ -180,24 +195,56 @@ class Workspace:
         })
         return env
 
+    @property
+    def log(self) -> Path:
+        """This run's log file (created 0600 on first use)."""
+        if self.log_path is None:
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+            self.log_path = self.workdir / "logs" / f"terraform-{stamp}.log"
+        return self.log_path
+
+    def _open_log(self):
+        ensure_dir(self.log.parent)
+        fd = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.chmod(self.log, 0o600)
+        return os.fdopen(fd, "a", buffering=1)
+
     def _run(self, cmd: str, *args: str, ok_codes: tuple[int, ...] = (0,), quiet: bool = False,
-             **options) -> tuple[int, str]:
+             log: bool = True, **options) -> tuple[int, str]:
+        """Run one Terraform command; ``quiet``: never on the terminal; ``log=False``: not even in
+        the log (``output``: its stdout holds secrets)."""
         tf = Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
+        events = not self.stream and not quiet and cmd in ("apply", "destroy")
+        if events:
+            options["json"] = IsFlagged
         argv = tf.generate_cmd_string(cmd, *args, no_color=IsFlagged, **options)
+        logfile = self._open_log() if log else None
+        if logfile:
+            now = dt.datetime.now(dt.UTC)
+            logfile.write(f"\n# {now:%Y-%m-%dT%H:%M:%SZ} terraform {' '.join(argv[1:])}\n")
+        live = _Progress(self.label, cmd, ui.LiveLine(self.out)) if events else None
         proc = subprocess.Popen(argv, cwd=self.workdir, env=self._env(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
         out_lines: list[str] = []
         err_lines: list[str] = []
+        lock = threading.Lock()
 
-        def pump(src, sink, echo):
+        def pump(src, sink, is_err):
             for line in src:
-                sink.append(line)
-                if echo:
-                    print(line, end="", file=sys.stderr if sink is err_lines else sys.stdout, flush=True)
+                if live is not None and not is_err:
+                    text = live.feed(line)  # the event's human text (and its diagnostic lines)
+                else:
+                    text = [line.rstrip("\n")]
+                with lock:
+                    sink.extend(t + "\n" for t in text)
+                    if logfile:
+                        for t in text:
+                            logfile.write(t + "\n")
+                if self.stream and not quiet:
+                    print(line, end="", file=sys.stderr if is_err else sys.stdout, flush=True)
 
-        echo = self.stream and not quiet
-        threads = [threading.Thread(target=pump, args=(proc.stdout, out_lines, echo)),
-                   threading.Thread(target=pump, args=(proc.stderr, err_lines, echo))]
+        threads = [threading.Thread(target=pump, args=(proc.stdout, out_lines, False)),
+                   threading.Thread(target=pump, args=(proc.stderr, err_lines, True))]
         for t in threads:
             t.start()
         try:
@@ -209,9 +256,21 @@ class Workspace:
         finally:
             for t in threads:
                 t.join()
+            if logfile:
+                logfile.write(f"# exit code {proc.returncode}\n")
+                logfile.close()
             lock_down(self.workdir)
         if code not in ok_codes:
-            raise KitError(f"terraform {cmd} failed: {_first_error(err_lines + out_lines, cmd, self)}")
+            if live is not None:
+                live.line.clear()
+            lines = err_lines + out_lines
+            if quiet or not self.stream:  # (a streamed run showed them already)
+                for shown in _error_lines(lines):
+                    print(f"  | {shown}", file=self.out or sys.stderr, flush=True)
+            where = f" (full log: {self.log})" if log else ""
+            raise KitError(f"terraform {cmd} failed: {_first_error(lines, cmd, self)}{where}")
+        if live is not None:
+            live.finish()
         return code, "".join(out_lines)
 
     def init(self) -> None:
@@ -238,7 +297,7 @@ class Workspace:
 
     def outputs(self) -> dict:
         """The composition's outputs as one dict (sensitive values included: never print them)."""
-        _, out = self._run("output", "classroom", json=IsFlagged, ok_codes=(0, 1), quiet=True)
+        _, out = self._run("output", "classroom", json=IsFlagged, ok_codes=(0, 1), quiet=True, log=False)
         try:
             return json.loads(out) if out.strip() else {}
         except json.JSONDecodeError:
@@ -247,6 +306,79 @@ class Workspace:
     @property
     def state_file(self) -> Path:
         return self.workdir / "terraform.tfstate"
+
+
+class _Progress:
+    """Counts Terraform's ``-json`` events into one live line; returns each event's human text.
+
+    The JSON UI (Terraform >= 0.15.3, ``ui`` 1.x): ``planned_change`` once per resource instance in
+    the plan, ``apply_complete`` / ``apply_errored`` once per instance done, ``refresh_complete``
+    while the plan reads the current state, ``diagnostic`` for warnings and errors.
+    """
+
+    def __init__(self, label: str, cmd: str, line: ui.LiveLine) -> None:
+        self.label, self.cmd, self.line = label, cmd, line
+        self.planned: set[str] = set()
+        self.done: set[str] = set()
+        self.refreshed = self.errored = 0
+        self.summary = ""
+
+    def _draw(self) -> None:
+        if self.planned:
+            self.line.update(f"{self.label} {len(self.done)}/{len(self.planned)} resources")
+        else:
+            self.line.update(f"{self.label}: reading {self.refreshed} resources")
+
+    def feed(self, raw: str) -> list[str]:
+        try:
+            event = json.loads(raw)
+        except json.JSONDecodeError:
+            return [raw.rstrip("\n")]
+        if not isinstance(event, dict):
+            return [raw.rstrip("\n")]
+        kind = event.get("type", "")
+        message = str(event.get("@message", ""))
+        text = [message]
+        # data sources read during the apply also send apply_complete: count the plan's resources
+        addr = ((event.get("change") or event.get("hook") or {}).get("resource") or {}).get("addr", "")
+        if kind == "planned_change" and (event.get("change") or {}).get("action") != "read":
+            self.planned.add(addr)
+        elif kind == "refresh_complete":
+            self.refreshed += 1
+        elif kind == "apply_complete" and addr in self.planned:
+            self.done.add(addr)
+        elif kind == "apply_errored":
+            self.done.add(addr)
+            self.errored += 1
+        elif kind == "change_summary" and event.get("changes", {}).get("operation") != "plan":
+            self.summary = message
+        elif kind == "diagnostic":
+            diag = event.get("diagnostic") or {}
+            head = f"{diag.get('severity', 'error').capitalize()}: {diag.get('summary', message)}"
+            text = [head]
+            if diag.get("address"):
+                text.append(f"  with {diag['address']}")
+            text += [f"  {ln}" for ln in str(diag.get("detail", "")).splitlines() if ln.strip()]
+        elif kind == "outputs":
+            text = ["Outputs: (not logged)"]
+        self._draw()
+        return text
+
+    def finish(self) -> None:
+        if self.planned:
+            counted = f"{len(self.done)}/{len(self.planned)} resources"
+        else:
+            counted = "no changes"
+        self.line.close(f"{self.label} {counted}")
+
+
+def _error_lines(lines: list[str], limit: int = 12) -> list[str]:
+    """The lines from the first ``Error:`` on (what the terminal shows of a failed run)."""
+    text = [ln.rstrip() for ln in lines if ln.strip()]
+    starts = [i for i, t in enumerate(text) if t.lstrip("│ ").startswith("Error:")]
+    if not starts:
+        return text[-limit:]
+    return text[starts[0]: starts[0] + limit]
 
 
 def resources_in_state(state_file: Path) -> list[dict]:

@@ -114,3 +114,47 @@ def test_state_dir_unwritable(monkeypatch, tmp_path):
         monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path / "file" / "state"))
     with pytest.raises(KitError, match="is not writable.*set CLASSROOM_STATE_DIR"):
         ensure_dir(state_root() / "emulator")
+
+
+@pytest.mark.terraform
+def test_failed_apply_shows_the_error_lines_and_the_logs_path(emulator, tmp_path):
+    """Quiet mode (the default): Terraform's JSON diagnostics become the error lines on the
+    terminal and in the run's log; the one-line error names the log."""
+    import io
+
+    provider = Provider(target="local", region="us-east-1", tags=TAGS, endpoint=emulator.url)
+    ws = Workspace.prepare(tmp_path / "tf", "runner-test", provider, {"bucket_name": {"not": "a string"}},
+                           module_source=FIXTURE, stream=False, log_path=tmp_path / "logs" / "up.log")
+    ws.out = io.StringIO()
+    ws.init()
+    with pytest.raises(KitError) as err:
+        ws.apply()
+    message = str(err.value)
+    assert message.startswith("terraform apply failed: Invalid value for input variable")
+    assert message.endswith(f"(full log: {tmp_path / 'logs' / 'up.log'})") and "\n" not in message
+    shown = ws.out.getvalue()
+    assert "  | Error: Invalid value for input variable" in shown
+    log = (tmp_path / "logs" / "up.log").read_text()
+    assert "Error: Invalid value for input variable" in log and "# exit code 1" in log
+    assert stat.S_IMODE(os.stat(tmp_path / "logs" / "up.log").st_mode) == 0o600
+
+
+def test_progress_counts_the_plans_resources_not_data_source_reads():
+    import io
+    import json
+
+    def ev(kind, addr, action="create"):
+        key = "change" if kind == "planned_change" else "hook"
+        return json.dumps({"type": kind, "@message": f"{addr}: {kind}",
+                           key: {"resource": {"addr": addr}, "action": action}})
+
+    out = io.StringIO()
+    progress = tfrunner._Progress("account setup", "apply", tfrunner.ui.LiveLine(out))
+    for line in (ev("planned_change", "a.x"), ev("planned_change", "a.y"),
+                 ev("planned_change", "data.b.z", "read"), ev("apply_complete", "data.b.z", "read"),
+                 ev("apply_start", "a.x"), ev("apply_complete", "a.x"), ev("apply_complete", "a.y")):
+        assert progress.feed(line) == [json.loads(line)["@message"]]
+    assert progress.feed("not json\n") == ["not json"]
+    progress.finish()
+    assert out.getvalue().startswith("account setup 2/2 resources · ")  # not a terminal: one line
+    assert out.getvalue().count("\n") == 1

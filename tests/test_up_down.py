@@ -65,6 +65,19 @@ def test_up_status_down_bucket_slice(tmp_path):
                        "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
         tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=models)["TagSet"]}
         assert tags["classroom"] == "slice-test" and tags["managed-by"] == "classroom-kit"
+        # the lifecycle rule is opt-in ([buckets] noncurrent_version_days): none by default
+        for bucket in (models, share):
+            with pytest.raises(s3.exceptions.ClientError, match="NoSuchLifecycleConfiguration"):
+                s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+
+        # quiet by default: one closing progress line, Terraform's own text in the run's log file
+        logs = state / "classes" / "slice-test" / "logs"
+        up_logs = sorted(logs.glob("up-*.log"))
+        assert len(up_logs) == 1, sorted(logs.iterdir())
+        assert "Apply complete!" in up_logs[0].read_text()
+        assert "Creation complete" not in up.stdout + up.stderr
+        planned = up_logs[0].read_text().count(": Plan to create")
+        assert planned > 5 and f"account setup {planned}/{planned} resources" in up.stderr
 
         # the administrator's password went to a 0600 handout, never to the terminal or outputs.json
         handout = state / "classes" / "slice-test" / "handouts" / "administrator.csv"
@@ -72,6 +85,7 @@ def test_up_status_down_bucket_slice(tmp_path):
         assert len(password) >= 12
         assert password not in up.stdout + up.stderr
         assert password not in (state / "classes" / "slice-test" / "outputs.json").read_text()
+        assert password not in up_logs[0].read_text()
         assert "sign_in_url" in up.stdout and "Billing access" in up.stdout
         for dirpath, _dirs, files in os.walk(state):
             if Path(dirpath) != state:
@@ -86,6 +100,10 @@ def test_up_status_down_bucket_slice(tmp_path):
 
         down = run(["down", "--yes"], tmp_path, env)
         assert "0 left" in down.stdout
+        assert "Destruction complete" not in down.stdout + down.stderr
+        down_logs = sorted(logs.glob("down-*.log"))
+        assert len(down_logs) == 1 and "Destroy complete!" in down_logs[0].read_text()
+        assert "terraform destroy " in down.stdout + down.stderr
         assert s3.list_buckets()["Buckets"] == []
         assert iam.list_users()["Users"] == []
         assert iam.list_groups()["Groups"] == []

@@ -80,9 +80,9 @@ variable "share_public_prefix" {
 }
 
 variable "noncurrent_version_expiration_days" {
-  description = "Delete noncurrent object versions after this many days"
+  description = "Delete noncurrent object versions after this many days; null = no lifecycle configuration (the provider waits ~55 s for each one to settle)"
   type        = number
-  default     = 30
+  default     = null
 }
 
 ################################################################################

@@ -41,6 +41,7 @@ def _class_settings(tmp_path: Path) -> settings.Settings:
     (tmp_path / "classroom.toml").write_text(
         '[class]\nroster = "roster.csv"\n'
         '[admin]\ncreate_access_key = true\n'
+        '[buckets]\nnoncurrent_version_days = 30\n'  # the opt-in lifecycle rule
         '[budget]\nemail = "teacher@example.org"\n'
     )
     return settings.load(tmp_path / "classroom.toml")

@@ -61,7 +61,14 @@ def test_terraform_variables(tmp_path):
     assert v["students"] == {"ada": {"email": "ada@example.org", "display_name": None}}
     assert v["budget_email"] == "t@example.org" and v["budget_thresholds_usd"] == [2.0, 4.5]
     assert v["guardrails_apply_to_instructor"] is True
+    # no lifecycle rule unless asked for (the provider waits ~55 s for each one to settle)
+    assert v["noncurrent_version_expiration_days"] is None
     json.dumps(v)  # the runner writes it as terraform.tfvars.json
+
+
+def test_lifecycle_rule_is_opt_in(tmp_path):
+    s = settings.load(write(tmp_path, '[buckets]\nnoncurrent_version_days = 30\n'))
+    assert s.terraform_variables(STAMP)["noncurrent_version_expiration_days"] == 30
 
 
 def test_alias_can_be_left_alone(tmp_path):
@@ -91,6 +98,7 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[buckets]\nmodels = "{user}-{stamp}"\n', "only {stamp} and {class} may be used"),
     ('[buckets]\npublic_prefix = "share"\n', "public_prefix 'share' must be a key prefix ending in"),
     ('[buckets]\npublic_prefix = "/share/"\n', "[buckets] public_prefix '/share/' must be a key prefix"),
+    ('[buckets]\nnoncurrent_version_days = -1\n', "noncurrent_version_days must be 0 (no lifecycle"),
     ('[studio]\nidle_timeout_minutes = 5\n', "[studio] idle_timeout_minutes must be between 60 and 525600"),
     ('[studio]\ndefault_instance_type = "ml.g5.xlarge"\n', "is not in [guardrails] notebook_instance_types"),
     ('[studio]\ninstructor_profile = "the_teacher"\n', "instructor_profile profile name 'the_teacher'"),

@@ -107,10 +107,14 @@ resource "aws_s3_bucket_versioning" "this" {
 
 ################################################################################
 # Lifecycle: expire noncurrent versions, abort stale multipart uploads
+# Optional (noncurrent_version_expiration_days = null: none). After PutBucketLifecycleConfiguration
+# the provider (>= 5.86, waitLifecycleConfigEquals in internal/service/s3/
+# bucket_lifecycle_configuration.go) waits 10 s, then reads the configuration back every 5 s until
+# it has matched 10 times in a row: at least ~55 s per bucket, on AWS as on the embedded AWS.
 ################################################################################
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  count = local.create ? 1 : 0
+  count = local.create && var.noncurrent_version_expiration_days != null ? 1 : 0
 
   bucket = aws_s3_bucket.this[0].id
 

@@ -45,13 +45,13 @@ variable "kms_master_key_id" {
 }
 
 variable "noncurrent_version_expiration_days" {
-  description = "Delete noncurrent object versions after this many days"
+  description = "Delete noncurrent object versions after this many days; null = no lifecycle configuration"
   type        = number
   default     = 30
 
   validation {
-    condition     = var.noncurrent_version_expiration_days >= 1
-    error_message = "noncurrent_version_expiration_days must be at least 1."
+    condition     = coalesce(var.noncurrent_version_expiration_days, 1) >= 1
+    error_message = "noncurrent_version_expiration_days must be at least 1 (or null for no lifecycle configuration)."
   }
 }
 

@@ -121,3 +121,22 @@ run "public_bucket_opens_one_prefix_only" {
     error_message = "the public URL prefix must point at the share/ prefix"
   }
 }
+
+run "no_lifecycle_configuration_when_days_is_null" {
+  command = plan
+
+  variables {
+    bucket                             = "sm-models-20260101-0900"
+    noncurrent_version_expiration_days = null
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this) == 0
+    error_message = "null days must leave the lifecycle configuration (and the provider's ~55 s wait) out"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.this[0].versioning_configuration[0].status == "Enabled"
+    error_message = "versioning stays on without a lifecycle rule"
+  }
+}
