@@ -5,7 +5,8 @@
   group memberships; DeleteGroup while the group has members or policies (moto deleted anyway;
   DeleteRole already refuses in moto).
 - CreateLoginProfile keeps ``PasswordResetRequired`` (moto dropped it).
-- SimulatePrincipalPolicy answers from the principal's policies (``iam_policy_eval``).
+- SimulatePrincipalPolicy answers from the principal's policies with the evaluator that enforces
+  permissions (``emulator.iam.policy``), Conditions decided from ContextEntries.
 - List/Create/DeleteServiceSpecificCredential(s), which Terraform's aws_iam_user force_destroy
   lists. Credentials live on the IAM backend (``kit_service_credentials``), so a reset clears them.
 """
@@ -22,7 +23,8 @@ from moto.iam.exceptions import DeleteConflictException, InvalidInput, NoSuchEnt
 from moto.iam.models import IAMBackend, User
 from moto.iam.responses import IamResponse
 
-from emulator.account.iam_policy_eval import SourcePolicy, evaluate, load_document
+from emulator.iam import principals
+from emulator.iam.policy import Policy, evaluate, load_document, parse
 
 SERVICES_WITH_CREDENTIALS = ("codecommit.amazonaws.com", "cassandra.amazonaws.com",
                              "bedrock.amazonaws.com")
@@ -94,22 +96,7 @@ def create_login_profile(self: IamResponse) -> ActionResult:
 
 
 # --- SimulatePrincipalPolicy ---------------------------------------------------------------------------
-def _managed(policy: Any) -> SourcePolicy:
-    version = next((v for v in policy.versions if v.is_default), policy.versions[0])
-    ptype = "aws-managed" if ":aws:policy/" in policy.arn else "user-managed"
-    return SourcePolicy(policy.name, ptype, load_document(version.document))
-
-
-def _inline(name: str, doc: Any, ptype: str) -> SourcePolicy:
-    return SourcePolicy(name, ptype, load_document(doc))
-
-
-def _group_policies(group: Any) -> list[SourcePolicy]:
-    return ([_inline(n, d, "group") for n, d in group.policies.items()]
-            + [_managed(p) for p in group.managed_policies.values()])
-
-
-def principal_policies(backend: IAMBackend, arn: str) -> list[SourcePolicy]:
+def principal_policies(backend: IAMBackend, arn: str) -> list[Policy]:
     """Every policy that applies to the user, role or group named by ``arn``."""
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[2] != "iam":
@@ -117,19 +104,34 @@ def principal_policies(backend: IAMBackend, arn: str) -> list[SourcePolicy]:
     kind, _, rest = parts[5].partition("/")
     name = rest.rsplit("/", 1)[-1]
     if kind == "user":
-        user = backend.get_user(name)
-        out = ([_inline(n, d, "user") for n, d in user.policies.items()]
-               + [_managed(p) for p in user.managed_policies.values()])
-        for group in backend.get_groups_for_user(name):
-            out += _group_policies(group)
-        return out
+        return principals.user_policies(backend, name)
     if kind == "role":
-        role = backend.get_role(name)
-        return ([_inline(n, d, "role") for n, d in role.policies.items()]
-                + [_managed(p) for p in role.managed_policies.values()])
+        return principals.role_policies(backend, name)
     if kind == "group":
-        return _group_policies(backend.get_group(name))
+        return principals.group_policies(backend.get_group(name))
     raise InvalidInput(f"Invalid principal ARN for simulation: {arn}")
+
+
+def _context(entries: list[dict[str, Any]] | None) -> dict[str, list[str]]:
+    """ContextEntries -> the evaluator's request context (lower-cased keys, string values)."""
+    ctx: dict[str, list[str]] = {}
+    for entry in entries or []:
+        values = entry.get("ContextKeyValues") or []
+        ctx[str(entry.get("ContextKeyName", "")).lower()] = [str(v) for v in values]
+    return ctx
+
+
+def _result(policies: list[Policy], action: str, resource: str, ctx: dict[str, list[str]]) -> dict[str, Any]:
+    decision = evaluate(policies, action, resource, ctx)
+    matched = decision.denied_by if decision.decision == "explicitDeny" else decision.allowed_by
+    return {
+        "EvalActionName": action,
+        "EvalResourceName": resource,
+        "EvalDecision": decision.decision,
+        "MatchedStatements": [{"SourcePolicyId": p.source_id, "SourcePolicyType": p.source_type}
+                              for p, _ in matched],
+        "MissingContextValues": sorted(decision.missing_keys),
+    }
 
 
 def _page(items: list[Any], marker: str | None, max_items: int | None) -> tuple[list[Any], str | None]:
@@ -142,10 +144,11 @@ def _page(items: list[Any], marker: str | None, max_items: int | None) -> tuple[
 def simulate_principal_policy(self: IamResponse) -> ActionResult:
     policies = principal_policies(self.backend, self._get_param("PolicySourceArn"))
     for i, doc in enumerate(self._get_param("PolicyInputList") or []):
-        policies.append(SourcePolicy(f"PolicyInputList.{i + 1}", "none", load_document(doc)))
+        policies.append(parse(load_document(doc), f"PolicyInputList.{i + 1}", "none"))
     actions = self._get_param("ActionNames") or []
     resources = self._get_param("ResourceArns") or ["*"]
-    results = [evaluate(policies, action, resource) for action in actions for resource in resources]
+    ctx = _context(self._get_param("ContextEntries"))
+    results = [_result(policies, action, resource, ctx) for action in actions for resource in resources]
     chunk, marker = _page(results, self._get_param("Marker"), self._get_param("MaxItems"))
     return ActionResult({"EvaluationResults": chunk, "IsTruncated": marker is not None, "Marker": marker})
 

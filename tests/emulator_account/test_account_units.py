@@ -9,9 +9,9 @@ from moto.sagemaker.exceptions import ValidationError
 from moto.sagemaker.models import SageMakerModelBackend, sagemaker_backends
 
 from emulator.account import paging
-from emulator.account.iam_policy_eval import SourcePolicy, evaluate
 from emulator.account.lifecycle import Delays, Lifecycle
 from emulator.account.studio import StudioMixin
+from emulator.iam.policy import evaluate, parse
 
 
 class FakeClock:
@@ -72,26 +72,30 @@ def test_paging_tokens():
         paging.sort_items([], "x", "Sideways")
 
 
-def _policy(*statements: dict, name: str = "p") -> SourcePolicy:
-    return SourcePolicy(name, "user", {"Version": "2012-10-17", "Statement": list(statements)})
+def _policy(*statements: dict, name: str = "p"):
+    return parse({"Version": "2012-10-17", "Statement": list(statements)}, name, "user")
+
+
+def _decide(policies, action, resource="*", ctx=None) -> str:
+    return evaluate(policies, action, resource, ctx or {}).decision
 
 
 def test_policy_evaluation():
     allow_s3 = _policy({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"})
     deny_delete = _policy({"Effect": "Deny", "Action": "s3:Delete?bject", "Resource": "*"}, name="deny")
-    assert evaluate([allow_s3], "s3:GetObject", "arn:aws:s3:::b/k")["EvalDecision"] == "allowed"
-    assert evaluate([allow_s3], "s3:GetObject", "arn:aws:s3:::bb/k")["EvalDecision"] == "implicitDeny"
-    result = evaluate([allow_s3, deny_delete], "s3:DeleteObject", "arn:aws:s3:::b/k")
-    assert result["EvalDecision"] == "explicitDeny"
-    assert result["MatchedStatements"] == [{"SourcePolicyId": "deny", "SourcePolicyType": "user"}]
+    assert _decide([allow_s3], "s3:GetObject", "arn:aws:s3:::b/k") == "allowed"
+    assert _decide([allow_s3], "s3:GetObject", "arn:aws:s3:::bb/k") == "implicitDeny"
+    result = evaluate([allow_s3, deny_delete], "s3:DeleteObject", "arn:aws:s3:::b/k", {})
+    assert result.decision == "explicitDeny"
+    assert [(p.source_id, p.source_type) for p, _ in result.denied_by] == [("deny", "user")]
     not_action = _policy({"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::secret/*"})
-    assert evaluate([not_action], "s3:GetObject", "arn:aws:s3:::b/k")["EvalDecision"] == "allowed"
-    assert evaluate([not_action], "iam:CreateUser")["EvalDecision"] == "implicitDeny"
-    assert evaluate([not_action], "s3:GetObject", "arn:aws:s3:::secret/k")["EvalDecision"] == "implicitDeny"
+    assert _decide([not_action], "s3:GetObject", "arn:aws:s3:::b/k") == "allowed"
+    assert _decide([not_action], "iam:CreateUser") == "implicitDeny"
+    assert _decide([not_action], "s3:GetObject", "arn:aws:s3:::secret/k") == "implicitDeny"
     dot = _policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a.b/*"})
-    assert evaluate([dot], "s3:GetObject", "arn:aws:s3:::aXb/k")["EvalDecision"] == "implicitDeny"
-    single = SourcePolicy("s", "role", {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}})
-    assert evaluate([single], "anything:AtAll")["EvalDecision"] == "allowed"
+    assert _decide([dot], "s3:GetObject", "arn:aws:s3:::aXb/k") == "implicitDeny"
+    single = parse({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, "s", "role")
+    assert _decide([single], "anything:AtAll") == "allowed"
 
 
 class _StudioOnly(StudioMixin, SageMakerModelBackend):

@@ -1,0 +1,541 @@
+"""Permission enforcement on requests signed by a principal's credentials.
+
+moto asks every request handler for an authorisation decision (``ActionAuthenticatorMixin.
+_authenticate_and_authorize_action``: ``BaseResponse.call_action`` for the JSON and query services,
+the S3 handlers with the bucket and key). moto's own check is all-or-nothing (every key must be an
+IAM user's, Conditions and resources ignored), so the kit replaces that one method:
+
+- the bootstrapping principal (any key that is neither an IAM user's access key nor an STS session:
+  the ``testing`` keys of the kit and Terraform) is not restricted;
+- an IAM user or an assumed-role session gets AWS's decision from its identity policies
+  (:mod:`emulator.iam.policy`), for S3 together with the bucket policy; SageMaker calls that pass a
+  role also need ``iam:PassRole`` on it (context ``iam:PassedToService``);
+- an unsigned S3 request is the anonymous principal: only a bucket policy can allow it.
+
+``CLASSROOM_EMULATOR_IAM=off`` (read by the emulator process) turns enforcement off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from emulator.iam import policy as P
+from emulator.iam import principals, sar
+
+ENV = "CLASSROOM_EMULATOR_IAM"
+
+#: credential scope (signing name) -> IAM action prefix, where they differ
+SIGNING_TO_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
+
+#: moto's S3 action names (``s3.responses.ACTION_MAP``) -> the IAM action AWS authorises
+S3_ACTION_NAMES = {
+    "HeadBucket": "ListBucket",
+    "GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+    "PutPublicAccessBlock": "PutBucketPublicAccessBlock",
+    "DeletePublicAccessBlock": "PutBucketPublicAccessBlock",
+    "ListAllMyBuckets": "ListAllMyBuckets",
+}
+
+#: S3 sub-resources moto's ACTION_MAP lacks (it would authorise them as its DEFAULT action)
+S3_EXTRA_ACTIONS = {
+    ("BUCKET", "GET"): {"encryption": "GetEncryptionConfiguration",
+                        "ownershipControls": "GetBucketOwnershipControls",
+                        "object-lock": "GetBucketObjectLockConfiguration",
+                        "replication": "GetReplicationConfiguration",
+                        "requestPayment": "GetBucketRequestPayment"},
+    ("BUCKET", "PUT"): {"encryption": "PutEncryptionConfiguration",
+                        "ownershipControls": "PutBucketOwnershipControls",
+                        "object-lock": "PutBucketObjectLockConfiguration",
+                        "replication": "PutReplicationConfiguration"},
+    ("BUCKET", "DELETE"): {"encryption": "PutEncryptionConfiguration",
+                           "ownershipControls": "PutBucketOwnershipControls",
+                           "replication": "PutReplicationConfiguration"},
+}
+
+#: request parameters that name a role handed to the service (iam:PassRole), any depth
+PASSED_ROLE_PARAMS = ("RoleArn", "ExecutionRoleArn", "ExecutionRole")
+
+#: actions AWS never denies (IAM User Guide: GetCallerIdentity needs no permission)
+ALWAYS_ALLOWED = {"sts:getcalleridentity"}
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV, "on").strip().lower() not in ("off", "0", "false", "no")
+
+
+# --------------------------------------------------------------------------------------------------
+# The request
+# --------------------------------------------------------------------------------------------------
+
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+def credential(headers: Any, query: str) -> tuple[str, str, str] | None:
+    """(access key id, region, signing name) of a SigV4 request or presigned URL; None if unsigned."""
+    auth = headers.get("Authorization") or ""
+    m = _CREDENTIAL.search(auth)
+    if m:
+        return m.group(1), m.group(2), m.group(3)
+    if "X-Amz-Credential" in query:
+        cred = parse_qs(query).get("X-Amz-Credential", [""])[0].split("/")
+        if len(cred) >= 4:
+            return cred[0], cred[2], cred[3]
+    if auth.startswith("AWS "):  # SigV2
+        return auth[4:].split(":", 1)[0], "us-east-1", "s3"
+    return None
+
+
+def _flatten_query(qs: dict[str, list[str]]) -> dict[str, Any]:
+    """Query-protocol parameters, incl. ``Tags.member.1.Key`` lists, as a nested structure."""
+    out: dict[str, Any] = {}
+    tags: dict[str, dict[str, str]] = {}
+    for key, values in qs.items():
+        value = values[0] if values else ""
+        m = re.match(r"^Tags\.(?:member\.)?(\d+)\.(Key|Value)$", key)
+        if m:
+            tags.setdefault(m.group(1), {})[m.group(2)] = value
+        else:
+            out[key] = value
+    if tags:
+        out["Tags"] = [tags[i] for i in sorted(tags, key=int)]
+    return out
+
+
+def request_params(resp: Any) -> dict[str, Any]:
+    body = getattr(resp, "body", None)
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if body and body.lstrip().startswith("{"):
+        try:
+            params = json.loads(body)
+            if isinstance(params, dict):
+                return params
+        except ValueError:
+            pass
+    qs = getattr(resp, "querystring", None) or {}
+    return _flatten_query(qs) if isinstance(qs, dict) else {}
+
+
+def _walk(value: Any, names: tuple[str, ...], out: list[Any]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in names and isinstance(v, (str, int, float)):
+                out.append(v)
+            else:
+                _walk(v, names, out)
+    elif isinstance(value, list):
+        for v in value:
+            _walk(v, names, out)
+
+
+def find_all(params: dict[str, Any], *names: str) -> list[str]:
+    out: list[Any] = []
+    _walk(params, names, out)
+    return [str(v) for v in out]
+
+
+@lru_cache(maxsize=512)
+def _uri_regex(service: str, operation: str) -> re.Pattern[str] | None:
+    """A regex for the operation's REST path (botocore's requestUri), capturing its labels."""
+    try:
+        from moto.core.responses import get_service_model
+
+        uri = get_service_model(service).operation_model(operation).http.get("requestUri", "")
+    except Exception:  # noqa: BLE001 - query/JSON protocols have no labels
+        return None
+    path = uri.split("?", 1)[0]
+    if "{" not in path:
+        return None
+    regex = re.sub(r"\\\{(\w+)\\\+?\\\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}$")
+
+
+def path_params(resp: Any, action: str) -> dict[str, str]:
+    rx = _uri_regex(resp.boto3_service_name, action)
+    if rx is None:
+        return {}
+    from urllib.parse import unquote
+
+    m = rx.match(urlparse(resp.uri).path)
+    return {k: unquote(v) for k, v in m.groupdict().items()} if m else {}
+
+
+def _lookup_ci(params: dict[str, Any]) -> dict[str, str]:
+    return {k.lower(): str(v) for k, v in params.items() if isinstance(v, (str, int, float))}
+
+
+def fill_arn(template: str, params: dict[str, str], partition: str, region: str, account: str) -> str:
+    """The resource ARN from the reference's template; unknown parts become ``*``."""
+
+    def repl(m: re.Match[str]) -> str:
+        var = m.group(1)
+        low = var.lower()
+        if low == "partition":
+            return partition
+        if low == "region":
+            return region
+        if low == "account":
+            return account
+        for name in (low, low.removesuffix("withpath"), low.removesuffix("id") + "name"):
+            if name in params:
+                return params[name]
+        return "*"
+
+    return re.sub(r"\$\{(\w+)\}", repl, template)
+
+
+def resources_for(prefix: str, action: str, params: dict[str, Any], region: str, account: str,
+                  partition: str = "aws") -> list[str]:
+    """The ARNs AWS authorises ``prefix:action`` against (the required resource types)."""
+    info = sar.action(prefix, action)
+    if info is None or not info.resource_types:
+        return ["*"]
+    flat = _lookup_ci(params)
+    arn_values = [v for v in flat.values() if v.startswith("arn:")]
+    out = []
+    required = [t for t, req in info.resource_types if req] or [info.resource_types[0][0]]
+    for rtype in required:
+        template = sar.arn_template(prefix, rtype)
+        if not template:
+            continue
+        # a parameter that already is this kind of ARN (PolicyArn, ResourceArn, ...)
+        shape = _template_regex(template)
+        given = next((v for v in arn_values if shape.match(v)), None)
+        out.append(given or fill_arn(template, flat, partition, region, account))
+    return out or ["*"]
+
+
+@lru_cache(maxsize=2048)
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\$\{\w+\}", template)
+    return re.compile("^" + "[^:]+".join(re.escape(p) for p in parts) + "$")
+
+
+def _tags(params: dict[str, Any]) -> dict[str, str]:
+    raw = params.get("Tags") or params.get("tags")
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return {str(t.get("Key")): str(t.get("Value", "")) for t in raw if isinstance(t, dict) and "Key" in t}
+    return {}
+
+
+def request_context(prefix: str, action: str, params: dict[str, Any], region: str,
+                    extra: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """The request context keys AWS sets for this action (only those the reference lists for it)."""
+    now = time.time()
+    ctx: dict[str, list[str]] = {
+        "aws:currenttime": [time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))],
+        "aws:epochtime": [str(int(now))],
+        "aws:securetransport": ["true"],  # AWS's endpoints are HTTPS
+        "aws:requestedregion": [region],
+    }
+    if sar.carries(prefix, action, "sagemaker:InstanceTypes"):
+        types = sorted(set(find_all(params, "InstanceType")))
+        if types:
+            ctx["sagemaker:instancetypes"] = types
+    tags = _tags(params)
+    if tags and sar.carries(prefix, action, "aws:TagKeys"):
+        ctx["aws:tagkeys"] = sorted(tags)
+        for k, v in tags.items():
+            ctx[f"aws:requesttag/{k.lower()}"] = [v]
+    if extra:
+        ctx.update(extra)
+    return ctx
+
+
+# --------------------------------------------------------------------------------------------------
+# Decisions and AWS's refusal
+# --------------------------------------------------------------------------------------------------
+
+class Denied(Exception):
+    def __init__(self, caller: str | None, action: str, resource: str, explicit: bool,
+                 kind: str = "identity-based") -> None:
+        self.caller, self.action, self.resource, self.explicit = caller, action, resource, explicit
+        if caller is None:
+            message = "Access Denied"
+        elif explicit:
+            message = (f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
+                       f"with an explicit deny in an {kind} policy")
+        else:
+            message = (f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
+                       f"because no {kind} policy allows the {action} action")
+        super().__init__(message)
+        self.message = message
+
+
+def _bucket_policy(bucket_name: str, account: str, partition: str) -> list[P.Policy]:
+    if not bucket_name or bucket_name == "*":
+        return []
+    from moto.s3.models import s3_backends
+
+    try:
+        bucket = s3_backends[account][partition].buckets.get(bucket_name)
+    except Exception:  # noqa: BLE001
+        return []
+    doc = getattr(bucket, "policy", None) if bucket else None
+    if not doc:
+        return []
+    text = doc.decode() if isinstance(doc, bytes) else str(doc)
+    return [P.parse_text(text, f"bucket-policy:{bucket_name}", "resource")]
+
+
+def _restricts_public(bucket_name: str, account: str, partition: str) -> bool:
+    from moto.s3.models import s3_backends
+
+    try:
+        bucket = s3_backends[account][partition].buckets.get(bucket_name)
+        block = getattr(bucket, "public_access_block", None)
+        return bool(block and str(block.restrict_public_buckets).lower() == "true")
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def decide(who: principals.Principal | None, action: str, resources: list[str], ctx: dict[str, list[str]],
+           *, bucket: str | None = None, account: str = "", partition: str = "aws") -> None:
+    """Raise :class:`Denied` unless ``who`` (None: anonymous) may do ``action`` on every resource."""
+    if action.lower() in ALWAYS_ALLOWED:
+        return
+    full = dict(ctx)
+    if who is not None:
+        full.update(who.context())
+    resource_policies = _bucket_policy(bucket, account, partition) if bucket else []
+    caller = who.arn if who else None
+    for resource in resources:
+        identity = P.evaluate(who.policies, action, resource, full) if who else P.Decision("implicitDeny")
+        if identity.decision == "explicitDeny":
+            raise Denied(caller, action, resource, True)
+        resource_based = P.Decision("implicitDeny")
+        if resource_policies:
+            resource_based = P.evaluate(resource_policies, action, resource, full,
+                                        principal_arn=who.arn if who else None,
+                                        account=who.account if who else None)
+            if (who is None and resource_based.allowed and bucket
+                    and _restricts_public(bucket, account, partition)):
+                resource_based = P.Decision("implicitDeny")
+            if resource_based.decision == "explicitDeny":
+                raise Denied(caller, action, resource, True, "resource-based")
+        if not (identity.allowed or resource_based.allowed):
+            raise Denied(caller, action, resource, False)
+
+
+# --------------------------------------------------------------------------------------------------
+# The hook into moto
+# --------------------------------------------------------------------------------------------------
+
+def _partition(region: str) -> str:
+    from moto.utilities.utils import get_partition
+
+    return get_partition(region)
+
+
+def _error_response(resp: Any, prefix: str, denied: Denied) -> Exception:
+    """AWS's refusal in the protocol of the service that was called."""
+    from werkzeug.exceptions import HTTPException
+
+    if prefix == "ec2":
+        # EC2's own XML: <Response><Errors><Error><Code>UnauthorizedOperation ... (HTTP 403)
+        exc = HTTPException()
+        exc.code = 403
+        message = f"You are not authorized to perform this operation. {denied.message}"
+        exc.description = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
+            f"<Code>UnauthorizedOperation</Code><Message>{_xml(message)}</Message></Error></Errors>"
+            "<RequestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>")
+        resp.response_headers["Content-Type"] = "text/xml"
+        return exc
+    try:
+        from moto.core.responses import get_service_model
+
+        protocol = get_service_model(resp.boto3_service_name).protocol
+    except Exception:  # noqa: BLE001
+        protocol = "json"
+    if protocol in ("query", "ec2") and not getattr(resp, "request_json", False):
+        # IAM, STS: <ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>
+        exc = HTTPException()
+        exc.code = 403
+        exc.description = (
+            '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+            f"<Code>AccessDenied</Code><Message>{_xml(denied.message)}</Message></Error>"
+            "<RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>")
+        resp.response_headers["Content-Type"] = "text/xml"
+        return exc
+    # JSON and REST-JSON services (SageMaker, Logs, Budgets, ECR, Service Quotas, SageMaker runtime,
+    # EFS): {"__type": "AccessDeniedException", "Message": ...}, HTTP 400 (JSON) / 403 (REST-JSON)
+    exc = HTTPException()
+    exc.code = 403 if protocol == "rest-json" else 400
+    exc.description = json.dumps({"__type": "AccessDeniedException", "Message": denied.message,
+                                  "message": denied.message})
+    resp.response_headers["Content-Type"] = "application/x-amz-json-1.1"
+    resp.response_headers["x-amzn-ErrorType"] = "AccessDeniedException"
+    return exc
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _s3_error(resp: Any, denied: Denied) -> Exception:
+    from moto.s3.exceptions import S3ClientError
+
+    class S3AccessDenied(S3ClientError):
+        """S3's ``<Error><Code>AccessDenied</Code>`` with HTTP 403 (see ``_error_model``)."""
+
+        kit_status = 403
+
+    return S3AccessDenied("AccessDenied", denied.message)
+
+
+def _install_error_status() -> None:
+    """moto serialises an error that the service model does not list with HTTP 400; S3's
+    AccessDenied is 403 (S3 API Reference, "Error responses")."""
+    from moto.core import serialize
+    from moto.core.errors import ErrorShape
+
+    original = serialize.get_error_model
+
+    def get_error_model(exception: Exception, service_model: Any) -> Any:
+        status = getattr(exception, "kit_status", None)
+        if status is None:
+            return original(exception, service_model)
+        code = getattr(exception, "code", exception.__class__.__name__)
+        return ErrorShape(shape_name=code, shape_model={
+            "exception": True, "type": "structure", "members": {},
+            "error": {"code": code, "httpStatusCode": status, "senderFault": True}})
+
+    serialize.get_error_model = get_error_model
+
+
+def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
+    """Replacement for moto's ``ActionAuthenticatorMixin._authenticate_and_authorize_action``."""
+    if not enabled():
+        return
+    headers = resp.headers
+    query = urlparse(resp.uri).query if getattr(resp, "uri", None) else ""
+    is_s3 = iam_request_cls.__name__ == "S3IAMRequest"
+    cred = credential(headers, query)
+    account = resp.current_account
+    if cred is None:
+        if not is_s3:
+            return  # unsigned calls to other services (AWS: MissingAuthenticationToken): not enforced
+        who = None
+        region = resp.region
+        prefix = "s3"
+    else:
+        key_id, region, signing = cred
+        who = principals.lookup(account, _partition(region), key_id)
+        if who is None:
+            return  # the bootstrapping principal
+        prefix = SIGNING_TO_PREFIX.get(signing, signing)
+    partition = _partition(region)
+    if is_s3:
+        prefix = "s3"
+        name = resp.data.get("Action") or "ListAllMyBuckets"
+        action = f"s3:{S3_ACTION_NAMES.get(name, name)}"
+        if resource.endswith(":::*"):
+            resource = "*"  # ListAllMyBuckets acts on no bucket
+        bucket = resource.split(":::", 1)[-1].split("/", 1)[0] if ":::" in resource else None
+        qs = getattr(resp, "querystring", {}) or {}
+        ctx = request_context("s3", action.split(":")[1], {}, region)
+        if "prefix" in qs and sar.carries("s3", action.split(":")[1], "s3:prefix"):
+            ctx["s3:prefix"] = [qs["prefix"][0]]
+        elif sar.carries("s3", action.split(":")[1], "s3:prefix") and bucket:
+            ctx["s3:prefix"] = [""]  # ListObjects without a prefix
+        try:
+            decide(who, action, [resource], ctx, bucket=bucket, account=account, partition=partition)
+        except Denied as denied:
+            raise _s3_error(resp, denied) from None
+        return
+    op = resp._get_action()
+    if isinstance(op, list):
+        op = op[0]
+    params = request_params(resp)
+    params.update(path_params(resp, op))
+    info = sar.action(prefix, op)
+    action = f"{prefix}:{info.name if info else op}"
+    resources = resources_for(prefix, op, params, region, account, partition)
+    ctx = request_context(prefix, op, params, region)
+    try:
+        decide(who, action, resources, ctx, account=account, partition=partition)
+        if prefix not in ("iam", "sts"):
+            for role_arn in sorted(set(find_all(params, *PASSED_ROLE_PARAMS))):
+                if ":role/" in role_arn:
+                    pass_ctx = request_context("iam", "PassRole", {}, region,
+                                               {"iam:passedtoservice": [f"{prefix}.amazonaws.com"]})
+                    decide(who, "iam:PassRole", [role_arn], pass_ctx, account=account, partition=partition)
+        if action.lower() == "sts:assumerole":
+            _check_trust(who, params.get("RoleArn", ""), account, partition)
+    except Denied as denied:
+        raise _error_response(resp, prefix, denied) from None
+
+
+def _check_trust(who: principals.Principal, role_arn: str, account: str, partition: str) -> None:
+    """AssumeRole also needs the role's trust policy to name the caller (or its account)."""
+    from moto.iam.models import iam_backends
+
+    try:
+        role = iam_backends[account][partition].get_role_by_arn(role_arn)
+    except Exception:  # noqa: BLE001 - moto answers NoSuchEntity itself
+        return
+    trust = P.parse_text(role.assume_role_policy_document if isinstance(role.assume_role_policy_document, str)
+                         else json.dumps(role.assume_role_policy_document), f"trust:{role.name}", "resource")
+    ctx = dict(who.context())
+    decision = P.evaluate([trust], "sts:AssumeRole", role_arn, ctx,
+                          principal_arn=who.arn, account=who.account)
+    if not decision.allowed:
+        raise Denied(who.arn, "sts:AssumeRole", role_arn, decision.decision == "explicitDeny",
+                     "resource-based")
+
+
+def install() -> None:
+    """Replace moto's authorisation step; drop cached principals around IAM and STS writes."""
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.iam.responses import IamResponse
+    from moto.s3 import responses as s3_responses
+    from moto.sts.responses import TokenResponse
+
+    if getattr(ActionAuthenticatorMixin, "_kit_enforcing", False):
+        return
+
+    def _authenticate_and_authorize_action(self: Any, iam_request_cls: type, resource: str = "*") -> None:
+        authorize(self, iam_request_cls, resource)
+
+    ActionAuthenticatorMixin._authenticate_and_authorize_action = _authenticate_and_authorize_action  # type: ignore[method-assign]
+    ActionAuthenticatorMixin._kit_enforcing = True  # type: ignore[attr-defined]
+
+    for (kind, method), extra in S3_EXTRA_ACTIONS.items():
+        s3_responses.ACTION_MAP[kind][method].update(extra)
+
+    for cls in (IamResponse, TokenResponse):
+        original = cls.call_action
+
+        def call_action(self: Any, _original: Any = original) -> Any:
+            op = self._get_action() or ""
+            read_only = op.startswith(("Get", "List", "Simulate", "Generate"))
+            if not read_only:
+                principals.invalidate()
+            try:
+                return _original(self)
+            finally:
+                if not read_only:
+                    principals.invalidate()
+
+        cls.call_action = call_action  # type: ignore[method-assign]
+
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    original_reset = MotoAPIBackend.reset
+
+    def reset(self: Any) -> None:
+        original_reset(self)
+        principals.invalidate()
+
+    MotoAPIBackend.reset = reset  # type: ignore[method-assign]
+    _install_error_status()
+    sar.preload()

@@ -1,0 +1,138 @@
+"""Who signed a request, and the identity policies that apply to them.
+
+A request signed with an IAM user's access key (``AKIA...`` from CreateAccessKey) is that user; one
+signed with an STS AssumeRole session (``ASIA...`` + session token) is the assumed role's session.
+Any other key (the ``testing`` keys the kit and Terraform use, the emulator's root) is the
+bootstrapping principal: not restricted. Policies are parsed once per principal and cached; the cache
+is dropped whenever IAM or STS state may have changed (:func:`invalidate`, called around every IAM
+and STS write).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.iam.policy import Policy, parse_text
+
+_lock = threading.Lock()
+_generation = 0
+_keys: dict[tuple[str, str], Principal | None] = {}
+
+
+def invalidate() -> None:
+    global _generation
+    with _lock:
+        _generation += 1
+        _keys.clear()
+
+
+def _text(doc: Any) -> str:
+    return doc if isinstance(doc, str) else json.dumps(doc)
+
+
+def managed_policy(policy: Any) -> Policy:
+    version = next((v for v in policy.versions if v.is_default), policy.versions[0])
+    ptype = "aws-managed" if ":aws:policy/" in policy.arn else "user-managed"
+    return parse_text(_text(version.document), policy.name, ptype)
+
+
+def _inline(name: str, doc: Any, ptype: str) -> Policy:
+    return parse_text(_text(doc), name, ptype)
+
+
+def group_policies(group: Any) -> list[Policy]:
+    return ([_inline(n, d, "group") for n, d in group.policies.items()]
+            + [managed_policy(p) for p in group.managed_policies.values()])
+
+
+def user_policies(backend: Any, name: str) -> list[Policy]:
+    user = backend.get_user(name)
+    out = ([_inline(n, d, "user") for n, d in user.policies.items()]
+           + [managed_policy(p) for p in user.managed_policies.values()])
+    for group in backend.get_groups_for_user(name):
+        out += group_policies(group)
+    return out
+
+
+def role_policies(backend: Any, name: str) -> list[Policy]:
+    role = backend.get_role(name)
+    return ([_inline(n, d, "role") for n, d in role.policies.items()]
+            + [managed_policy(p) for p in role.managed_policies.values()])
+
+
+@dataclass
+class Principal:
+    arn: str  # the caller's ARN as AWS reports it (user ARN or assumed-role session ARN)
+    account: str
+    kind: str  # user | assumed-role
+    name: str  # user name or role name
+    user_id: str
+    policies: list[Policy] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def context(self) -> dict[str, list[str]]:
+        ctx = {
+            "aws:principalarn": [self.arn if self.kind == "user" else
+                                 f"arn:aws:iam::{self.account}:role/{self.name}"],
+            "aws:principalaccount": [self.account],
+            "aws:principaltype": ["User" if self.kind == "user" else "AssumedRole"],
+            "aws:userid": [self.user_id],
+        }
+        if self.kind == "user":
+            ctx["aws:username"] = [self.name]
+        for k, v in self.tags.items():
+            ctx[f"aws:principaltag/{k.lower()}"] = [v]
+        return ctx
+
+
+def _tags(entity: Any) -> dict[str, str]:
+    raw = getattr(entity, "tags", None) or {}
+    if isinstance(raw, dict):
+        return {str(v.get("Key", k)): str(v.get("Value", v)) if isinstance(v, dict) else str(v)
+                for k, v in raw.items()}
+    return {}
+
+
+def _find(account: str, partition: str, access_key_id: str) -> Principal | None:
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    iam = iam_backends[account][partition]
+    if access_key_id.startswith("AKIA"):
+        for user in list(iam.users.values()):
+            for key in user.access_keys:
+                if key.access_key_id == access_key_id and key.status == "Active":
+                    return Principal(user.arn, account, "user", user.name, user.id,
+                                     user_policies(iam, user.name), _tags(user))
+        return None
+    for session in list(sts_backends[account][partition].assumed_roles):
+        if session.access_key_id == access_key_id:
+            role_name = session.role_arn.split("/")[-1]
+            try:
+                role = iam.get_role(role_name)
+            except Exception:  # noqa: BLE001 - the role was deleted: its sessions have no rights
+                return Principal(session.arn, account, "assumed-role", role_name,
+                                 f"AROA:{session.session_name}", [])
+            return Principal(session.arn, account, "assumed-role", role.name,
+                             f"{role.id}:{session.session_name}", role_policies(iam, role.name),
+                             _tags(role))
+    return None
+
+
+def lookup(account: str, partition: str, access_key_id: str) -> Principal | None:
+    """The principal owning ``access_key_id``, or None for the unrestricted bootstrapping keys."""
+    cache_key = (account, access_key_id)
+    try:
+        return _keys[cache_key]
+    except KeyError:
+        pass
+    with _lock:
+        generation = _generation
+    found = _find(account, partition, access_key_id)
+    with _lock:
+        if generation == _generation:
+            _keys[cache_key] = found
+    return found
