@@ -44,18 +44,45 @@ S3_ACTION_NAMES = {
 
 #: S3 sub-resources moto's ACTION_MAP lacks (it would authorise them as its DEFAULT action)
 S3_EXTRA_ACTIONS = {
-    ("BUCKET", "GET"): {"encryption": "GetEncryptionConfiguration",
-                        "ownershipControls": "GetBucketOwnershipControls",
-                        "object-lock": "GetBucketObjectLockConfiguration",
-                        "replication": "GetReplicationConfiguration",
-                        "requestPayment": "GetBucketRequestPayment"},
-    ("BUCKET", "PUT"): {"encryption": "PutEncryptionConfiguration",
-                        "ownershipControls": "PutBucketOwnershipControls",
-                        "object-lock": "PutBucketObjectLockConfiguration",
-                        "replication": "PutReplicationConfiguration"},
-    ("BUCKET", "DELETE"): {"encryption": "PutEncryptionConfiguration",
-                           "ownershipControls": "PutBucketOwnershipControls",
-                           "replication": "PutReplicationConfiguration"},
+    ("BUCKET", "GET"): {
+        "encryption": "GetEncryptionConfiguration",
+        "ownershipControls": "GetBucketOwnershipControls",
+        "object-lock": "GetBucketObjectLockConfiguration",
+        "replication": "GetReplicationConfiguration",
+        "requestPayment": "GetBucketRequestPayment",
+    },
+    ("BUCKET", "PUT"): {
+        "encryption": "PutEncryptionConfiguration",
+        "ownershipControls": "PutBucketOwnershipControls",
+        "object-lock": "PutBucketObjectLockConfiguration",
+        "replication": "PutReplicationConfiguration",
+    },
+    ("BUCKET", "DELETE"): {
+        "encryption": "PutEncryptionConfiguration",
+        "ownershipControls": "PutBucketOwnershipControls",
+        "replication": "PutReplicationConfiguration",
+    },
+}
+
+#: API operations whose IAM action has another name. Budgets: the Service Authorization Reference's
+#: "AWS Budget Service" page (ViewBudget: "view budgets", ModifyBudget: "modify budgets", both with the
+#: budget's notifications and subscribers); Lambda: "Invoke" is authorised as lambda:InvokeFunction.
+OPERATION_TO_ACTION = {
+    ("budgets", "DescribeBudget"): "ViewBudget",
+    ("budgets", "DescribeBudgets"): "ViewBudget",
+    ("budgets", "DescribeNotificationsForBudget"): "ViewBudget",
+    ("budgets", "DescribeSubscribersForNotification"): "ViewBudget",
+    ("budgets", "DescribeBudgetPerformanceHistory"): "ViewBudget",
+    ("budgets", "CreateBudget"): "ModifyBudget",
+    ("budgets", "UpdateBudget"): "ModifyBudget",
+    ("budgets", "DeleteBudget"): "ModifyBudget",
+    ("budgets", "CreateNotification"): "ModifyBudget",
+    ("budgets", "UpdateNotification"): "ModifyBudget",
+    ("budgets", "DeleteNotification"): "ModifyBudget",
+    ("budgets", "CreateSubscriber"): "ModifyBudget",
+    ("budgets", "UpdateSubscriber"): "ModifyBudget",
+    ("budgets", "DeleteSubscriber"): "ModifyBudget",
+    ("lambda", "Invoke"): "InvokeFunction",
 }
 
 #: request parameters that name a role handed to the service (iam:PassRole), any depth
@@ -152,7 +179,7 @@ def _uri_regex(service: str, operation: str) -> re.Pattern[str] | None:
     path = uri.split("?", 1)[0]
     if "{" not in path:
         return None
-    regex = re.sub(r"\\\{(\w+)\\\+?\\\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(path))
+    regex = re.sub(r"\\\{(\w+)(?:\\\+)?\\\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", re.escape(path))
     return re.compile(f"^{regex}$")
 
 
@@ -190,23 +217,35 @@ def fill_arn(template: str, params: dict[str, str], partition: str, region: str,
     return re.sub(r"\$\{(\w+)\}", repl, template)
 
 
-def resources_for(prefix: str, action: str, params: dict[str, Any], region: str, account: str,
-                  partition: str = "aws") -> list[str]:
+def resources_for(
+    prefix: str, action: str, params: dict[str, Any], region: str, account: str, partition: str = "aws"
+) -> list[str]:
     """The ARNs AWS authorises ``prefix:action`` against (the required resource types)."""
     info = sar.action(prefix, action)
     if info is None or not info.resource_types:
         return ["*"]
     flat = _lookup_ci(params)
+    if "spacename" in flat and "userprofilename" not in flat:
+        flat["userprofilename"] = flat["spacename"]  # a space's app: app/<domain>/<space>/<type>/<name>
+    if prefix == "ecr" and "registryid" in flat:
+        account = flat["registryid"]  # the algorithm images live in AWS-owned registries
     arn_values = [v for v in flat.values() if v.startswith("arn:")]
     out = []
-    required = [t for t, req in info.resource_types if req] or [info.resource_types[0][0]]
+    required = [t for t, req in info.resource_types if req]
+    if not required:
+        # no required resource (AddTags, ListTags ...): the resource an ARN parameter names, else *
+        for rtype, _ in info.resource_types:
+            template = sar.arn_template(prefix, rtype)
+            given = next((v for v in arn_values if template and _template_regex(template).match(v)), None)
+            if given:
+                return [given]
+        return ["*"]
     for rtype in required:
         template = sar.arn_template(prefix, rtype)
         if not template:
             continue
         # a parameter that already is this kind of ARN (PolicyArn, ResourceArn, ...)
-        shape = _template_regex(template)
-        given = next((v for v in arn_values if shape.match(v)), None)
+        given = next((v for v in arn_values if _template_regex(template).match(v)), None)
         out.append(given or fill_arn(template, flat, partition, region, account))
     return out or ["*"]
 
@@ -226,8 +265,9 @@ def _tags(params: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def request_context(prefix: str, action: str, params: dict[str, Any], region: str,
-                    extra: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
+def request_context(
+    prefix: str, action: str, params: dict[str, Any], region: str, extra: dict[str, list[str]] | None = None
+) -> dict[str, list[str]]:
     """The request context keys AWS sets for this action (only those the reference lists for it)."""
     now = time.time()
     ctx: dict[str, list[str]] = {
@@ -254,18 +294,31 @@ def request_context(prefix: str, action: str, params: dict[str, Any], region: st
 # Decisions and AWS's refusal
 # --------------------------------------------------------------------------------------------------
 
+#: what moto's STS and IAM hand out: a key of this shape that is unknown was deleted or never existed
+_ISSUED_KEY = re.compile(r"^(AKIA|ASIA)[A-Z0-9]{16}$")
+
+
+class InvalidKey(Exception):
+    """AWS's answer to a deleted, deactivated or made-up access key of the issued shape."""
+
+
 class Denied(Exception):
-    def __init__(self, caller: str | None, action: str, resource: str, explicit: bool,
-                 kind: str = "identity-based") -> None:
+    def __init__(
+        self, caller: str | None, action: str, resource: str, explicit: bool, kind: str = "identity-based"
+    ) -> None:
         self.caller, self.action, self.resource, self.explicit = caller, action, resource, explicit
         if caller is None:
             message = "Access Denied"
         elif explicit:
-            message = (f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
-                       f"with an explicit deny in an {kind} policy")
+            message = (
+                f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
+                f"with an explicit deny in an {kind} policy"
+            )
         else:
-            message = (f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
-                       f"because no {kind} policy allows the {action} action")
+            message = (
+                f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
+                f"because no {kind} policy allows the {action} action"
+            )
         super().__init__(message)
         self.message = message
 
@@ -297,8 +350,16 @@ def _restricts_public(bucket_name: str, account: str, partition: str) -> bool:
         return False
 
 
-def decide(who: principals.Principal | None, action: str, resources: list[str], ctx: dict[str, list[str]],
-           *, bucket: str | None = None, account: str = "", partition: str = "aws") -> None:
+def decide(
+    who: principals.Principal | None,
+    action: str,
+    resources: list[str],
+    ctx: dict[str, list[str]],
+    *,
+    bucket: str | None = None,
+    account: str = "",
+    partition: str = "aws",
+) -> None:
     """Raise :class:`Denied` unless ``who`` (None: anonymous) may do ``action`` on every resource."""
     if action.lower() in ALWAYS_ALLOWED:
         return
@@ -313,11 +374,20 @@ def decide(who: principals.Principal | None, action: str, resources: list[str], 
             raise Denied(caller, action, resource, True)
         resource_based = P.Decision("implicitDeny")
         if resource_policies:
-            resource_based = P.evaluate(resource_policies, action, resource, full,
-                                        principal_arn=who.arn if who else None,
-                                        account=who.account if who else None)
-            if (who is None and resource_based.allowed and bucket
-                    and _restricts_public(bucket, account, partition)):
+            resource_based = P.evaluate(
+                resource_policies,
+                action,
+                resource,
+                full,
+                principal_arn=who.arn if who else None,
+                account=who.account if who else None,
+            )
+            if (
+                who is None
+                and resource_based.allowed
+                and bucket
+                and _restricts_public(bucket, account, partition)
+            ):
                 resource_based = P.Decision("implicitDeny")
             if resource_based.decision == "explicitDeny":
                 raise Denied(caller, action, resource, True, "resource-based")
@@ -328,6 +398,7 @@ def decide(who: principals.Principal | None, action: str, resources: list[str], 
 # --------------------------------------------------------------------------------------------------
 # The hook into moto
 # --------------------------------------------------------------------------------------------------
+
 
 def _partition(region: str) -> str:
     from moto.utilities.utils import get_partition
@@ -347,7 +418,8 @@ def _error_response(resp: Any, prefix: str, denied: Denied) -> Exception:
         exc.description = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error>'
             f"<Code>UnauthorizedOperation</Code><Message>{_xml(message)}</Message></Error></Errors>"
-            "<RequestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>")
+            "<RequestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>"
+        )
         resp.response_headers["Content-Type"] = "text/xml"
         return exc
     try:
@@ -363,15 +435,17 @@ def _error_response(resp: Any, prefix: str, denied: Denied) -> Exception:
         exc.description = (
             '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
             f"<Code>AccessDenied</Code><Message>{_xml(denied.message)}</Message></Error>"
-            "<RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>")
+            "<RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>"
+        )
         resp.response_headers["Content-Type"] = "text/xml"
         return exc
     # JSON and REST-JSON services (SageMaker, Logs, Budgets, ECR, Service Quotas, SageMaker runtime,
     # EFS): {"__type": "AccessDeniedException", "Message": ...}, HTTP 400 (JSON) / 403 (REST-JSON)
     exc = HTTPException()
     exc.code = 403 if protocol == "rest-json" else 400
-    exc.description = json.dumps({"__type": "AccessDeniedException", "Message": denied.message,
-                                  "message": denied.message})
+    exc.description = json.dumps(
+        {"__type": "AccessDeniedException", "Message": denied.message, "message": denied.message}
+    )
     resp.response_headers["Content-Type"] = "application/x-amz-json-1.1"
     resp.response_headers["x-amzn-ErrorType"] = "AccessDeniedException"
     return exc
@@ -405,11 +479,60 @@ def _install_error_status() -> None:
         if status is None:
             return original(exception, service_model)
         code = getattr(exception, "code", exception.__class__.__name__)
-        return ErrorShape(shape_name=code, shape_model={
-            "exception": True, "type": "structure", "members": {},
-            "error": {"code": code, "httpStatusCode": status, "senderFault": True}})
+        return ErrorShape(
+            shape_name=code,
+            shape_model={
+                "exception": True,
+                "type": "structure",
+                "members": {},
+                "error": {"code": code, "httpStatusCode": status, "senderFault": True},
+            },
+        )
 
     serialize.get_error_model = get_error_model
+
+
+def _invalid_key(resp: Any, is_s3: bool, signing: str) -> Exception:
+    from werkzeug.exceptions import HTTPException
+
+    if is_s3:
+        from moto.s3.exceptions import S3ClientError
+
+        class S3InvalidKey(S3ClientError):
+            kit_status = 403
+
+        return S3InvalidKey(
+            "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+        )
+    exc = HTTPException()
+    exc.code = 403 if signing in ("iam", "sts", "ec2") else 400
+    code, message = "InvalidClientTokenId", "The security token included in the request is invalid."
+    if signing == "ec2":
+        code, message = "AuthFailure", "AWS was not able to validate the provided access credentials"
+        exc.code = 401
+    try:
+        from moto.core.responses import get_service_model
+
+        protocol = get_service_model(resp.boto3_service_name).protocol
+    except Exception:  # noqa: BLE001
+        protocol = "json"
+    if protocol in ("query", "ec2"):
+        exc.description = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>0</RequestId></ErrorResponse>"
+        )
+        if signing == "ec2":
+            exc.description = (
+                f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message>"
+                "</Error></Errors><RequestID>0</RequestID></Response>"
+            )
+        resp.response_headers["Content-Type"] = "text/xml"
+    else:
+        code = "UnrecognizedClientException"
+        exc.description = json.dumps({"__type": code, "message": message})
+        resp.response_headers["Content-Type"] = "application/x-amz-json-1.1"
+        resp.response_headers["x-amzn-ErrorType"] = code
+    return exc
 
 
 def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
@@ -431,6 +554,8 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
         key_id, region, signing = cred
         who = principals.lookup(account, _partition(region), key_id)
         if who is None:
+            if _ISSUED_KEY.match(key_id) and not principals.is_root_key(key_id):
+                raise _invalid_key(resp, is_s3, signing)
             return  # the bootstrapping principal
         prefix = SIGNING_TO_PREFIX.get(signing, signing)
     partition = _partition(region)
@@ -457,6 +582,7 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
         op = op[0]
     params = request_params(resp)
     params.update(path_params(resp, op))
+    op = OPERATION_TO_ACTION.get((prefix, op), op)
     info = sar.action(prefix, op)
     action = f"{prefix}:{info.name if info else op}"
     resources = resources_for(prefix, op, params, region, account, partition)
@@ -466,8 +592,9 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
         if prefix not in ("iam", "sts"):
             for role_arn in sorted(set(find_all(params, *PASSED_ROLE_PARAMS))):
                 if ":role/" in role_arn:
-                    pass_ctx = request_context("iam", "PassRole", {}, region,
-                                               {"iam:passedtoservice": [f"{prefix}.amazonaws.com"]})
+                    pass_ctx = request_context(
+                        "iam", "PassRole", {}, region, {"iam:passedtoservice": [f"{prefix}.amazonaws.com"]}
+                    )
                     decide(who, "iam:PassRole", [role_arn], pass_ctx, account=account, partition=partition)
         if action.lower() == "sts:assumerole":
             _check_trust(who, params.get("RoleArn", ""), account, partition)
@@ -483,14 +610,21 @@ def _check_trust(who: principals.Principal, role_arn: str, account: str, partiti
         role = iam_backends[account][partition].get_role_by_arn(role_arn)
     except Exception:  # noqa: BLE001 - moto answers NoSuchEntity itself
         return
-    trust = P.parse_text(role.assume_role_policy_document if isinstance(role.assume_role_policy_document, str)
-                         else json.dumps(role.assume_role_policy_document), f"trust:{role.name}", "resource")
+    trust = P.parse_text(
+        role.assume_role_policy_document
+        if isinstance(role.assume_role_policy_document, str)
+        else json.dumps(role.assume_role_policy_document),
+        f"trust:{role.name}",
+        "resource",
+    )
     ctx = dict(who.context())
-    decision = P.evaluate([trust], "sts:AssumeRole", role_arn, ctx,
-                          principal_arn=who.arn, account=who.account)
+    decision = P.evaluate(
+        [trust], "sts:AssumeRole", role_arn, ctx, principal_arn=who.arn, account=who.account
+    )
     if not decision.allowed:
-        raise Denied(who.arn, "sts:AssumeRole", role_arn, decision.decision == "explicitDeny",
-                     "resource-based")
+        raise Denied(
+            who.arn, "sts:AssumeRole", role_arn, decision.decision == "explicitDeny", "resource-based"
+        )
 
 
 def install() -> None:

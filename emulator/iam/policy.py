@@ -43,9 +43,7 @@ _LITERAL = {"\x01": re.escape("*"), "\x02": re.escape("?")}
 
 @lru_cache(maxsize=8192)
 def _glob(glob: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(
-        ".*" if c == "*" else "." if c == "?" else _LITERAL.get(c) or re.escape(c) for c in glob
-    )
+    regex = "".join(".*" if c == "*" else "." if c == "?" else _LITERAL.get(c) or re.escape(c) for c in glob)
     return re.compile(f"^{regex}$", (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
 
 
@@ -93,6 +91,7 @@ def _glob_match(pattern: str, value: str, ignore_case: bool, context: Context) -
 # --------------------------------------------------------------------------------------------------
 # Condition operators
 # --------------------------------------------------------------------------------------------------
+
 
 def _parse_date(text: str) -> float | None:
     try:
@@ -220,6 +219,7 @@ class Condition:
 # Statements and policies
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Statement:
     sid: str
@@ -306,19 +306,24 @@ def parse(document: dict[str, Any], source_id: str = "", source_type: str = "non
                 conds.append(Condition(op, key.lower(), tuple(str(v) for v in _as_list(values)), key))
         has_res = "Resource" in s or "NotResource" in s
         has_pr = "Principal" in s or "NotPrincipal" in s
-        statements.append(Statement(
-            sid=str(s.get("Sid", "")),
-            effect=str(s.get("Effect", "")),
-            actions=tuple(str(a) for a in _as_list(s.get("NotAction", s.get("Action")))),
-            not_action="NotAction" in s,
-            resources=(tuple(str(r) for r in _as_list(s.get("NotResource", s.get("Resource"))))
-                       if has_res else None),
-            not_resource="NotResource" in s,
-            principals=_principals(s.get("NotPrincipal", s.get("Principal"))) if has_pr else None,
-            not_principal="NotPrincipal" in s,
-            conditions=tuple(conds),
-            index=i,
-        ))
+        statements.append(
+            Statement(
+                sid=str(s.get("Sid", "")),
+                effect=str(s.get("Effect", "")),
+                actions=tuple(str(a) for a in _as_list(s.get("NotAction", s.get("Action")))),
+                not_action="NotAction" in s,
+                resources=(
+                    tuple(str(r) for r in _as_list(s.get("NotResource", s.get("Resource"))))
+                    if has_res
+                    else None
+                ),
+                not_resource="NotResource" in s,
+                principals=_principals(s.get("NotPrincipal", s.get("Principal"))) if has_pr else None,
+                not_principal="NotPrincipal" in s,
+                conditions=tuple(conds),
+                index=i,
+            )
+        )
     return Policy(source_id, source_type, tuple(statements), document)
 
 

@@ -44,14 +44,16 @@ def _inline(name: str, doc: Any, ptype: str) -> Policy:
 
 
 def group_policies(group: Any) -> list[Policy]:
-    return ([_inline(n, d, "group") for n, d in group.policies.items()]
-            + [managed_policy(p) for p in group.managed_policies.values()])
+    return [_inline(n, d, "group") for n, d in group.policies.items()] + [
+        managed_policy(p) for p in group.managed_policies.values()
+    ]
 
 
 def user_policies(backend: Any, name: str) -> list[Policy]:
     user = backend.get_user(name)
-    out = ([_inline(n, d, "user") for n, d in user.policies.items()]
-           + [managed_policy(p) for p in user.managed_policies.values()])
+    out = [_inline(n, d, "user") for n, d in user.policies.items()] + [
+        managed_policy(p) for p in user.managed_policies.values()
+    ]
     for group in backend.get_groups_for_user(name):
         out += group_policies(group)
     return out
@@ -59,8 +61,9 @@ def user_policies(backend: Any, name: str) -> list[Policy]:
 
 def role_policies(backend: Any, name: str) -> list[Policy]:
     role = backend.get_role(name)
-    return ([_inline(n, d, "role") for n, d in role.policies.items()]
-            + [managed_policy(p) for p in role.managed_policies.values()])
+    return [_inline(n, d, "role") for n, d in role.policies.items()] + [
+        managed_policy(p) for p in role.managed_policies.values()
+    ]
 
 
 @dataclass
@@ -75,8 +78,9 @@ class Principal:
 
     def context(self) -> dict[str, list[str]]:
         ctx = {
-            "aws:principalarn": [self.arn if self.kind == "user" else
-                                 f"arn:aws:iam::{self.account}:role/{self.name}"],
+            "aws:principalarn": [
+                self.arn if self.kind == "user" else f"arn:aws:iam::{self.account}:role/{self.name}"
+            ],
             "aws:principalaccount": [self.account],
             "aws:principaltype": ["User" if self.kind == "user" else "AssumedRole"],
             "aws:userid": [self.user_id],
@@ -91,8 +95,10 @@ class Principal:
 def _tags(entity: Any) -> dict[str, str]:
     raw = getattr(entity, "tags", None) or {}
     if isinstance(raw, dict):
-        return {str(v.get("Key", k)): str(v.get("Value", v)) if isinstance(v, dict) else str(v)
-                for k, v in raw.items()}
+        return {
+            str(v.get("Key", k)): str(v.get("Value", v)) if isinstance(v, dict) else str(v)
+            for k, v in raw.items()
+        }
     return {}
 
 
@@ -105,8 +111,15 @@ def _find(account: str, partition: str, access_key_id: str) -> Principal | None:
         for user in list(iam.users.values()):
             for key in user.access_keys:
                 if key.access_key_id == access_key_id and key.status == "Active":
-                    return Principal(user.arn, account, "user", user.name, user.id,
-                                     user_policies(iam, user.name), _tags(user))
+                    return Principal(
+                        user.arn,
+                        account,
+                        "user",
+                        user.name,
+                        user.id,
+                        user_policies(iam, user.name),
+                        _tags(user),
+                    )
         return None
     for session in list(sts_backends[account][partition].assumed_roles):
         if session.access_key_id == access_key_id:
@@ -114,12 +127,24 @@ def _find(account: str, partition: str, access_key_id: str) -> Principal | None:
             try:
                 role = iam.get_role(role_name)
             except Exception:  # noqa: BLE001 - the role was deleted: its sessions have no rights
-                return Principal(session.arn, account, "assumed-role", role_name,
-                                 f"AROA:{session.session_name}", [])
-            return Principal(session.arn, account, "assumed-role", role.name,
-                             f"{role.id}:{session.session_name}", role_policies(iam, role.name),
-                             _tags(role))
+                return Principal(
+                    session.arn, account, "assumed-role", role_name, f"AROA:{session.session_name}", []
+                )
+            return Principal(
+                session.arn,
+                account,
+                "assumed-role",
+                role.name,
+                f"{role.id}:{session.session_name}",
+                role_policies(iam, role.name),
+                _tags(role),
+            )
     return None
+
+
+def is_root_key(access_key_id: str) -> bool:
+    """moto's own default credentials (never an IAM user's)."""
+    return access_key_id in ("AKIAIOSFODNN7EXAMPLE", "FOOBARKEY")
 
 
 def lookup(account: str, partition: str, access_key_id: str) -> Principal | None:
