@@ -246,7 +246,10 @@ def resources_for(
             continue
         # a parameter that already is this kind of ARN (PolicyArn, ResourceArn, ...)
         given = next((v for v in arn_values if _template_regex(template).match(v)), None)
-        out.append(given or fill_arn(template, flat, partition, region, account))
+        arn = given or fill_arn(template, flat, partition, region, account)
+        if prefix == "sagemaker" and not given:
+            arn = arn.lower()  # SageMaker's ARNs carry resource names in lower case
+        out.append(arn)
     return out or ["*"]
 
 

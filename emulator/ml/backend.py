@@ -20,6 +20,7 @@ from moto.sagemaker.exceptions import ResourceInUseException, ResourceNotFound, 
 from moto.sagemaker.models import FakeEndpoint
 from moto.sagemaker.utils import arn_formatter
 
+from emulator.iam import service_role
 from emulator.ml import algorithms, hosting, training, transform, tuning
 from emulator.ml.workers import WorkerPool
 
@@ -115,7 +116,13 @@ class MLMixin:
         self.ml_training[name] = state
         closed = self.ml_pool.closed
         account, region = self.account_id, self.region_name  # type: ignore[attr-defined]
-        fut = self.ml_pool.submit(lambda: training.run(account, region, job, state, closed, on_finish))
+        role = getattr(job, "role_arn", None)
+
+        def run_as_role() -> None:
+            with service_role.acting_as(account, region, role):
+                training.run(account, region, job, state, closed, on_finish)
+
+        fut = self.ml_pool.submit(run_as_role)
         if fut.cancelled():  # the pool is closed (a reset raced this call)
             state.status = "Failed"
             state.failure_reason = "InternalServerError: the emulator was reset"
@@ -426,10 +433,16 @@ class MLMixin:
         endpoint.endpoint_status = "Creating"
         account = self.account_id  # type: ignore[attr-defined]
 
+        region = self.region_name  # type: ignore[attr-defined]
+        roles = {v["VariantName"]: getattr(self._models.get(v.get("ModelName")), "execution_role_arn", None)  # type: ignore[attr-defined]
+                 for v in config.production_variants}
+
         def load() -> dict[str, hosting.LoadedModel]:
-            return {
-                name: hosting.load(account, c.get("Image"), c.get("ModelDataUrl")) for name, c in variants
-            }
+            out = {}
+            for name, c in variants:
+                with service_role.acting_as(account, region, roles.get(name)):
+                    out[name] = hosting.load(account, c.get("Image"), c.get("ModelDataUrl"))
+            return out
 
         self.ml_endpoints[endpoint_name] = EndpointState(
             name=endpoint_name, created=time.monotonic(), load=self.ml_pool.submit(load)
@@ -510,7 +523,13 @@ class MLMixin:
         self.ml_transforms[name] = state
         closed = self.ml_pool.closed
         account, region = self.account_id, self.region_name  # type: ignore[attr-defined]
-        self.ml_pool.submit(lambda: transform.run(account, region, job, model_obj, state, closed))
+        role = getattr(model_obj, "execution_role_arn", None)
+
+        def run_as_role() -> None:
+            with service_role.acting_as(account, region, role):
+                transform.run(account, region, job, model_obj, state, closed)
+
+        self.ml_pool.submit(run_as_role)
         return job
 
     def stop_transform_job(self, transform_job_name: str) -> None:

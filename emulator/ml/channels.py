@@ -33,6 +33,16 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
+def _as_role(action: str, resource: str, what: str, context: dict | None = None) -> None:
+    """What the job's execution role must be allowed (emulator.iam.service_role): else a ClientError."""
+    from emulator.iam import service_role
+
+    try:
+        service_role.check(action, resource, what, context)
+    except service_role.RoleDenied as err:
+        raise AlgorithmError(f"{err} (AccessDenied)") from None
+
+
 def _s3(account_id: str):
     from moto.s3.models import s3_backends
 
@@ -49,6 +59,9 @@ def list_objects(account_id: str, uri: str, data_type: str = "S3Prefix") -> list
         raise AlgorithmError(
             f"Unable to download data from S3: the bucket '{bucket_name}' does not exist (NoSuchBucket)"
         ) from None
+    what = f'Unable to download data from S3 URL "{uri}"'
+    if data_type == "S3Prefix":
+        _as_role("s3:ListBucket", f"arn:aws:s3:::{bucket_name}", what, {"s3:prefix": [prefix]})
     if data_type == "S3Object":
         key = backend.get_object(bucket_name, prefix)
         keys = [key] if key is not None else []
@@ -58,6 +71,8 @@ def list_objects(account_id: str, uri: str, data_type: str = "S3Prefix") -> list
         raise AlgorithmError(
             f"S3DataType '{data_type}' is not supported by the embedded AWS (use S3Prefix or S3Object)"
         )
+    for k in keys:
+        _as_role("s3:GetObject", f"arn:aws:s3:::{bucket_name}/{k.name}", what)
     out = [
         S3Object(bucket_name, k.name, bytes(k.value)) for k in keys if not k.name.endswith("/") and k.size > 0
     ]
@@ -79,11 +94,13 @@ def put_object(account_id: str, uri: str, body: bytes) -> None:
         raise AlgorithmError(
             f"Unable to upload to S3: the bucket '{bucket_name}' does not exist (NoSuchBucket)"
         ) from None
+    _as_role("s3:PutObject", f"arn:aws:s3:::{bucket_name}/{key}", f"Unable to upload to {uri}")
     backend.put_object(bucket_name, key, body)
 
 
 def get_object(account_id: str, uri: str) -> bytes:
     bucket_name, key = split_s3_uri(uri)
+    _as_role("s3:GetObject", f"arn:aws:s3:::{bucket_name}/{key}", f"Could not download {uri}")
     try:
         obj = _s3(account_id).get_object(bucket_name, key)
     except Exception:

@@ -12,6 +12,15 @@ def _logs(account_id: str, region: str):
     return logs_backends[account_id][region]
 
 
+def _role_may_log(account_id: str, region: str, group: str, stream: str) -> bool:
+    from emulator.iam import service_role
+
+    base = f"arn:aws:logs:{region}:{account_id}:log-group:{group}"
+    return service_role.allowed("logs:CreateLogStream", base) and service_role.allowed(
+        "logs:PutLogEvents", f"{base}:log-stream:{stream}"
+    )
+
+
 class LogWriter:
     """Buffered writer for one log stream; ``flush()`` sends the buffered lines as one batch."""
 
@@ -21,6 +30,8 @@ class LogWriter:
         self._lock = threading.Lock()
         self._ready = False
         self._last_ts = 0
+        # logs a job's execution role may not write are not written (AWS); decided in the job's thread
+        self.allowed = _role_may_log(account_id, region, group, stream)
 
     def _ensure(self) -> None:
         if self._ready:
@@ -43,7 +54,7 @@ class LogWriter:
     def flush(self) -> None:
         with self._lock:
             events, self._buffer = self._buffer, []
-        if not events:
+        if not events or not self.allowed:
             return
         try:
             self._ensure()

@@ -102,6 +102,12 @@ def load(account_id: str, image: str | None, model_data_url: str | None) -> Load
         )
     if not model_data_url:
         raise ValueError("The model has no ModelDataUrl.")
+    from emulator.iam import service_role
+
+    try:
+        service_role.check_image_pull(image)
+    except service_role.RoleDenied as err:
+        raise ValueError(f"{err} (AccessDenied)") from None
     try:
         archive = channels.get_object(account_id, model_data_url)
     except Exception as err:  # noqa: BLE001 - AlgorithmError or a moto error

@@ -135,6 +135,7 @@ def run(
                 "embedded AWS can run: it trains the built-in linear-learner and XGBoost images only."
             )
         state.transition("Downloading", "Downloading input data")
+        _pull_image(job.algorithm_specification.get("TrainingImage"))
         data = _read_channels(account_id, job, state.algorithm)
         emit(f"Channels: {', '.join(f'{k} ({len(v[1])} records)' for k, v in data.items())}")
         state.transition("Training", "Training image download completed. Training in progress.")
@@ -193,6 +194,16 @@ def run(
                 on_finish(state)
             except Exception:  # noqa: BLE001
                 log.exception("on_finish hook of %s failed", state.name)
+
+
+def _pull_image(image: str | None) -> None:
+    """The image pull SageMaker makes under the execution role (emulator.iam.service_role)."""
+    from emulator.iam import service_role
+
+    try:
+        service_role.check_image_pull(image)
+    except service_role.RoleDenied as err:
+        raise AlgorithmError(f"{err} (AccessDenied)") from None
 
 
 def _read_channels(account_id: str, job, algorithm: str) -> dict[str, tuple]:

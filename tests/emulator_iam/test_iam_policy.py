@@ -266,7 +266,7 @@ def test_request_context_and_resources():
         {"DomainId": "d-1", "SpaceName": "s", "AppType": "JupyterLab", "AppName": "default"},
         "us-east-1",
         ACCOUNT,
-    ) == [f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:app/d-1/s/JupyterLab/default"]
+    ) == [f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:app/d-1/s/jupyterlab/default"]
     assert enforce.resources_for(
         "ecr",
         "BatchGetImage",

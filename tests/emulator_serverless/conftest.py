@@ -15,6 +15,9 @@ ROLE_POLICY = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
     '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 )
+FUNCTION_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
+)
 
 
 @pytest.fixture
@@ -41,6 +44,9 @@ def functions(clients) -> Iterator:
     made: list[str] = []
     role_name = f"fn-role-{time.time_ns()}"
     role = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+    # the embedded AWS enforces IAM on the function's role session, as AWS does: the test functions
+    # list buckets, and nothing else
+    iam.put_role_policy(RoleName=role_name, PolicyName="list-buckets", PolicyDocument=FUNCTION_POLICY)
 
     def make(name: str, files: dict[str, str], handler: str = "index.handler", **extra):
         lam.create_function(
@@ -61,5 +67,6 @@ def functions(clients) -> Iterator:
             logs.delete_log_group(logGroupName=f"/aws/lambda/{name}")
         except logs.exceptions.ResourceNotFoundException:
             pass
+    iam.delete_role_policy(RoleName=role_name, PolicyName="list-buckets")
     iam.delete_role(RoleName=role_name)
     assert not [f for f in lam.list_functions()["Functions"] if f["FunctionName"] in made]
