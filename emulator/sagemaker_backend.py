@@ -12,9 +12,10 @@ import moto.sagemaker.urls as sm_urls
 
 from emulator.account.studio import StudioMixin
 from emulator.ml.backend import MLMixin
+from emulator.notebooks import NotebookMixin
 
 
-class KitSageMakerBackend(StudioMixin, MLMixin, sm_models.SageMakerModelBackend):
+class KitSageMakerBackend(NotebookMixin, StudioMixin, MLMixin, sm_models.SageMakerModelBackend):
     """moto's SageMaker backend plus the kit's Studio and ML behaviour."""
 
     @property

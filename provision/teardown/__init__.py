@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from provision.errors import KitError
 from provision.teardown import receipt as receipts
+from provision.teardown import registry
 from provision.teardown.aws import Aws, with_retries
 from provision.teardown.model import ClassScope, Context, Item
-from provision.teardown.plan import Plan, build_plan, format_plan
-from provision.teardown.runner import KindResult, Progress, execute
+from provision.teardown.plan import Plan, build_plan, format_plan, merge
+from provision.teardown.runner import KindResult, Progress, execute, interrupted_reason
 
 __all__ = ["Aws", "ClassScope", "Context", "Item", "Outcome", "check_account", "teardown"]
 
@@ -48,15 +49,40 @@ def check_account(ctx: Context) -> str:
     return actual
 
 
+def resume_plan(ctx: Context, leftover: list[Item]) -> Plan:
+    """The plan, with what an interrupted run left in the progress file.
+
+    A left item that the fresh listing did not return is looked up with its kind's "what still
+    exists" check (``Kind.remaining``: a listing, or a lookup by id where the listing cannot see it,
+    e.g. a domain's home EFS once the domain is gone). If that says it is gone, it is gone, whatever
+    its last delete got (an error the kit did not understand, a crash before the run recorded it):
+    no item stays in the progress file forever. When the check itself fails, the item stays.
+    """
+    plan = build_plan(ctx)
+    fresh = {it.key for it in plan.items}
+    by_kind: dict[str, list[Item]] = {}
+    kinds = registry.kinds()
+    for it in leftover:
+        if it.kind in kinds and it.key not in fresh:
+            by_kind.setdefault(it.kind, []).append(it)
+    keep: list[Item] = []
+    for name, items in by_kind.items():
+        try:
+            keep.extend(with_retries(lambda k=kinds[name], i=items: k.remaining(ctx, i)))
+        except Exception:  # cannot tell: its delete will look again
+            keep.extend(items)
+    plan.items = merge(plan.items, [Item(**{**it.__dict__, "reason": interrupted_reason(it.reason)})
+                                    for it in keep])
+    return plan
+
+
 def teardown(ctx: Context, *, confirm: Callable[[Plan], bool] | None = None, dry_run: bool = False,
              log: Callable[[str], None] = print) -> Outcome:
     """Plan, print, confirm, delete, receipt. ``confirm`` returning False stops before any delete."""
     started = dt.datetime.now(dt.UTC)
     account = check_account(ctx)
     progress = Progress(ctx.scope.state_dir)
-    leftover = [Item(**{**it.__dict__, "reason": f"{it.reason} (left by an interrupted teardown)"})
-                for it in progress.load()]
-    plan = build_plan(ctx, extra=leftover)
+    plan = resume_plan(ctx, progress.load())
     log(format_plan(plan, ctx.scope.class_name))
     outcome = Outcome(plan=plan, account_id=account)
     if dry_run:

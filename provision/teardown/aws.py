@@ -69,8 +69,11 @@ def is_not_found(err: BaseException) -> bool:
     if code in NOT_FOUND_CODES or code.endswith(".NotFound") or code.endswith("NotFound"):
         return True
     msg = error_message(err).lower()
+    # a missing notebook instance is ValidationException "RecordNotFound" (what terraform-provider-aws
+    # matches: internal/service/sagemaker/find.go, findNotebookInstanceByName)
     return code in {"ValidationException", "ValidationError", "404"} and (
-        "does not exist" in msg or "could not find" in msg or "not found" in msg or "cannot find" in msg)
+        "does not exist" in msg or "could not find" in msg or "not found" in msg or "cannot find" in msg
+        or "recordnotfound" in msg)
 
 
 def is_transient(err: BaseException) -> bool:

@@ -45,6 +45,8 @@ class ClassScope:
     sweep_regions: tuple[str, ...] | None = None
     terraform_destroy: Callable[[], None] | None = None
     terraform_pending: Callable[[], bool] | None = None
+    # every managed resource instance the class's Terraform state still holds (the receipt counts each)
+    terraform_resources: Callable[[], list[dict]] | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,10 @@ class Kind:
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         """Ids of this kind that still exist in ``region`` (used to wait until gone)."""
         return {it.id for it in self.list(ctx, region)}
+
+    def left(self, ctx: Context, items: list[Item]) -> list[Item]:
+        """For the receipt: what is left of ``items``, one entry per thing left (default: ``remaining``)."""
+        return self.remaining(ctx, items)
 
     def remaining(self, ctx: Context, items: list[Item]) -> list[Item]:
         """The subset of ``items`` that still exists: one listing per region, not one call per item."""

@@ -55,7 +55,7 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
     for name, items in unconfirmed.items():
         kind = registry.get(name)
         try:
-            still.extend(with_retries(lambda k=kind, i=items: k.remaining(ctx, i)))
+            still.extend(with_retries(lambda k=kind, i=items: k.left(ctx, i)))
         except Exception as err:  # cannot tell: count them as left, say why
             still.extend(items)
             errors[name] = f"could not check: {err}"

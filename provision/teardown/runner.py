@@ -21,6 +21,12 @@ from provision.teardown.model import Context, Item, Kind, KindFailed, NotReady
 from provision.teardown.plan import Plan, merge
 
 PROGRESS_FILE = "teardown-progress.json"
+INTERRUPTED = " (left by an interrupted teardown)"
+
+
+def interrupted_reason(reason: str) -> str:
+    """The reason of an item an interrupted run left, said once however many runs were interrupted."""
+    return reason if reason.endswith(INTERRUPTED) else reason + INTERRUPTED
 
 
 @dataclass
@@ -58,7 +64,8 @@ class Progress:
             return
         from provision.statedir import write_json
 
-        write_json(self.path, {"items": [it.to_json() for it in items]})
+        write_json(self.path, {"items": [{**it.to_json(), "reason": it.reason.removesuffix(INTERRUPTED)}
+                                         for it in items]})
 
     def clear(self) -> None:
         if self.path:

@@ -55,6 +55,17 @@ def _tfstate_pending(class_dir: Path) -> Any:
     return pending
 
 
+def _tfstate_resources(class_dir: Path) -> Any:
+    """Every managed resource instance in the class's Terraform state files (no Terraform run)."""
+
+    def resources() -> list[dict]:
+        from provision.tfrunner import resources_in_state
+
+        return [r for f in sorted(class_dir.rglob("*.tfstate")) for r in resources_in_state(f)]
+
+    return resources
+
+
 def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dict[str, str] | None = None,
                      expected_account_id: str | None = None, terraform_destroy: Any = None,
                      sweep_regions: tuple[str, ...] | None = None) -> ClassScope:
@@ -77,6 +88,7 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
         default_bucket=default, state_dir=class_dir, sweep_regions=sweep_regions,
         terraform_destroy=terraform_destroy,
         terraform_pending=_tfstate_pending(class_dir) if terraform_destroy else None,
+        terraform_resources=_tfstate_resources(class_dir) if terraform_destroy else None,
     )
 
 

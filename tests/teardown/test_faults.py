@@ -76,7 +76,9 @@ STEPS = [
     ("StopHyperParameterTuningJob", 0), ("DeleteEndpoint", 1), ("StopNotebookInstance", 0),
     ("DeleteNotebookInstance", 0), ("DeleteApp", 1),
     ("ListApps", 1), ("DeleteSpace", 0), ("DeleteUserProfile", 1), ("DeleteDomain", 0),
-    ("DeleteMountTarget", 0), ("DeleteFileSystem", 0), ("DeleteSecurityGroup", 0),
+    # the domain goes with its home EFS and NFS groups (RetentionPolicy=Delete): the re-run's lookup
+    # finds the items the interrupted run left of them gone and asks for no delete (issue 18, 1a)
+    ("DeleteMountTarget", 0),
     ("DeleteEndpointConfig", 1),
     ("DeleteModel", 0), ("DeleteObjects", 0), ("DeleteBucket", 0), ("DeleteLogGroup", 1),
 ]

@@ -10,6 +10,14 @@ from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
 
+# NotebookInstanceStatus (botocore's sagemaker 2017-07-24 model): Pending | InService | Stopping |
+# Stopped | Failed | Deleting | Updating | PendingMaintenance | InMaintenance. DeleteNotebookInstance
+# accepts only Stopped or Failed ("Status (X) not in ([Stopped, Failed])"). PendingMaintenance is a
+# running instance with maintenance scheduled: it bills, so it is stopped like InService. While
+# InMaintenance (or any status not named here) the kit waits and asks again.
+RUNNING = ("InService", "Updating", "PendingMaintenance")
+DELETABLE = ("Stopped", "Failed")
+
 
 @register
 class NotebookInstances(Kind):
@@ -34,21 +42,21 @@ class NotebookInstances(Kind):
         try:
             status = seen or sm.describe_notebook_instance(
                 NotebookInstanceName=it.id)["NotebookInstanceStatus"]
-            if status in ("InService", "Updating"):
+            if status in RUNNING:
                 sm.stop_notebook_instance(NotebookInstanceName=it.id)
                 raise NotReady(f"notebook instance {it.id} is stopping")
-            if status in ("Pending", "Stopping"):
-                raise NotReady(f"notebook instance {it.id} is {status}")
             if status == "Deleting":
                 return
+            if status not in DELETABLE:  # Pending, Stopping, InMaintenance, or a status AWS adds later
+                raise NotReady(f"notebook instance {it.id} is {status}")
             sm.delete_notebook_instance(NotebookInstanceName=it.id)
         except NotReady:
             raise
         except Exception as err:
             if is_not_found(err):
                 return
-            if seen and error_code(err) in {"ValidationException", "ValidationError"}:
-                # the status changed since that listing: the next attempt describes it
+            if error_code(err) in {"ValidationException", "ValidationError"}:
+                # the status changed since it was read (e.g. maintenance began): ask again while waiting
                 raise NotReady(f"notebook instance {it.id}: {err}") from err
             raise
 

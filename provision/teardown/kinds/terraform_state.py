@@ -48,3 +48,20 @@ class TerraformState(Kind):
         if ctx.scope.terraform_destroy is None or ctx.scope.terraform_pending is None:
             return set()
         return {ID} if ctx.scope.terraform_pending() else set()
+
+    def left(self, ctx: Context, items: list[Item]) -> list[Item]:
+        """Every resource instance still in the state is left (what `terraform destroy` must still
+        remove), not one "terraform" line: "N left" is then what a listing of the state finds."""
+        still = self.remaining(ctx, items)
+        if not still or ctx.scope.terraform_resources is None:
+            return still
+        found = ctx.scope.terraform_resources()
+        if not found:
+            return still
+        return [item(self.name, still[0].region, address(r), "resource in the class's Terraform state",
+                     type=r["type"], resource_id=r.get("id", "")) for r in found]
+
+
+def address(resource: dict) -> str:
+    """``module.x.type.name[key]``, as Terraform prints it."""
+    return ".".join(p for p in (resource.get("module", ""), resource["type"], resource["name"]) if p)
