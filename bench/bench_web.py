@@ -1,6 +1,6 @@
 """The web page's side of the kit on the embedded AWS.
 
-1. The expiry sweep that runs before every kit command (``provision.web.expiry.remove_expired``) with
+1. The expiry sweep that runs before every kit command (``provision.expiry.remove_expired``) with
    30 endpoints in the region: 20 of the class (10 expired) and 10 of someone else. Measures its wall
    time and AWS calls when nothing has expired (the everyday cost: goal 1 list + 1 tag read per
    endpoint, < 1 s) and when 10 have (each also needs describe + 3 deletes), and checks that exactly the
@@ -52,22 +52,24 @@ class _Calls:
 
 
 def _sweep_rows() -> list[dict]:
-    from provision.web.endpoints import EXPIRES_TAG, JOB_TAG, class_scope, format_expiry, now_utc
-    from provision.web.expiry import remove_expired
+    from kitcore import tags as kit_tags
+    from kitcore.times import format_utc, now_utc
+    from provision.endpoints import class_scope
+    from provision.expiry import remove_expired
 
     settings = _Settings()
     sm = boto3.client("sagemaker", region_name=REGION)
-    soon = format_expiry(now_utc() + dt.timedelta(minutes=5))
-    later = format_expiry(now_utc() + dt.timedelta(minutes=60))
+    soon = format_utc(now_utc() + dt.timedelta(minutes=5))
+    later = format_utc(now_utc() + dt.timedelta(minutes=60))
     expiring = []
     for i in range(20):
         name = f"bench-class-{i:02d}"
         expires = soon if i < 10 else later
-        _endpoint(sm, name, {**class_scope(settings), JOB_TAG: "spam", EXPIRES_TAG: expires})
+        _endpoint(sm, name, {**class_scope(settings), kit_tags.JOB: "spam", kit_tags.EXPIRES: expires})
         if i < 10:
             expiring.append(name)
     for i in range(10):
-        _endpoint(sm, f"someone-else-{i:02d}", {EXPIRES_TAG: soon})
+        _endpoint(sm, f"someone-else-{i:02d}", {kit_tags.EXPIRES: soon})
 
     calls = _Calls(sm)
     t0 = time.monotonic()

@@ -15,7 +15,7 @@ from sklearn.model_selection import train_test_split
 from jobs import evaluate, features
 from jobs.data import credit as data
 from jobs.lifecycle import JobResult, LinearLearnerJob, Prepared
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 LABELS = ("bad", "good")
 # linear-learner hyperparameters a user may override with --option credit.NAME=VALUE

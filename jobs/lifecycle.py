@@ -22,8 +22,9 @@ import numpy as np
 from jobs import features
 from jobs.evaluate import parse_scores
 from jobs.sdk import Account, Cancelled, Deployment, SageMaker, Trained
-from provision.errors import KitError
-from provision.statedir import ensure_dir, read_json, write_json
+from kitcore.errors import KitError
+from kitcore.statedir import ensure_dir, read_json, write_json
+from kitcore.tags import job_tags
 
 # The legacy free tier covers training and hosting on ml.m4.xlarge / ml.m5.xlarge.
 FREE_TIER_INSTANCE_TYPES = ("ml.m5.xlarge", "ml.m4.xlarge")
@@ -207,7 +208,7 @@ def run(job: Job, ctx: Context) -> JobResult:
             trained.model_data_url,
             ctx.deploy_instance_type,
             RUN_EXPIRY_MINUTES,
-            {"classroom-job": job.name, "classroom-run": ctx.run_id},
+            job_tags(job.name, ctx.run_id),
             dep,
         )
         say(f"predicting {len(prepared.test_rows)} test rows")
@@ -298,7 +299,7 @@ def deploy(
             last["model_data_url"],
             instance_type or last["instance_type"],
             minutes,
-            {"classroom-job": job, "classroom-run": "deploy"},
+            job_tags(job, "deploy"),
             dep,
         )
     except BaseException:
@@ -333,5 +334,5 @@ class LinearLearnerJob(Job):
             ctx.train_instance_type,
             f"s3://{ctx.account.bucket}/{self.name}/output",
             f"{self.name}-{ctx.run_id}",
-            {"classroom-job": self.name, "classroom-run": ctx.run_id},
+            job_tags(self.name, ctx.run_id),
         )

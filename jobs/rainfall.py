@@ -14,7 +14,7 @@ from sklearn.model_selection import train_test_split
 from jobs import evaluate, features
 from jobs.data import rainfall as data
 from jobs.lifecycle import JobResult, LinearLearnerJob, Prepared
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 HYPERPARAMETERS = {
     "predictor_type": "regressor",

@@ -14,7 +14,7 @@ from typing import Any
 from jobs import JOB_NAMES
 from jobs.lifecycle import DEFAULT_INSTANCE_TYPE, Context, Job, JobResult, now_run_id, run
 from jobs.sdk import Account
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 def job_class(name: str) -> type[Job]:

@@ -13,15 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import boto3
 
-from provision.errors import KitError
-from provision.statedir import write_private
+from kitcore import tags as kit_tags
+from kitcore.aws import delete_hosting, short, wait_for_status
+from kitcore.errors import KitError
+from kitcore.statedir import write_private
+from kitcore.times import utc_in
 
 TELEMETRY_OPT_OUT = """SchemaVersion: '1.0'
 SageMaker:
@@ -29,9 +31,18 @@ SageMaker:
     Modules:
       TelemetryOptOut: true
 """
-KIT_TAG = "classroom-kit"
 XGBOOST_VERSION = "1.7-1"
-TERMINAL = ("Completed", "Failed", "Stopped")
+# what ``SageMaker.wait`` polls: describe(sm, name), the status field, the good end, the bad ends
+WAITS: dict[str, tuple[Callable, str, str, tuple[str, ...]]] = {
+    "training": (lambda sm, n: sm.describe_training_job(TrainingJobName=n), "TrainingJobStatus",
+                 "Completed", ("Failed", "Stopped")),
+    "tuning": (lambda sm, n: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=n),
+               "HyperParameterTuningJobStatus", "Completed", ("Failed", "Stopped")),
+    "transform": (lambda sm, n: sm.describe_transform_job(TransformJobName=n), "TransformJobStatus",
+                  "Completed", ("Failed", "Stopped")),
+    "endpoint": (lambda sm, n: sm.describe_endpoint(EndpointName=n), "EndpointStatus",
+                 "InService", ("Failed", "OutOfService")),
+}
 
 
 class Cancelled(KitError):
@@ -94,10 +105,6 @@ def unique_name(prefix: str) -> str:
     return f"{prefix[:40]}-{stamp}-{uuid.uuid4().hex[:6]}"
 
 
-def expiry(minutes: int) -> str:
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 class SageMaker:
     """One per job (boto3 sessions are not shared between threads)."""
 
@@ -113,7 +120,7 @@ class SageMaker:
         from sagemaker.core.helper.session_helper import Session
 
         self.account = account
-        self.base_tags = {KIT_TAG: "jobs", **(tags or {})}  # e.g. the class's scope tags
+        self.base_tags = {kit_tags.KIT: "jobs", **(tags or {})}  # e.g. the class's scope tags
         self.cancel = cancel or threading.Event()
         self.poll = poll if poll is not None else float(os.environ.get("CLASSROOM_POLL_SECONDS", "5"))
         self.on_status = on_status or (lambda _s: None)
@@ -154,7 +161,7 @@ class SageMaker:
             self.s3.head_bucket(Bucket=self.account.bucket)
         except Exception as err:  # noqa: BLE001 - botocore ClientError or connection errors
             raise KitError(
-                f"the models bucket {self.account.bucket!r} is not reachable ({_short(err)}); "
+                f"the models bucket {self.account.bucket!r} is not reachable ({short(err)}); "
                 "run `make up` first"
             ) from None
 
@@ -180,18 +187,6 @@ class SageMaker:
     def read(self, uri: str) -> bytes:
         bucket, _, key = uri.removeprefix("s3://").partition("/")
         return self.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-
-    def delete_prefix(self, prefix: str) -> int:
-        """Delete every object under ``prefix`` in the models bucket; returns how many."""
-        n = 0
-        for page in self.s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.account.bucket, Prefix=prefix
-        ):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-            if keys:
-                self.s3.delete_objects(Bucket=self.account.bucket, Delete={"Objects": keys, "Quiet": True})
-                n += len(keys)
-        return n
 
     # -- training --------------------------------------------------------------------------------
 
@@ -250,24 +245,24 @@ class SageMaker:
         job = trainer._latest_training_job  # the SDK's handle on the job it just created
         name = job.training_job_name
         self.on_status(f"training {name}")
-        self._wait_training(name)
+        self.wait("training", name)
         return self.trained(name, image)
 
-    def _wait_training(self, name: str) -> None:
-        while True:
-            d = self.sm.describe_training_job(TrainingJobName=name)
-            status = d["TrainingJobStatus"]
-            if status in TERMINAL:
-                if status != "Completed":
-                    raise KitError(
-                        f"training job {name} {status.lower()}: {d.get('FailureReason', 'no reason given')}"
-                    )
-                return
-            try:
-                self.sleep()
-            except Cancelled:
-                self._stop("training", name)
-                raise
+    def wait(self, kind: str, name: str, on_poll: Callable[[dict], None] | None = None) -> dict:
+        """Poll ``kind`` ("training", "tuning", "transform" or "endpoint") until it ends; a job that did
+        not complete (an endpoint that did not come InService) is one KitError. On Ctrl-C a job is
+        stopped before Cancelled goes up (an endpoint is deleted by the caller's ``finally``)."""
+        describe, key, ok, failed = WAITS[kind]
+        try:
+            d = wait_for_status(lambda: describe(self.sm, name), key, {ok, *failed}, self.sleep, on_poll)
+        except Cancelled:
+            self._stop(kind, name)
+            raise
+        status = d[key]
+        if status != ok:
+            label = "endpoint" if kind == "endpoint" else f"{kind} job"
+            raise KitError(f"{label} {name} {status.lower()}: {d.get('FailureReason') or 'no reason given'}")
+        return d
 
     def _stop(self, kind: str, name: str) -> None:
         try:
@@ -335,24 +330,15 @@ class SageMaker:
         )
         tuner.tune(inputs=self._inputs(channels), wait=False)
         name = tuner.latest_tuning_job.hyper_parameter_tuning_job_name
-        while True:
-            d = self.sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
-            status = d["HyperParameterTuningJobStatus"]
+
+        def progress(d: dict) -> None:
             c = d.get("TrainingJobStatusCounters", {})
-            self.on_status(
-                f"tuning {c.get('Completed', 0)}/{max_jobs} done, {c.get('InProgress', 0)} running"
-            )
-            if status in TERMINAL:
-                break
-            try:
-                self.sleep()
-            except Cancelled:
-                self._stop("tuning", name)
-                raise
-        if status != "Completed" or "BestTrainingJob" not in d:
-            raise KitError(
-                f"tuning job {name} {status.lower()}: {d.get('FailureReason', 'no best training job')}"
-            )
+            done, running = c.get("Completed", 0), c.get("InProgress", 0)
+            self.on_status(f"tuning {done}/{max_jobs} done, {running} running")
+
+        d = self.wait("tuning", name, progress)
+        if "BestTrainingJob" not in d:
+            raise KitError(f"tuning job {name} completed: no best training job")
         best = tuner.best_training_job()
         best_value = d["BestTrainingJob"].get("FinalHyperParameterTuningJobObjectiveMetric", {}).get("Value")
         return Tuned(
@@ -420,9 +406,9 @@ class SageMaker:
         from sagemaker.core.shapes import ProductionVariant
 
         dep = deployment if deployment is not None else Deployment()
-        dep.expires_at = expiry(minutes)
+        dep.expires_at = utc_in(minutes)
         dep.image_uri, dep.model_data_url = image, model_data_url
-        all_tags = {**tags, "expires-at": dep.expires_at}
+        all_tags = {**tags, kit_tags.EXPIRES: dep.expires_at}
         self.check_cancel()
         name = unique_name(base)
         dep.model_name = name
@@ -452,16 +438,8 @@ class SageMaker:
             region=self.account.region,
         )
         self.on_status(f"deploying {name}")
-        while True:
-            d = self.sm.describe_endpoint(EndpointName=name)
-            status = d["EndpointStatus"]
-            if status == "InService":
-                return dep
-            if status in ("Failed", "OutOfService"):
-                raise KitError(
-                    f"endpoint {name} {status.lower()}: {d.get('FailureReason', 'no reason given')}"
-                )
-            self.sleep()
+        self.wait("endpoint", name)
+        return dep
 
     def invoke(
         self, endpoint_name: str, body: str, content_type: str = "text/csv", accept: str = "application/json"
@@ -474,34 +452,8 @@ class SageMaker:
         return data.read() if hasattr(data, "read") else bytes(data)
 
     def delete(self, dep: Deployment) -> list[str]:
-        """Delete endpoint, endpoint config and model (each if it exists); returns what was deleted.
-
-        Plain boto3 calls (no resource ``get`` first), so a half-created deployment goes away too."""
-        done = []
-        steps = [
-            ("endpoint", dep.endpoint_name, lambda n: self.sm.delete_endpoint(EndpointName=n)),
-            (
-                "endpoint-config",
-                dep.config_name,
-                lambda n: self.sm.delete_endpoint_config(EndpointConfigName=n),
-            ),
-            ("model", dep.model_name, lambda n: self.sm.delete_model(ModelName=n)),
-        ]
-        errors = []
-        for kind, name, call in steps:
-            if not name:
-                continue
-            try:
-                call(name)
-                done.append(f"{kind} {name}")
-            except Exception as err:  # noqa: BLE001
-                if not _not_found(err):
-                    errors.append(f"{kind} {name}: {_short(err)}")
-        if errors:
-            raise KitError(
-                "could not delete " + "; ".join(errors) + " — run `make down` or delete them by hand"
-            )
-        return done
+        """Delete endpoint, endpoint config and model (each if it exists); returns what was deleted."""
+        return delete_hosting(self.sm, dep.endpoint_name, dep.config_name, [dep.model_name])
 
     # -- batch transform -------------------------------------------------------------------------
 
@@ -542,42 +494,6 @@ class SageMaker:
             region=self.account.region,
         )
         self.on_status(f"batch transform {name}")
-        while True:
-            d = self.sm.describe_transform_job(TransformJobName=name)
-            status = d["TransformJobStatus"]
-            if status in TERMINAL:
-                if status != "Completed":
-                    raise KitError(f"transform job {name} {status.lower()}: {d.get('FailureReason', '')}")
-                break
-            try:
-                self.sleep()
-            except Cancelled:
-                self._stop("transform", name)
-                raise
+        self.wait("transform", name)
         file_name = input_uri.rstrip("/").rsplit("/", 1)[-1]
         return f"{output_uri.rstrip('/')}/{file_name}.out"
-
-
-def _not_found(err: Exception) -> bool:
-    code = getattr(err, "response", {}).get("Error", {}).get("Code", "")
-    text = str(err)
-    return code in ("ValidationException", "ResourceNotFound") and (
-        "not find" in text.lower() or "does not exist" in text.lower() or "not found" in text.lower()
-    )
-
-
-def _short(err: Exception) -> str:
-    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
-
-
-def wait_gone(sm, dep: Deployment, timeout: float = 120.0, poll: float = 1.0) -> None:
-    """Wait until the endpoint no longer exists (AWS deletes asynchronously)."""
-    if not dep.endpoint_name:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            sm.describe_endpoint(EndpointName=dep.endpoint_name)
-        except Exception:  # noqa: BLE001 - gone
-            return
-        time.sleep(poll)

@@ -18,7 +18,7 @@ from typing import Any
 from jobs import features
 from jobs.lifecycle import Job, read_last
 from jobs.runner import job_class
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 @dataclass

@@ -20,7 +20,8 @@ from jobs import evaluate, features
 from jobs.data import spam as data
 from jobs.lifecycle import Context, Job, JobResult, Prepared
 from jobs.sdk import Deployment, SageMaker, Trained, unique_name
-from provision.errors import KitError
+from kitcore.errors import KitError
+from kitcore.tags import job_tags
 
 FIXED = {
     "max_depth": 5,
@@ -135,7 +136,7 @@ class Spam(Job):
         cleanup: list[Deployment],
         y_test,
     ) -> dict:
-        tags = {"classroom-job": self.name, "classroom-run": ctx.run_id}
+        tags = job_tags(self.name, ctx.run_id)
         dep = Deployment()
         cleanup.append(dep)
         dep.model_name = unique_name(f"{self.name}-{label}")
@@ -176,7 +177,7 @@ class Spam(Job):
     ) -> Trained:
         image = sm.image("xgboost")
         out = f"s3://{ctx.account.bucket}/{self.name}/output"
-        tags = {"classroom-job": self.name, "classroom-run": ctx.run_id}
+        tags = job_tags(self.name, ctx.run_id)
         rows = []
         if "capstone-train" in uris:
             cap = sm.train(

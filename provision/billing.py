@@ -10,9 +10,9 @@ state (``class.json``) that they were shown.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+from kitcore.times import format_utc, now_utc
 from provision.statedir import ensure_dir, read_json, write_json
 
 STATE_FILE = "class.json"
@@ -40,6 +40,6 @@ def checklist_once(class_dir: Path) -> str | None:
     if state.get(STATE_KEY):
         return None
     ensure_dir(Path(class_dir))
-    state[STATE_KEY] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    state[STATE_KEY] = format_utc(now_utc())
     write_json(path, state)
     return CHECKLIST

@@ -200,7 +200,7 @@ SWEEP_BEFORE = ("up", "train", "status", "deploy", "serve")
 
 def sweep_expired(ctx: click.Context) -> None:
     """Remove the class's expired endpoints; never blocks the command the user asked for."""
-    from provision.web.expiry import sweep_before_command
+    from provision.expiry import sweep_before_command
 
     for name in sweep_before_command(load_settings(ctx)):
         click.echo(f"removed expired endpoint {name} (its deploy time was up)")

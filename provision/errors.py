@@ -1,5 +1,5 @@
-"""One error type for everything a user can get wrong: the CLI prints its message as one line."""
+"""The kit's error type lives in the core package (kitcore.errors); this name stays for provision/."""
 
+from kitcore.errors import KitError
 
-class KitError(Exception):
-    """A problem the user can fix; ``str(err)`` is one clear line, no traceback."""
+__all__ = ["KitError"]

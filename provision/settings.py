@@ -25,11 +25,11 @@ from typing import Any
 import boto3
 import jinja2
 
+from kitcore import tags as kit_tags
 from provision import roster
 from provision.errors import KitError
 
 DEFAULT_FILE = "classroom.toml"
-MANAGED_BY = "classroom-kit"
 TARGETS = ("local", "aws")
 
 CLASS_NAME_RE = re.compile(r"^[a-z0-9](-?[a-z0-9]){1,30}$")
@@ -378,7 +378,7 @@ class _SettingsMethods:
     @property
     def tags(self) -> dict[str, str]:
         """The kit's tags, put on every resource through the provider's default_tags."""
-        return {"classroom": self.class_name, "managed-by": MANAGED_BY}
+        return kit_tags.class_tags(self.class_name)
 
     @property
     def budget_enabled(self) -> bool:

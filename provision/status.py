@@ -299,7 +299,7 @@ def _duration(seconds: float) -> str:
 
 
 def endpoint_time_left(endpoints: list, now: dt.datetime | None = None) -> list[str]:
-    """One line per class endpoint (``provision.web.endpoints.ClassEndpoint``) with its time left."""
+    """One line per class endpoint (``provision.endpoints.ClassEndpoint``) with its time left."""
     now = now or _now()
     lines = []
     for e in endpoints:

@@ -113,8 +113,9 @@ def test_next_command_removes_expired_endpoint(private_state):
     """`classroom deploy --minutes N` tags an expiry; the next kit command deletes what expired."""
     import boto3
 
+    from kitcore import tags as kit_tags
     from provision import settings as settings_mod
-    from provision.web.endpoints import EXPIRES_TAG, class_scope
+    from provision.endpoints import class_scope
 
     run(["emulator", "start"], private_state, check=True)
     port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
@@ -131,7 +132,7 @@ def test_next_command_removes_expired_endpoint(private_state):
             "VariantName": "AllTraffic", "ModelName": f"m-{name}", "InitialInstanceCount": 1,
             "InstanceType": "ml.m5.xlarge"}])
         sm.create_endpoint(EndpointName=f"e-{name}", EndpointConfigName=f"c-{name}",
-                           Tags=tags + [{"Key": EXPIRES_TAG, "Value": expires}])
+                           Tags=tags + [{"Key": kit_tags.EXPIRES, "Value": expires}])
     proc = run(["status"], private_state)
     assert "removed expired endpoint e-old" in proc.stdout, proc.stdout + proc.stderr
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["e-fresh"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from provision.errors import KitError
-from provision.statedir import PROJECT_ROOT
+from kitcore.errors import KitError
+from kitcore.statedir import PROJECT_ROOT
 
 
 def cache_root() -> Path:

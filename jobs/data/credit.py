@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jobs.data import existing
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 NUMERIC = ("age", "job", "credit_amount", "duration")  # job: skill level 0-3 (ordinal)
 CATEGORICAL = ("sex", "housing", "saving_accounts", "checking_account", "purpose")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from jobs.data import existing
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 TRACE = "T"
 MISSING = ("-", "")

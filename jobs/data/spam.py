@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jobs.data import cache_root, existing
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 APACHE_BASE = "https://spamassassin.apache.org/old/publiccorpus/"
 APACHE_TARBALLS = {"ham": "20030228_easy_ham.tar.bz2", "spam": "20030228_spam.tar.bz2"}

@@ -3,7 +3,7 @@
 The endpoint is created by the jobs package (``jobs.lifecycle.deploy``: model → endpoint config →
 endpoint, tagged ``expires-at``) and then tagged with the class's scope so that ``classroom serve``,
 ``status`` and ``down`` find it. When its time is up, the next kit command removes it
-(``provision.web.expiry.remove_expired``). Deploying a job that already has a live endpoint only
+(``provision.expiry.remove_expired``). Deploying a job that already has a live endpoint only
 extends that endpoint's time.
 """
 
@@ -14,8 +14,10 @@ import datetime as dt
 import boto3
 import click
 
+from kitcore import tags as kit_tags
+from kitcore.times import format_utc, now_utc
+from provision.endpoints import class_endpoints, class_scope
 from provision.errors import KitError
-from provision.web.endpoints import EXPIRES_TAG, class_endpoints, class_scope, format_expiry, now_utc
 
 MAX_MINUTES = 24 * 60
 
@@ -59,10 +61,10 @@ def deploy_here(settings, job: str, minutes: int, instance_type: str | None = No
                        f"{settings.region}; run `classroom train {job}` again")
     sm = boto3.client("sagemaker", region_name=settings.region)
     scope = class_scope(settings)
-    expires = format_expiry(now_utc() + dt.timedelta(minutes=minutes))
+    expires = format_utc(now_utc() + dt.timedelta(minutes=minutes))
     for e in class_endpoints(sm, scope):
         if e.job == job and e.status in ("InService", "Creating", "Updating") and not e.expired():
-            sm.add_tags(ResourceArn=e.arn, Tags=[{"Key": EXPIRES_TAG, "Value": expires}])
+            sm.add_tags(ResourceArn=e.arn, Tags=[{"Key": kit_tags.EXPIRES, "Value": expires}])
             return e.name, expires, True
     dep = lifecycle.deploy(job, class_dir, minutes=minutes, instance_type=instance_type)
     try:

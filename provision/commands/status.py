@@ -23,8 +23,8 @@ def command(ctx: click.Context) -> None:
         raise SystemExit(1)  # nothing to ask: the embedded AWS is not there
 
     from provision.commands.down import context_for
+    from provision.endpoints import class_endpoints, class_scope
     from provision.status import collect, format_status
-    from provision.web.endpoints import class_endpoints, class_scope
 
     tctx = context_for(settings)
     endpoints = class_endpoints(tctx.aws.client("sagemaker", settings.region), class_scope(settings))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from kitcore.tags import class_scope
 from provision.errors import KitError
 
 
@@ -120,7 +121,7 @@ def _account(
             )
         classroom.activate(settings)
         target, region = settings.target, region or settings.region
-        tags = {**(getattr(settings, "tags", None) or {}), "classroom-class": settings.class_name}
+        tags = class_scope(settings.class_name)
     bucket = bucket or _output(outputs, "models_bucket")
     role = role or _output(outputs, "execution_role_arn")
     if not bucket or not role:

@@ -1,101 +1,33 @@
 """boto3 clients for the teardown: adaptive retries, a record of every API call, and a retry loop of
-our own for throttling / 5xx / dropped connections that outlast botocore's attempts.
+our own for throttling / 5xx / dropped connections that outlast botocore's attempts (kitcore.aws).
 """
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import (
-    ClientError,
-    ConnectionClosedError,
-    EndpointConnectionError,
-    ReadTimeoutError,
+
+from kitcore.aws import (  # noqa: F401 - the teardown kinds import these from here
+    NOT_FOUND_CODES,
+    PAGE_SIZE,
+    THROTTLE_CODES,
+    describe_error,
+    error_code,
+    error_message,
+    http_status,
+    is_not_found,
+    is_transient,
+    page_size,
+    paged,
+    shared_session,
+    with_retries,
 )
-
-T = TypeVar("T")
-
-THROTTLE_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "RequestThrottled",
-    "ProvisionedThroughputExceededException", "PriorRequestNotComplete", "LimitExceededException",
-})
-NOT_FOUND_CODES = frozenset({
-    "ResourceNotFound", "ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFound",
-    "FileSystemNotFound", "MountTargetNotFound", "InvalidGroup.NotFound", "InvalidGroupId.NotFound",
-    "ValidationException.NotFound",
-})
-
-
-def error_code(err: BaseException) -> str:
-    if isinstance(err, ClientError):
-        return str(err.response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-def error_message(err: BaseException) -> str:
-    if isinstance(err, ClientError):
-        return str(err.response.get("Error", {}).get("Message", ""))
-    return str(err)
-
-
-def describe_error(err: BaseException) -> str:
-    """One line for the receipt: ``Code: message`` for AWS errors, the message otherwise."""
-    code, msg = error_code(err), error_message(err)
-    if code:
-        return f"{code}: {msg}" if msg else code
-    return msg or type(err).__name__
-
-
-def http_status(err: BaseException) -> int:
-    if isinstance(err, ClientError):
-        return int(err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-    return 0
-
-
-def is_not_found(err: BaseException) -> bool:
-    """AWS says "does not exist" in many ways; SageMaker often with a ValidationException."""
-    if not isinstance(err, ClientError):
-        return False
-    code = error_code(err)
-    if code in NOT_FOUND_CODES or code.endswith(".NotFound") or code.endswith("NotFound"):
-        return True
-    msg = error_message(err).lower()
-    # a missing notebook instance is ValidationException "RecordNotFound" (what terraform-provider-aws
-    # matches: internal/service/sagemaker/find.go, findNotebookInstanceByName)
-    return code in {"ValidationException", "ValidationError", "404"} and (
-        "does not exist" in msg or "could not find" in msg or "not found" in msg or "cannot find" in msg
-        or "recordnotfound" in msg)
-
-
-def is_transient(err: BaseException) -> bool:
-    """Throttling, a 5xx or a dropped connection: worth another try after a pause."""
-    if isinstance(err, (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)):
-        return True
-    if isinstance(err, ClientError):
-        return error_code(err) in THROTTLE_CODES or http_status(err) >= 500
-    return False
-
-
-def with_retries(fn: Callable[[], T], attempts: int = 6, base_s: float = 0.2, cap_s: float = 20.0,
-                 sleep: Callable[[float], None] = time.sleep) -> T:
-    """Call ``fn``; on a transient error wait (full jitter, exponential) and try again."""
-    for attempt in range(attempts):
-        try:
-            return fn()
-        except Exception as err:
-            if not is_transient(err) or attempt == attempts - 1:
-                raise
-            sleep(random.uniform(0, min(cap_s, base_s * 2 ** attempt)))
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -107,18 +39,6 @@ class Call:
 
 
 Hook = tuple[str, Callable[..., Any]]
-
-_SHARED: dict[str, boto3.session.Session] = {}
-_SHARED_LOCK = threading.Lock()
-
-
-def shared_session() -> boto3.session.Session:
-    """One boto3 session per process: creating clients from it reuses the loaded service models
-    (a fresh session spends ~0.3 s per client parsing them again)."""
-    with _SHARED_LOCK:
-        if "s" not in _SHARED:
-            _SHARED["s"] = boto3.session.Session()
-        return _SHARED["s"]
 
 
 class Aws:
@@ -177,28 +97,3 @@ class Aws:
     def by_operation(self) -> Counter:
         with self._lock:
             return Counter(c.operation for c in self.calls)
-
-
-PAGE_SIZE = 100  # the largest page most SageMaker List* calls allow
-
-
-def page_size() -> int:
-    """Page size for List* calls (a function, so tests can make pages small to prove paging)."""
-    return PAGE_SIZE
-
-
-def paged(client: Any, operation: str, key: str, **params: Any) -> list[dict]:
-    """Every element of ``key`` across all pages (botocore paginator when there is one)."""
-    out: list[dict] = []
-    if client.can_paginate(operation):
-        for page in client.get_paginator(operation).paginate(**params):
-            out.extend(page.get(key) or [])
-        return out
-    token_in, token_out = "NextToken", "NextToken"
-    while True:
-        page = getattr(client, operation)(**params)
-        out.extend(page.get(key) or [])
-        token = page.get(token_out)
-        if not token:
-            return out
-        params[token_in] = token

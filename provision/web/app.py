@@ -23,9 +23,10 @@ import boto3
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from kitcore.times import now_utc
+from provision.endpoints import ClassEndpoint, class_endpoints, class_scope
+from provision.expiry import remove_from
 from provision.web import csrf
-from provision.web.endpoints import ClassEndpoint, class_endpoints, class_scope, now_utc
-from provision.web.expiry import remove_from
 from provision.web.forms import Field, InputError
 from provision.web.models import Models, ModelUnavailable, Prediction, predict
 

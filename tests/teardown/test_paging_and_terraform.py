@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from teardown_helpers import Faults, endpoint, make_ctx, make_scope, studio
 
-from provision.teardown import aws as teardown_aws
+from kitcore import aws as core_aws
 from provision.teardown import teardown
 
 
@@ -14,7 +14,7 @@ def test_small_pages_still_find_everything(client, reset_emulator, td_state, mon
     domain = studio(sm, ec2, profiles=15)
     for i in range(7):
         endpoint(sm, f"ep-{i}")
-    monkeypatch.setattr(teardown_aws, "PAGE_SIZE", 4)
+    monkeypatch.setattr(core_aws, "PAGE_SIZE", 4)
     ctx = make_ctx(make_scope(td_state, domain_ids=(domain,), sweep_regions=("us-east-1",)))
     out = teardown(ctx, log=lambda _: None)
     assert out.ok, out.receipt

@@ -77,10 +77,12 @@ def test_status_lists_created_resources_emulator_and_time_left(aws_env, state_di
                                                                 client, reset_emulator):
     from click.testing import CliRunner
 
+    from kitcore import tags as kit_tags
+    from kitcore.times import UTC_FORMAT
     from provision import settings as settings_mod
     from provision.cli import main
+    from provision.endpoints import class_scope
     from provision.statedir import write_json
-    from provision.web.endpoints import EXPIRES_TAG, TIME_FORMAT, class_scope
 
     monkeypatch.delenv("TARGET", raising=False)
     path = tmp_path / "classroom.toml"
@@ -95,8 +97,8 @@ def test_status_lists_created_resources_emulator_and_time_left(aws_env, state_di
     ]))
     sm = client("sagemaker")
     tags = class_scope(settings_mod.load(path))
-    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=95)).strftime(TIME_FORMAT)
-    for name, extra in (("st-timed", {EXPIRES_TAG: expires}), ("st-forever", {})):
+    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=95)).strftime(UTC_FORMAT)
+    for name, extra in (("st-timed", {kit_tags.EXPIRES: expires}), ("st-forever", {})):
         endpoint(sm, name)
         sm.add_tags(ResourceArn=sm.describe_endpoint(EndpointName=name)["EndpointArn"],
                     Tags=[{"Key": k, "Value": v} for k, v in {**tags, **extra}.items()])

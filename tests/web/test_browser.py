@@ -36,9 +36,9 @@ def served(trained_class, settings, emulator, aws_env):
     """The three jobs deployed with `classroom deploy` code and the page served on 127.0.0.1."""
     from werkzeug.serving import make_server
 
+    from kitcore.aws import delete_endpoint_with_parts
     from provision.commands.deploy import deploy_here
     from provision.web.app import create_app
-    from provision.web.expiry import delete_endpoint_and_parts
 
     sm = boto("sagemaker", emulator)
     before = sagemaker_names(sm)
@@ -56,7 +56,7 @@ def served(trained_class, settings, emulator, aws_env):
             server.shutdown()
             server.server_close()
         for name in deployed.values():
-            delete_endpoint_and_parts(sm, name)
+            delete_endpoint_with_parts(sm, name)
         assert sagemaker_names(sm) == before
 
 
@@ -167,10 +167,10 @@ def test_a_browser_asks_each_model(served, browser, trained_class, emulator):
     assert "did not come from this page" in other.locator('[data-testid="error-message"]').inner_text()
 
     # when the endpoints are gone the page says how to deploy one
-    from provision.web.expiry import delete_endpoint_and_parts
+    from kitcore.aws import delete_endpoint_with_parts
 
     for name in deployed.values():
-        delete_endpoint_and_parts(sm, name)
+        delete_endpoint_with_parts(sm, name)
     page.goto(url)
     assert "classroom deploy spam --minutes 30" in page.locator('[data-testid="no-endpoint"]').inner_text()
     page.screenshot(path=str(ARTIFACTS / "no-endpoint.png"))

@@ -51,7 +51,7 @@ def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, t
 
     from web_helpers import boto, sagemaker_names
 
-    from provision.web.expiry import delete_endpoint_and_parts
+    from kitcore.aws import delete_endpoint_with_parts
 
     sm = boto("sagemaker", emulator)
     before = sagemaker_names(sm)
@@ -90,7 +90,7 @@ def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, t
         assert "Rainfall from temperature" in page
         assert f"on http://127.0.0.1:{port}/" in out and "stopped" in out, err
     finally:
-        delete_endpoint_and_parts(sm, name)
+        delete_endpoint_with_parts(sm, name)
     assert sagemaker_names(sm) == before
 
 

@@ -9,11 +9,12 @@ import shutil
 import pytest
 from web_helpers import WebSettings, boto, sagemaker_names
 
+from kitcore.times import now_utc
 from provision import classroom
 from provision.commands.deploy import deploy_here
+from provision.endpoints import class_endpoints, class_scope
 from provision.errors import KitError
-from provision.web.endpoints import class_endpoints, class_scope, now_utc
-from provision.web.expiry import remove_expired, sweep_before_command
+from provision.expiry import remove_expired, sweep_before_command
 
 
 def test_deploy_extend_expire_and_scope(trained_class, settings, emulator, aws_env):

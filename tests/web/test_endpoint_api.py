@@ -23,8 +23,8 @@ def _handler():
 
 def test_handler_asks_the_endpoint(trained_class, settings, emulator, aws_env, monkeypatch):
     from jobs import serving
+    from kitcore.aws import delete_endpoint_with_parts
     from provision.commands.deploy import deploy_here
-    from provision.web.expiry import delete_endpoint_and_parts
 
     sm = boto("sagemaker", emulator)
     before = sagemaker_names(sm)
@@ -50,7 +50,7 @@ def test_handler_asks_the_endpoint(trained_class, settings, emulator, aws_env, m
         monkeypatch.setenv("ENDPOINT_NAME", "no-such-endpoint")
         assert handler({"body": body})["statusCode"] == 502
     finally:
-        delete_endpoint_and_parts(sm, name)
+        delete_endpoint_with_parts(sm, name)
     assert sagemaker_names(sm) == before
 
 

@@ -119,12 +119,15 @@ def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
     """No form for an endpoint that is Creating or Failed: a note saying what to do, 409 on a post."""
     import datetime as dt
 
-    from provision.web.endpoints import EXPIRES_TAG, JOB_TAG, class_scope, format_expiry, now_utc
-    from provision.web.expiry import delete_endpoint_and_parts
+    from kitcore import tags as kit_tags
+    from kitcore.aws import delete_endpoint_with_parts
+    from kitcore.times import format_utc, now_utc
+    from provision.endpoints import class_scope
 
     sm = client("sagemaker")
-    expires = format_expiry(now_utc() + dt.timedelta(minutes=9, seconds=30))
-    _raw_endpoint(sm, "not-ready-ep", {**class_scope(settings), JOB_TAG: "spam", EXPIRES_TAG: expires})
+    expires = format_utc(now_utc() + dt.timedelta(minutes=9, seconds=30))
+    tags = {**class_scope(settings), kit_tags.JOB: "spam", kit_tags.EXPIRES: expires}
+    _raw_endpoint(sm, "not-ready-ep", tags)
     try:
         web = app.test_client()
         resp = web.get("/")
@@ -140,7 +143,7 @@ def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
         assert resp.status_code == 409
         assert "the endpoint is" in assert_safe(resp, emulator)
     finally:
-        delete_endpoint_and_parts(sm, "not-ready-ep")
+        delete_endpoint_with_parts(sm, "not-ready-ep")
     assert "not-ready-ep" not in {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]}
     assert sm.list_models(NameContains="not-ready-ep")["Models"] == []
 
@@ -149,8 +152,8 @@ def test_an_endpoint_whose_model_was_not_trained_here(app, emulator, settings, t
     """An in-service endpoint of the class, but this class directory has no pipeline for its job."""
     from web_helpers import boto, sagemaker_names
 
+    from kitcore.aws import delete_endpoint_with_parts
     from provision.commands.deploy import deploy_here
-    from provision.web.expiry import delete_endpoint_and_parts
 
     sm = boto("sagemaker", emulator)
     before = sagemaker_names(sm)
@@ -163,5 +166,5 @@ def test_an_endpoint_whose_model_was_not_trained_here(app, emulator, settings, t
         assert "run `classroom train rainfall` again" in text
         assert 'name="csrf_token"' not in text.split(name)[-1]  # no form for it
     finally:
-        delete_endpoint_and_parts(sm, name)
+        delete_endpoint_with_parts(sm, name)
     assert sagemaker_names(sm) == before

@@ -5,6 +5,7 @@ model come along (``expand``), so nothing that only this class made is left ther
 
 from __future__ import annotations
 
+from kitcore.aws import endpoint_parts
 from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
 from provision.teardown.registry import register
@@ -30,20 +31,14 @@ class Endpoints(Kind):
         for it in items:
             if it.region == ctx.scope.region:
                 continue  # the class's region lists every config and model anyway
-            sm = ctx.aws.client("sagemaker", it.region)
-            try:
-                config = sm.describe_endpoint(EndpointName=it.id)["EndpointConfigName"]
-                extra.append(item("endpoint-configs", it.region, config,
-                                  f"config of endpoint {it.id} found by the sweep of {it.region}"))
-                variants = sm.describe_endpoint_config(EndpointConfigName=config)["ProductionVariants"]
-            except Exception as err:
-                if is_not_found(err):
-                    continue
-                raise
-            for v in variants:
-                if v.get("ModelName"):
-                    extra.append(item("models", it.region, v["ModelName"],
-                                      f"model of endpoint {it.id} found by the sweep of {it.region}"))
+            parts = endpoint_parts(ctx.aws.client("sagemaker", it.region), it.id)
+            if parts is None:
+                continue
+            config, models = parts
+            extra.append(item("endpoint-configs", it.region, config,
+                              f"config of endpoint {it.id} found by the sweep of {it.region}"))
+            why = f"model of endpoint {it.id} found by the sweep of {it.region}"
+            extra += [item("models", it.region, m, why) for m in models]
         return extra
 
     def delete(self, ctx: Context, it: Item) -> None:

@@ -10,34 +10,15 @@ Listing costs one paged ListEndpoints plus one ListTags per endpoint.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-CLASS_TAG = "classroom-class"
-EXPIRES_TAG = "expires-at"
-JOB_TAG = "classroom-job"
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+from kitcore import tags as kit_tags
+from kitcore.aws import paged
+from kitcore.times import now_utc, parse_utc
+
 TAG_READERS = 4
-
-
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def format_expiry(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime(TIME_FORMAT)
-
-
-def parse_expiry(value: str | None) -> dt.datetime | None:
-    """The ``expires-at`` tag as an aware UTC datetime; None when missing or unreadable."""
-    if not value:
-        return None
-    try:
-        at = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 def describe_left(seconds: float) -> str:
@@ -77,31 +58,13 @@ class ClassEndpoint:
         return "no expiry set" if left is None else describe_left(left)
 
 
-def _paged_endpoints(sm) -> Iterator[dict]:
-    token = None
-    while True:
-        kwargs = {"MaxResults": 100, **({"NextToken": token} if token else {})}
-        page = sm.list_endpoints(**kwargs)
-        yield from page.get("Endpoints", [])
-        token = page.get("NextToken")
-        if not token:
-            return
-
-
 def _tags(sm, arn: str) -> dict[str, str]:
-    tags: dict[str, str] = {}
-    token = None
-    while True:
-        page = sm.list_tags(ResourceArn=arn, **({"NextToken": token} if token else {}))
-        tags.update({t["Key"]: t["Value"] for t in page.get("Tags", [])})
-        token = page.get("NextToken")
-        if not token:
-            return tags
+    return {t["Key"]: t["Value"] for t in paged(sm, "list_tags", "Tags", ResourceArn=arn)}
 
 
 def class_scope(settings) -> dict[str, str]:
     """The tags every endpoint of the class carries (and the only ones the page and sweep touch)."""
-    return {**(getattr(settings, "tags", None) or {}), CLASS_TAG: settings.class_name}
+    return kit_tags.class_scope(settings.class_name)
 
 
 def belongs(tags: Mapping[str, str], class_tags: Mapping[str, str]) -> bool:
@@ -112,12 +75,12 @@ def class_endpoints(sm, class_tags: Mapping[str, str]) -> list[ClassEndpoint]:
     """Every endpoint in the client's region whose tags carry ``class_tags``, sorted by name.
 
     The tag reads run a few at a time (boto3 clients are thread-safe): this runs before every command."""
-    endpoints = list(_paged_endpoints(sm))
+    endpoints = paged(sm, "list_endpoints", "Endpoints", MaxResults=100)
     with ThreadPoolExecutor(max_workers=TAG_READERS) as pool:
         all_tags = list(pool.map(lambda e: _tags(sm, e["EndpointArn"]), endpoints))
     found = [
         ClassEndpoint(name=e["EndpointName"], arn=e["EndpointArn"], status=e.get("EndpointStatus", ""),
-                      job=tags.get(JOB_TAG), expires_at=parse_expiry(tags.get(EXPIRES_TAG)), tags=tags)
+                      job=tags.get(kit_tags.JOB), expires_at=parse_utc(tags.get(kit_tags.EXPIRES)), tags=tags)
         for e, tags in zip(endpoints, all_tags, strict=True) if belongs(tags, class_tags)
     ]
     return sorted(found, key=lambda c: c.name)

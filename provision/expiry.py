@@ -13,50 +13,11 @@ import logging
 
 import boto3
 
-from provision.web.endpoints import ClassEndpoint, class_endpoints, class_scope, now_utc
+from kitcore.aws import delete_endpoint_with_parts, ignore_not_found
+from kitcore.times import now_utc
+from provision.endpoints import ClassEndpoint, class_endpoints, class_scope
 
 log = logging.getLogger(__name__)
-
-
-def _not_found(err: Exception) -> bool:
-    code = getattr(err, "response", {}).get("Error", {}).get("Code", "")
-    text = str(err)
-    return code in ("ResourceNotFound", "ValidationException") and (
-        "not found" in text.lower() or "could not find" in text.lower() or "does not exist" in text.lower())
-
-
-def delete_endpoint_and_parts(sm, name: str, keep_configs: set[str] | None = None) -> list[str]:
-    """Delete the endpoint, then its config (unless in ``keep_configs``: still used by another endpoint)
-    and the config's model(s). Returns what was deleted (``"endpoint NAME"``, ``"endpoint-config
-    NAME"``, ``"model NAME"``); an endpoint that is already gone gives ``[]``."""
-    done: list[str] = []
-    try:
-        config = sm.describe_endpoint(EndpointName=name)["EndpointConfigName"]
-    except Exception as err:  # noqa: BLE001 - botocore ClientError
-        if _not_found(err):
-            return done
-        raise
-    models: list[str] = []
-    try:
-        variants = sm.describe_endpoint_config(EndpointConfigName=config).get("ProductionVariants", [])
-        models = [v["ModelName"] for v in variants if v.get("ModelName")]
-    except Exception as err:  # noqa: BLE001
-        if not _not_found(err):
-            raise
-    sm.delete_endpoint(EndpointName=name)
-    done.append(f"endpoint {name}")
-    if keep_configs and config in keep_configs:
-        return done
-    steps = [("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n))]
-    steps += [("model", m, lambda n: sm.delete_model(ModelName=n)) for m in models]
-    for kind, part, delete in steps:
-        try:
-            delete(part)
-            done.append(f"{kind} {part}")
-        except Exception as err:  # noqa: BLE001
-            if not _not_found(err):
-                raise
-    return done
 
 
 def _configs_in_use(sm, endpoints: list[ClassEndpoint]) -> set[str]:
@@ -65,11 +26,9 @@ def _configs_in_use(sm, endpoints: list[ClassEndpoint]) -> set[str]:
     Endpoints the kit deploys each have their own config; this guards a config shared by hand."""
     used: set[str] = set()
     for e in endpoints:
-        try:
-            used.add(sm.describe_endpoint(EndpointName=e.name)["EndpointConfigName"])
-        except Exception as err:  # noqa: BLE001
-            if not _not_found(err):
-                raise
+        described = ignore_not_found(lambda e=e: sm.describe_endpoint(EndpointName=e.name))
+        if described:
+            used.add(described["EndpointConfigName"])
     return used
 
 
@@ -87,7 +46,7 @@ def remove_from(sm, endpoints: list[ClassEndpoint], now: dt.datetime | None = No
     keep = _configs_in_use(sm, [e for e in endpoints if e.name not in names and e.status != "Deleting"])
     removed = []
     for endpoint in gone:
-        parts = delete_endpoint_and_parts(sm, endpoint.name, keep)
+        parts = delete_endpoint_with_parts(sm, endpoint.name, keep)
         if parts:
             log.info("removed expired endpoint: %s", ", ".join(parts))
             removed.append(endpoint.name)
