@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from provision import classroom, embedded
 from provision.errors import KitError
 
 SETTINGS_ENV = "CLASSROOM_SETTINGS"
@@ -74,124 +73,6 @@ def main(ctx: click.Context, settings_path: str | None, target: str | None, verb
         sweep_expired(ctx)
 
 
-# -- init ------------------------------------------------------------------------------------------
-
-@main.command()
-@click.option("--path", default="classroom.toml", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--force", is_flag=True, help="overwrite an existing file")
-def init(path: str, force: bool) -> None:
-    """Write a commented example of the class settings."""
-    from provision import settings as settings_mod
-
-    p = Path(path)
-    if p.exists() and not force:
-        raise KitError(f"{p} exists; use --force to overwrite it")
-    p.write_text(settings_mod.example_text())
-    click.echo(f"wrote {p}: edit it, then run `classroom up`")
-
-
-# -- up --------------------------------------------------------------------------------------------
-
-def _table(rows: list[tuple[str, str]]) -> str:
-    if not rows:
-        return ""
-    width = max(len(k) for k, _ in rows)
-    return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in rows)
-
-
-def _summarise(value) -> str:
-    if isinstance(value, dict):
-        return f"{len(value)} item(s): " + ", ".join(sorted(map(str, value))[:6]) + (
-            " …" if len(value) > 6 else "")
-    if isinstance(value, list):
-        return f"{len(value)} item(s)"
-    return "" if value is None else str(value)
-
-
-@main.command()
-@click.pass_context
-def up(ctx: click.Context) -> None:
-    """Create the class's account setup with Terraform (admin, buckets, Studio, students, budget)."""
-    from provision import billing, handout
-
-    settings = load_settings(ctx)
-    click.echo(f"class {settings.class_name!r} · target {settings.target} · region {settings.region}")
-    for note in settings.notes:
-        click.echo(f"note: {note}")
-    outputs = classroom.up(settings)
-    public = classroom.public_outputs(outputs)
-    click.echo("\nOutputs:")
-    click.echo(_table([(k, _summarise(v)) for k, v in sorted(public.items())]))
-    paths = handout.write_handouts(classroom.class_dir(settings), outputs)
-    if paths:
-        click.echo("\nCredential handouts (mode 0600, never printed):")
-        for p in paths:
-            click.echo(f"  {p}")
-    checklist = billing.checklist_once(classroom.class_dir(settings))
-    if checklist:
-        click.echo("\n" + checklist)
-
-
-# -- env -------------------------------------------------------------------------------------------
-
-@main.command()
-@click.pass_context
-def env(ctx: click.Context) -> None:
-    """Print `export` lines that point your own boto3 / SDK / notebook code at the embedded AWS."""
-    settings = load_settings(ctx)
-    if settings.target != "local":
-        raise KitError("`classroom env` is for TARGET=local; with TARGET=aws use your AWS profile")
-    emu = embedded.require()
-    for k, v in emu.env(settings.region).items():
-        click.echo(f"export {k}={v}")
-
-
-# -- emulator --------------------------------------------------------------------------------------
-
-@main.group()
-def emulator() -> None:
-    """Start, stop and inspect the embedded AWS (moto + the kit's extensions)."""
-
-
-@emulator.command("start")
-@click.option("--port", type=int, default=None, envvar="CLASSROOM_EMULATOR_PORT",
-              help="port on 127.0.0.1 (default: the settings' port, else any free port)")
-@click.pass_context
-def emulator_start(ctx: click.Context, port: int | None) -> None:
-    """Start the embedded AWS in the background (no-op if it runs)."""
-    if port is None:
-        port = load_settings(ctx).emulator_port or None
-    emu = embedded.start(port)
-    click.echo(f"embedded AWS running: {emu.url} (pid {emu.pid}); `classroom env` prints its settings")
-
-
-@emulator.command("stop")
-def emulator_stop() -> None:
-    """Stop the embedded AWS (its state is lost)."""
-    click.echo("embedded AWS stopped" if embedded.stop() else "embedded AWS was not running")
-
-
-@emulator.command("status")
-def emulator_status() -> None:
-    """Say whether the embedded AWS runs, and where."""
-    emu = embedded.find()
-    if emu:
-        click.echo(f"running: {emu.url} (pid {emu.pid}); log {embedded.log_file()}")
-    elif embedded.recorded_but_dead():
-        raise KitError(f"the embedded AWS died (see {embedded.log_file()}); `classroom emulator start`")
-    else:
-        click.echo("not running")
-        sys.exit(3)
-
-
-@emulator.command("logs")
-@click.option("-n", "--lines", default=50, show_default=True)
-def emulator_logs(lines: int) -> None:
-    """Show the last lines of the embedded AWS's log."""
-    for line in embedded.logs(lines):
-        click.echo(line)
-
-
 # -- expired endpoints -----------------------------------------------------------------------------
 
 # Commands before which the class's expired endpoints (`classroom deploy --minutes N`) are removed.
@@ -206,21 +87,14 @@ def sweep_expired(ctx: click.Context) -> None:
         click.echo(f"removed expired endpoint {name} (its deploy time was up)")
 
 
-# -- commands owned by their own modules ----------------------------------------------------------
+# -- the commands: one module each in provision/commands/ (a new command = its module + one name here)
 
-COMMAND_MODULES = ("down", "status", "train", "deploy", "serve")
+COMMAND_MODULES = ("init", "up", "env", "emulator", "down", "status", "train", "deploy", "serve")
 
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        module_name = f"provision.commands.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        main.add_command(module.command, name)
+        main.add_command(importlib.import_module(f"provision.commands.{name}").command, name)
 
 
 _register()

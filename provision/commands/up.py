@@ -1,0 +1,47 @@
+"""`classroom up` / `make up`: the class's account setup with Terraform, its outputs, the credential
+handouts' paths and, once, the billing checklist."""
+
+from __future__ import annotations
+
+import click
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    if not rows:
+        return ""
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"  {k.ljust(width)}  {v}" for k, v in rows)
+
+
+def _summarise(value) -> str:
+    if isinstance(value, dict):
+        return f"{len(value)} item(s): " + ", ".join(sorted(map(str, value))[:6]) + (
+            " …" if len(value) > 6 else "")
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    return "" if value is None else str(value)
+
+
+@click.command("up")
+@click.pass_context
+def command(ctx: click.Context) -> None:
+    """Create the class's account setup with Terraform (admin, buckets, Studio, students, budget)."""
+    from provision import billing, classroom, handout
+    from provision.cli import load_settings
+
+    settings = load_settings(ctx)
+    click.echo(f"class {settings.class_name!r} · target {settings.target} · region {settings.region}")
+    for note in settings.notes:
+        click.echo(f"note: {note}")
+    outputs = classroom.up(settings)
+    public = classroom.public_outputs(outputs)
+    click.echo("\nOutputs:")
+    click.echo(_table([(k, _summarise(v)) for k, v in sorted(public.items())]))
+    paths = handout.write_handouts(classroom.class_dir(settings), outputs)
+    if paths:
+        click.echo("\nCredential handouts (mode 0600, never printed):")
+        for p in paths:
+            click.echo(f"  {p}")
+    checklist = billing.checklist_once(classroom.class_dir(settings))
+    if checklist:
+        click.echo("\n" + checklist)
