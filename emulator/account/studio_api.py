@@ -72,6 +72,18 @@ def describe_user_profile(self: SageMakerResponse) -> ActionResult:
         self._get_param("DomainId"), self._get_param("UserProfileName")))
 
 
+def create_presigned_domain_url(self: SageMakerResponse) -> ActionResult:
+    """A sign-in URL for a profile (API_CreatePresignedDomainUrl); the profile must exist. The URL only
+    has AWS's shape: nothing serves it."""
+    import secrets
+
+    domain_id, name = self._get_param("DomainId"), self._get_param("UserProfileName")
+    self.sagemaker_backend.describe_user_profile(domain_id, name)  # ResourceNotFound when missing
+    region = self.sagemaker_backend.region_name
+    return ActionResult({"AuthorizedUrl": f"https://{domain_id}.studio.{region}.sagemaker.aws/auth?token="
+                                          f"{secrets.token_urlsafe(24)}"})
+
+
 def list_user_profiles(self: SageMakerResponse) -> ActionResult:
     g = self._get_param
     items, token = self.sagemaker_backend.list_user_profiles(
@@ -169,7 +181,7 @@ HANDLERS: dict[str, Handler] = {
     fn.__name__: fn for fn in (
         create_domain, describe_domain, list_domains, update_domain, delete_domain,
         create_user_profile, describe_user_profile, list_user_profiles, update_user_profile,
-        delete_user_profile,
+        delete_user_profile, create_presigned_domain_url,
         create_space, describe_space, list_spaces, update_space, delete_space,
         create_app, describe_app, list_apps, delete_app,
     )

@@ -495,6 +495,26 @@ def _install_error_status() -> None:
     serialize.get_error_model = get_error_model
 
 
+def _install_s3_anonymous_refusal() -> None:
+    """moto refuses an unsigned GET of an object that no bucket policy or ACL makes public with an
+    empty 403 before any handler runs; AWS answers with S3's AccessDenied error document."""
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.responses import S3Response
+
+    class S3AnonymousDenied(S3ClientError):
+        kit_status = 403
+
+    original = S3Response._key_response
+
+    def _key_response(self: Any, request: Any, full_url: str) -> Any:
+        result = original(self, request, full_url)
+        if isinstance(result, tuple) and len(result) == 3 and result[0] == 403 and not result[2]:
+            raise S3AnonymousDenied("AccessDenied", "Access Denied")
+        return result
+
+    S3Response._key_response = _key_response  # type: ignore[method-assign]
+
+
 def _invalid_key(resp: Any, is_s3: bool, signing: str) -> Exception:
     from werkzeug.exceptions import HTTPException
 
@@ -675,4 +695,5 @@ def install() -> None:
 
     MotoAPIBackend.reset = reset  # type: ignore[method-assign]
     _install_error_status()
+    _install_s3_anonymous_refusal()
     sar.preload()

@@ -1,0 +1,808 @@
+"""The class's principals exercised on the embedded AWS with IAM enforced (issue 13).
+
+Used by ``tests/emulator_iam/test_iam_class.py`` (after a real Terraform apply of the class) and by
+``bench/bench_iam.py`` (the matrix as a table, the mutation test over the execution role's
+statements, the latency cost of enforcement). Every call is a real boto3 call signed by the
+principal under test:
+
+- the **execution role**, assumed through STS as SageMaker assumes it, runs the lesson's path:
+  upload, train, tune, deploy, invoke, batch transform, Studio app, clean up (``exercise_role``);
+- a **student** with an access key of their own (the IAM user Terraform created, so its groups'
+  policies apply) and the same student **in Studio** (the execution role's session);
+- the **administrator** with the access key from the handout;
+- **anonymous** (unsigned) requests to the buckets.
+
+Every cell of the matrix has an expected value; ``allowed`` means IAM let the request through (a
+later validation error of the service still counts as allowed), ``denied`` means AWS's access-denied
+answer for the protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import boto3
+import numpy as np
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+XGB_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+BOOT = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=120)
+
+
+@dataclass
+class Cell:
+    principal: str
+    action: str
+    expected: str  # allowed | denied
+    actual: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+def attempt(call: Callable[[], object]) -> tuple[str, str]:
+    """("allowed" | "denied", detail) of one request."""
+    try:
+        call()
+    except ClientError as err:
+        code = err.response["Error"].get("Code", "")
+        message = err.response["Error"].get("Message", "")
+        if code in DENIED_CODES:
+            return "denied", message
+        return "allowed", f"{code}: {message}"  # IAM let it through; the service refused it
+    return "allowed", ""
+
+
+def _csv(n: int = 120, seed: int = 0, label: bool = True) -> bytes:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    y = X @ np.array([1.5, -2.0, 0.5]) + 3.0
+    rows = np.column_stack([y, X]) if label else X
+    return ("\n".join(",".join(f"{v:.5g}" for v in r) for r in rows) + "\n").encode()
+
+
+def _wait(fn: Callable[[], dict], key: str, timeout: float = 180.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        d = fn()
+        if d[key] not in ("InProgress", "Stopping", "Creating", "Updating") or time.monotonic() > deadline:
+            return d
+        time.sleep(0.2)
+
+
+class ClassAccount:
+    """The principals of one applied class on the embedded AWS (``out``: the Terraform outputs)."""
+
+    def __init__(self, url: str, out: dict) -> None:
+        self.url, self.out = url, out
+        self.role_arn: str = out["execution_role_arn"]
+        self.models: str = out["models_bucket"]
+        self.share: str = out["share_bucket"]
+        self.domain: str = out["studio_domain_id"]
+        self.students: list[str] = sorted(out["students"])
+        self._keys: list[tuple[str, str]] = []
+
+    def client(self, service: str, creds: dict | None = None, unsigned: bool = False):
+        if unsigned:
+            return boto3.client(
+                service,
+                region_name=REGION,
+                endpoint_url=self.url,
+                config=CONFIG.merge(Config(signature_version=UNSIGNED)),
+            )
+        return boto3.client(
+            service, region_name=REGION, endpoint_url=self.url, config=CONFIG, **(creds or BOOT)
+        )
+
+    def role_session(self, name: str = "SageMaker") -> dict:
+        """The execution role assumed through STS (by the bootstrapping principal, as SageMaker does)."""
+        c = self.client("sts").assume_role(RoleArn=self.role_arn, RoleSessionName=name)["Credentials"]
+        return {
+            "aws_access_key_id": c["AccessKeyId"],
+            "aws_secret_access_key": c["SecretAccessKey"],
+            "aws_session_token": c["SessionToken"],
+        }
+
+    def student_key(self, name: str) -> dict:
+        """An access key of the student's own IAM user (deleted by ``cleanup``)."""
+        key = self.client("iam").create_access_key(UserName=name)["AccessKey"]
+        self._keys.append((name, key["AccessKeyId"]))
+        return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+    def admin_key(self) -> dict:
+        return {
+            "aws_access_key_id": self.out["admin"]["access_key_id"],
+            "aws_secret_access_key": self.out["admin_secrets"]["access_key_secret"],
+        }
+
+    def cleanup(self) -> None:
+        iam = self.client("iam")
+        for user, key in self._keys:
+            iam.delete_access_key(UserName=user, AccessKeyId=key)
+        self._keys.clear()
+
+
+# ------------------------------------------------------------------------------------------------
+# The execution role runs the lesson
+# ------------------------------------------------------------------------------------------------
+
+
+def exercise_role(acct: ClassAccount, tag: str | None = None) -> list[str]:
+    """The lesson's path under the execution role's session; the list of what failed (empty: all ran).
+
+    What SageMaker itself does with the role (image pulls, reading channels, writing the model and the
+    logs) is checked by the embedded AWS as AWS does it; the SDK's own role check (SimulatePrincipalPolicy
+    over ``_get_smoke_test_actions("training")``) is asked too.
+    """
+    tag = tag or uuid.uuid4().hex[:6]
+    failures: list[str] = []
+    creds = acct.role_session(f"SageMaker-{tag}")
+    sm, s3 = acct.client("sagemaker", creds), acct.client("s3", creds)
+    runtime, logs = acct.client("sagemaker-runtime", creds), acct.client("logs", creds)
+    boot_sm = acct.client("sagemaker")
+    prefix = f"iam-{tag}"
+    job, tuner, model, config, endpoint, batch = (
+        f"{prefix}-{k}" for k in ("train", "tune", "model", "cfg", "ep", "bt")
+    )
+    made: dict[str, list[str]] = {"model": [], "config": [], "endpoint": []}
+
+    def step(what: str, call: Callable[[], object]) -> object | None:
+        try:
+            return call()
+        except ClientError as err:
+            failures.append(
+                f"{what}: {err.response['Error'].get('Code')}: {err.response['Error'].get('Message')}"
+            )
+        except AssertionError as err:
+            failures.append(f"{what}: {err}")
+        return None
+
+    # the SDK's role check before it trains (sagemaker/core/helper/iam_role_resolver.py)
+    try:
+        from sagemaker.core.helper.iam_role_resolver import _get_smoke_test_actions
+
+        gate = _get_smoke_test_actions("training")
+        results = acct.client("iam").simulate_principal_policy(
+            PolicySourceArn=acct.role_arn, ActionNames=gate
+        )["EvaluationResults"]
+        refused = [r["EvalActionName"] for r in results if r["EvalDecision"] != "allowed"]
+        if refused:
+            failures.append(f"SDK role check: not allowed {refused}")
+    except ImportError:  # pragma: no cover - the SDK is a dependency of the kit
+        pass
+
+    train_uri, val_uri = f"s3://{acct.models}/{prefix}/train/", f"s3://{acct.models}/{prefix}/validation/"
+    step(
+        "s3:PutObject train",
+        lambda: s3.put_object(Bucket=acct.models, Key=f"{prefix}/train/d.csv", Body=_csv()),
+    )
+    step(
+        "s3:PutObject validation",
+        lambda: s3.put_object(Bucket=acct.models, Key=f"{prefix}/validation/d.csv", Body=_csv(60, 1)),
+    )
+    step(
+        "s3:PutObject batch",
+        lambda: s3.put_object(Bucket=acct.models, Key=f"{prefix}/batch/d.csv", Body=_csv(20, 2, label=False)),
+    )
+
+    def channel(name: str, uri: str) -> dict:
+        return {
+            "ChannelName": name,
+            "ContentType": "text/csv",
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri}},
+        }
+
+    definition = {
+        "AlgorithmSpecification": {"TrainingImage": XGB_IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": acct.role_arn,
+        "InputDataConfig": [channel("train", train_uri), channel("validation", val_uri)],
+        "OutputDataConfig": {"S3OutputPath": f"s3://{acct.models}/{prefix}/out"},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 600},
+    }
+    artifacts = None
+    if (
+        step(
+            "sagemaker:CreateTrainingJob",
+            lambda: sm.create_training_job(
+                TrainingJobName=job,
+                HyperParameters={"num_round": "10", "objective": "reg:squarederror"},
+                **definition,
+            ),
+        )
+        is not None
+    ):
+        d = _wait(lambda: sm.describe_training_job(TrainingJobName=job), "TrainingJobStatus")
+        if d["TrainingJobStatus"] != "Completed":
+            failures.append(f"training job {d['TrainingJobStatus']}: {d.get('FailureReason')}")
+        else:
+            artifacts = d["ModelArtifacts"]["S3ModelArtifacts"]
+
+        def logged() -> None:
+            streams = logs.describe_log_streams(
+                logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=job
+            )["logStreams"]
+            assert streams, "no log stream for the training job (the role may not write logs)"
+            events = logs.get_log_events(
+                logGroupName="/aws/sagemaker/TrainingJobs", logStreamName=streams[0]["logStreamName"]
+            )["events"]
+            assert events, "the training job wrote no log events"
+
+        step("training logs", logged)
+
+    if (
+        step(
+            "sagemaker:CreateHyperParameterTuningJob",
+            lambda: sm.create_hyper_parameter_tuning_job(
+                HyperParameterTuningJobName=tuner,
+                HyperParameterTuningJobConfig={
+                    "Strategy": "Random",
+                    "RandomSeed": 3,
+                    "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
+                    "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 2},
+                    "ParameterRanges": {
+                        "IntegerParameterRanges": [
+                            {"Name": "max_depth", "MinValue": "2", "MaxValue": "4", "ScalingType": "Auto"}
+                        ]
+                    },
+                },
+                TrainingJobDefinition={**definition, "StaticHyperParameters": {"num_round": "5"}},
+            ),
+        )
+        is not None
+    ):
+        d = _wait(
+            lambda: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuner),
+            "HyperParameterTuningJobStatus",
+        )
+        if d["HyperParameterTuningJobStatus"] != "Completed":
+            failures.append(f"tuning job {d['HyperParameterTuningJobStatus']}: {d.get('FailureReason')}")
+        step(
+            "sagemaker:ListTrainingJobsForHyperParameterTuningJob",
+            lambda: sm.list_training_jobs_for_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuner),
+        )
+
+    for what, call in [
+        ("sagemaker:ListTrainingJobs", sm.list_training_jobs),
+        ("sagemaker:ListEndpoints", sm.list_endpoints),
+        ("sagemaker:ListModels", sm.list_models),
+        ("sagemaker:ListDomains", sm.list_domains),
+    ]:
+        step(what, call)
+
+    if artifacts:
+        if (
+            step(
+                "sagemaker:CreateModel",
+                lambda: sm.create_model(
+                    ModelName=model,
+                    ExecutionRoleArn=acct.role_arn,
+                    PrimaryContainer={"Image": XGB_IMAGE, "ModelDataUrl": artifacts},
+                ),
+            )
+            is not None
+        ):
+            made["model"].append(model)
+        if (
+            step(
+                "sagemaker:CreateEndpointConfig",
+                lambda: sm.create_endpoint_config(
+                    EndpointConfigName=config,
+                    ProductionVariants=[
+                        {
+                            "VariantName": "AllTraffic",
+                            "ModelName": model,
+                            "InstanceType": "ml.m5.xlarge",
+                            "InitialInstanceCount": 1,
+                        }
+                    ],
+                ),
+            )
+            is not None
+        ):
+            made["config"].append(config)
+        if (
+            step(
+                "sagemaker:CreateEndpoint",
+                lambda: sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=config),
+            )
+            is not None
+        ):
+            made["endpoint"].append(endpoint)
+            d = _wait(lambda: sm.describe_endpoint(EndpointName=endpoint), "EndpointStatus")
+            if d["EndpointStatus"] != "InService":
+                failures.append(f"endpoint {d['EndpointStatus']}: {d.get('FailureReason')}")
+            else:
+                step(
+                    "sagemaker:InvokeEndpoint",
+                    lambda: runtime.invoke_endpoint(
+                        EndpointName=endpoint, ContentType="text/csv", Body=b"0.1,0.2,0.3"
+                    ),
+                )
+        if (
+            step(
+                "sagemaker:CreateTransformJob",
+                lambda: sm.create_transform_job(
+                    TransformJobName=batch,
+                    ModelName=model,
+                    TransformInput={
+                        "ContentType": "text/csv",
+                        "SplitType": "Line",
+                        "DataSource": {
+                            "S3DataSource": {
+                                "S3DataType": "S3Prefix",
+                                "S3Uri": f"s3://{acct.models}/{prefix}/batch/",
+                            }
+                        },
+                    },
+                    TransformOutput={"S3OutputPath": f"s3://{acct.models}/{prefix}/batch-out"},
+                    TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+                ),
+            )
+            is not None
+        ):
+            d = _wait(lambda: sm.describe_transform_job(TransformJobName=batch), "TransformJobStatus")
+            if d["TransformJobStatus"] != "Completed":
+                failures.append(f"transform job {d['TransformJobStatus']}: {d.get('FailureReason')}")
+            else:
+                step(
+                    "s3:GetObject transform output",
+                    lambda: s3.get_object(Bucket=acct.models, Key=f"{prefix}/batch-out/d.csv.out")[
+                        "Body"
+                    ].read(),
+                )
+
+    # Studio runs the student's JupyterLab app under this role
+    student = acct.students[0] if acct.students else None
+    if (
+        student
+        and step(
+            "sagemaker:CreateApp ml.t3.medium",
+            lambda: sm.create_app(
+                DomainId=acct.domain,
+                UserProfileName=student,
+                AppType="JupyterLab",
+                AppName=f"app-{tag}",
+                ResourceSpec={"InstanceType": "ml.t3.medium"},
+            ),
+        )
+        is not None
+    ):
+        step(
+            "sagemaker:DescribeApp until InService",
+            lambda: wait_app_status(sm, acct, student, f"app-{tag}", ("InService", "Failed")),
+        )
+        step(
+            "sagemaker:DeleteApp",
+            lambda: sm.delete_app(
+                DomainId=acct.domain, UserProfileName=student, AppType="JupyterLab", AppName=f"app-{tag}"
+            ),
+        )
+        delete_app(acct, student, f"app-{tag}")  # when the role could not delete it
+
+    # clean up under the role (the lesson deletes what it deployed); the bootstrap finishes the job
+    for name in made["endpoint"]:
+        step("sagemaker:DeleteEndpoint", lambda name=name: sm.delete_endpoint(EndpointName=name))
+    for name in made["config"]:
+        step(
+            "sagemaker:DeleteEndpointConfig",
+            lambda name=name: sm.delete_endpoint_config(EndpointConfigName=name),
+        )
+    for name in made["model"]:
+        step("sagemaker:DeleteModel", lambda name=name: sm.delete_model(ModelName=name))
+    _force_clean(acct, boot_sm, made)
+    return failures
+
+
+def _force_clean(acct: ClassAccount, sm, made: dict[str, list[str]]) -> None:
+    for name in made["endpoint"]:
+        try:
+            sm.delete_endpoint(EndpointName=name)
+        except ClientError:
+            pass
+    for name in made["config"]:
+        try:
+            sm.delete_endpoint_config(EndpointConfigName=name)
+        except ClientError:
+            pass
+    for name in made["model"]:
+        try:
+            sm.delete_model(ModelName=name)
+        except ClientError:
+            pass
+
+
+def wait_app_status(
+    sm, acct: ClassAccount, profile: str, name: str, wanted: tuple[str, ...], timeout: float = 30.0
+) -> str | None:
+    """Poll DescribeApp until the app's status is one of ``wanted`` (None: the app is gone)."""
+    deadline = time.monotonic() + timeout
+    status = None
+    while time.monotonic() < deadline:
+        try:
+            status = sm.describe_app(
+                DomainId=acct.domain, UserProfileName=profile, AppType="JupyterLab", AppName=name
+            )["Status"]
+        except ClientError as err:
+            if err.response["Error"]["Code"] in DENIED_CODES:
+                raise
+            return None
+        if status in wanted:
+            return status
+        time.sleep(0.2)
+    return status
+
+
+def delete_app(acct: ClassAccount, profile: str, name: str) -> None:
+    """Delete an app once it is InService (AWS refuses before) and wait until it is Deleted."""
+    sm = acct.client("sagemaker")
+    if wait_app_status(sm, acct, profile, name, ("InService", "Failed", "Deleted")) in (
+        "InService",
+        "Failed",
+    ):
+        sm.delete_app(DomainId=acct.domain, UserProfileName=profile, AppType="JupyterLab", AppName=name)
+    wait_app_deleted(acct, profile, name)
+
+
+def wait_app_deleted(acct: ClassAccount, profile: str, name: str, timeout: float = 30.0) -> None:
+    """Apps go Deleting -> Deleted; a profile with a Deleting app cannot be deleted (as on AWS)."""
+    sm = acct.client("sagemaker")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status = sm.describe_app(
+                DomainId=acct.domain, UserProfileName=profile, AppType="JupyterLab", AppName=name
+            )["Status"]
+        except ClientError:
+            return
+        if status in ("Deleted", "Failed"):
+            return
+        time.sleep(0.2)
+
+
+def default_bucket_under_role(acct: ClassAccount) -> tuple[str, str]:
+    """SDK v3's ``Session().default_bucket()`` in a notebook running as the execution role."""
+    import os
+
+    from sagemaker.core.helper.session_helper import Session
+
+    creds = acct.role_session("notebook")
+    saved = os.environ.get("AWS_ENDPOINT_URL")
+    os.environ["AWS_ENDPOINT_URL"] = acct.url
+    try:
+        session = Session(boto_session=boto3.Session(region_name=REGION, **creds))
+        return attempt(session.default_bucket)
+    finally:
+        if saved is None:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL"] = saved
+
+
+# ------------------------------------------------------------------------------------------------
+# The permission matrix
+# ------------------------------------------------------------------------------------------------
+
+
+def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str, Callable[[], object]]]:
+    big = "ml.p3.2xlarge"
+    return [
+        (
+            "CreateTrainingJob ml.p3.2xlarge",
+            lambda: sm.create_training_job(
+                TrainingJobName=f"p3-{tag}",
+                RoleArn=acct.role_arn,
+                AlgorithmSpecification={"TrainingImage": XGB_IMAGE, "TrainingInputMode": "File"},
+                OutputDataConfig={"S3OutputPath": f"s3://{acct.models}/p3"},
+                ResourceConfig={"InstanceType": big, "InstanceCount": 1, "VolumeSizeInGB": 5},
+                StoppingCondition={"MaxRuntimeInSeconds": 60},
+            ),
+        ),
+        (
+            "CreateEndpointConfig ml.p3.2xlarge",
+            lambda: sm.create_endpoint_config(
+                EndpointConfigName=f"p3-{tag}",
+                ProductionVariants=[
+                    {"VariantName": "a", "ModelName": "none", "InstanceType": big, "InitialInstanceCount": 1}
+                ],
+            ),
+        ),
+        (
+            "CreateTransformJob ml.p3.2xlarge",
+            lambda: sm.create_transform_job(
+                TransformJobName=f"p3-{tag}",
+                ModelName="none",
+                TransformInput={
+                    "DataSource": {
+                        "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{acct.models}/x/"}
+                    }
+                },
+                TransformOutput={"S3OutputPath": f"s3://{acct.models}/p3"},
+                TransformResources={"InstanceType": big, "InstanceCount": 1},
+            ),
+        ),
+        (
+            "CreateNotebookInstance ml.p3.2xlarge",
+            lambda: sm.create_notebook_instance(
+                NotebookInstanceName=f"p3-{tag}", InstanceType=big, RoleArn=acct.role_arn
+            ),
+        ),
+        (
+            "CreateApp ml.p3.2xlarge",
+            lambda: sm.create_app(
+                DomainId=acct.domain,
+                UserProfileName=profile,
+                AppType="JupyterLab",
+                AppName=f"p3-{tag}",
+                ResourceSpec={"InstanceType": big},
+            ),
+        ),
+    ]
+
+
+def permission_matrix(acct: ClassAccount) -> list[Cell]:
+    """Every principal of the class against the calls that matter; nothing created is left behind."""
+    tag = uuid.uuid4().hex[:6]
+    cells: list[Cell] = []
+
+    def cell(principal: str, action: str, expected: str, call: Callable[[], object]) -> None:
+        actual, detail = attempt(call)
+        cells.append(Cell(principal, action, expected, actual, detail))
+
+    boot_s3, boot_sm = acct.client("s3"), acct.client("sagemaker")
+    boot_s3.put_object(Bucket=acct.share, Key="share/hello.txt", Body=b"hello")
+    boot_s3.put_object(Bucket=acct.share, Key="notes/private.txt", Body=b"not shared")
+    boot_s3.put_object(Bucket=acct.models, Key="ada-data/train.csv", Body=_csv(5))
+    boot_sm.create_model(
+        ModelName=f"m-{tag}", ExecutionRoleArn=acct.role_arn, PrimaryContainer={"Image": XGB_IMAGE}
+    )
+    me, other = acct.students[0], acct.students[1]
+    try:
+        # --- a student with their own access key (the IAM user, Students group policies) ---
+        creds = acct.student_key(me)
+        sm, s3, iam = acct.client("sagemaker", creds), acct.client("s3", creds), acct.client("iam", creds)
+        who = f"student {me}"
+        cell(
+            who,
+            "CreatePresignedDomainUrl own profile",
+            "allowed",
+            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=me),
+        )
+        cell(
+            who,
+            "CreatePresignedDomainUrl another's profile",
+            "denied",
+            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=other),
+        )
+        cell(who, "DescribeDomain (the class's)", "allowed", lambda: sm.describe_domain(DomainId=acct.domain))
+        for action, call in _p3_calls(sm, acct, me, tag):
+            cell(who, action, "denied", call)
+        cell(
+            who,
+            "s3:GetObject private bucket",
+            "denied",
+            lambda: s3.get_object(Bucket=acct.models, Key="ada-data/train.csv"),
+        )
+        cell(who, "s3:ListBucket private bucket", "denied", lambda: s3.list_objects_v2(Bucket=acct.models))
+        cell(who, "iam:ListUsers", "denied", iam.list_users)
+        cell(
+            who,
+            "iam:CreateAccessKey for another student",
+            "denied",
+            lambda: iam.create_access_key(UserName=other),
+        )
+        cell(
+            who,
+            "iam:AttachUserPolicy AdministratorAccess to self",
+            "denied",
+            lambda: iam.attach_user_policy(
+                UserName=me, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+            ),
+        )
+        cell(
+            who,
+            "iam:GetAccountPasswordPolicy (IAMUserChangePassword)",
+            "allowed",
+            iam.get_account_password_policy,
+        )
+
+        # --- the same student in Studio: the execution role's session ---
+        role = acct.role_session(f"studio-{me}")
+        rsm, rs3, riam = acct.client("sagemaker", role), acct.client("s3", role), acct.client("iam", role)
+        who = f"student {me} in Studio (execution role)"
+        cell(
+            who,
+            "CreateEndpointConfig ml.m5.xlarge",
+            "allowed",
+            lambda: rsm.create_endpoint_config(
+                EndpointConfigName=f"m5-{tag}",
+                ProductionVariants=[
+                    {
+                        "VariantName": "a",
+                        "ModelName": f"m-{tag}",
+                        "InstanceType": "ml.m5.xlarge",
+                        "InitialInstanceCount": 1,
+                    }
+                ],
+            ),
+        )
+        cell(
+            who,
+            "CreateApp ml.t3.medium",
+            "allowed",
+            lambda: rsm.create_app(
+                DomainId=acct.domain,
+                UserProfileName=me,
+                AppType="JupyterLab",
+                AppName=f"t3-{tag}",
+                ResourceSpec={"InstanceType": "ml.t3.medium"},
+            ),
+        )
+        for action, call in _p3_calls(rsm, acct, me, tag + "r"):
+            cell(who, action, "denied", call)
+        cell(
+            who,
+            "s3:GetObject private bucket",
+            "allowed",
+            lambda: rs3.get_object(Bucket=acct.models, Key="ada-data/train.csv"),
+        )
+        cell(who, "s3:ListAllMyBuckets", "denied", rs3.list_buckets)
+        cell(who, "iam:ListUsers", "denied", riam.list_users)
+
+        # --- the administrator (AdministratorAccess + Billing + IAMUserChangePassword) ---
+        admin = acct.admin_key()
+        asm, aiam = acct.client("sagemaker", admin), acct.client("iam", admin)
+        who = "administrator"
+        cell(who, "iam:ListUsers", "allowed", aiam.list_users)
+        cell(
+            who,
+            "CreateEndpointConfig ml.p3.2xlarge (no guardrail on the instructor)",
+            "allowed",
+            lambda: asm.create_endpoint_config(
+                EndpointConfigName=f"admin-p3-{tag}",
+                ProductionVariants=[
+                    {
+                        "VariantName": "a",
+                        "ModelName": f"m-{tag}",
+                        "InstanceType": "ml.p3.2xlarge",
+                        "InitialInstanceCount": 1,
+                    }
+                ],
+            ),
+        )
+        cell(
+            who,
+            "budgets:ViewBudget",
+            "allowed",
+            lambda: acct.client("budgets", admin).describe_budgets(AccountId=ACCOUNT),
+        )
+        cell(
+            who,
+            "s3:GetObject private bucket",
+            "allowed",
+            lambda: acct.client("s3", admin).get_object(Bucket=acct.models, Key="ada-data/train.csv"),
+        )
+        admin_arn = f"arn:aws:iam::{ACCOUNT}:user/{acct.out['admin']['user_name']}"
+        for action in ("aws-portal:ViewBilling", "aws-portal:ModifyBilling", "ce:GetCostAndUsage"):
+            cell(
+                who,
+                f"{action} (Billing, simulated)",
+                "allowed",
+                lambda action=action: _simulated(acct, admin_arn, action),
+            )
+
+        # --- anonymous ---
+        anon = acct.client("s3", unsigned=True)
+        who = "anonymous"
+        cell(
+            who,
+            "s3:GetObject public bucket share/",
+            "allowed",
+            lambda: anon.get_object(Bucket=acct.share, Key="share/hello.txt"),
+        )
+        cell(
+            who,
+            "s3:GetObject public bucket outside share/",
+            "denied",
+            lambda: anon.get_object(Bucket=acct.share, Key="notes/private.txt"),
+        )
+        cell(who, "s3:ListBucket public bucket", "denied", lambda: anon.list_objects_v2(Bucket=acct.share))
+        cell(
+            who,
+            "s3:PutObject public bucket share/",
+            "denied",
+            lambda: anon.put_object(Bucket=acct.share, Key="share/x.txt", Body=b"x"),
+        )
+        cell(
+            who,
+            "s3:GetObject private bucket",
+            "denied",
+            lambda: anon.get_object(Bucket=acct.models, Key="ada-data/train.csv"),
+        )
+    finally:
+        acct.cleanup()
+        for name in (f"m5-{tag}", f"admin-p3-{tag}"):
+            try:
+                boot_sm.delete_endpoint_config(EndpointConfigName=name)
+            except ClientError:
+                pass
+        delete_app(acct, me, f"t3-{tag}")
+        boot_sm.delete_model(ModelName=f"m-{tag}")
+    return cells
+
+
+def _simulated(acct: ClassAccount, arn: str, action: str) -> None:
+    [r] = acct.client("iam").simulate_principal_policy(PolicySourceArn=arn, ActionNames=[action])[
+        "EvaluationResults"
+    ]
+    if r["EvalDecision"] != "allowed":
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": r["EvalDecision"]}}, "Simulate")
+
+
+def format_matrix(cells: list[Cell]) -> str:
+    width = max(len(c.principal) for c in cells)
+    awidth = max(len(c.action) for c in cells)
+    lines = [f"{'principal':<{width}}  {'action':<{awidth}}  expected  actual   ok"]
+    for c in cells:
+        lines.append(
+            f"{c.principal:<{width}}  {c.action:<{awidth}}  {c.expected:<8}  {c.actual:<7}  "
+            f"{'yes' if c.ok else 'NO'}"
+        )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# Mutation test over the execution role's statements
+# ------------------------------------------------------------------------------------------------
+
+ROLE_POLICY = "classroom-least-privilege"
+
+
+def role_statements(acct: ClassAccount) -> list[dict]:
+    iam = acct.client("iam")
+    name = acct.role_arn.rsplit("/", 1)[-1]
+    doc = iam.get_role_policy(RoleName=name, PolicyName=ROLE_POLICY)["PolicyDocument"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    statements = doc["Statement"]
+    return [statements] if isinstance(statements, dict) else list(statements)
+
+
+def mutation_test(acct: ClassAccount, sids: list[str] | None = None) -> dict[str, list[str]]:
+    """Delete one statement at a time and run the role's lesson path; {sid: what failed}.
+
+    A statement whose deletion fails nothing is not needed by any test — the mutation test's finding.
+    The policy is put back after each mutation.
+    """
+    iam = acct.client("iam")
+    name = acct.role_arn.rsplit("/", 1)[-1]
+    original = iam.get_role_policy(RoleName=name, PolicyName=ROLE_POLICY)["PolicyDocument"]
+    original_text = original if isinstance(original, str) else json.dumps(original)
+    statements = role_statements(acct)
+    results: dict[str, list[str]] = {}
+    try:
+        for i, st in enumerate(statements):
+            sid = st.get("Sid") or f"statement-{i}"
+            if sids is not None and sid not in sids:
+                continue
+            rest = [s for j, s in enumerate(statements) if j != i]
+            iam.put_role_policy(
+                RoleName=name,
+                PolicyName=ROLE_POLICY,
+                PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": rest}),
+            )
+            results[sid] = exercise_role(acct, f"mut{i}")
+    finally:
+        iam.put_role_policy(RoleName=name, PolicyName=ROLE_POLICY, PolicyDocument=original_text)
+    return results
