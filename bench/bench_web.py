@@ -15,7 +15,6 @@ import datetime as dt
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
@@ -25,11 +24,10 @@ ROLE = "arn:aws:iam::123456789012:role/bench-web"
 IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 
 
-@dataclass(frozen=True)
-class _Settings:
-    class_name: str = "benchclass"
-    region: str = REGION
-    tags: dict = field(default_factory=lambda: {"classroom": "benchclass", "managed-by": "classroom-kit"})
+def _settings():
+    from provision.settings import Settings
+
+    return Settings(class_name="benchclass", region=REGION)
 
 
 def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
@@ -57,7 +55,7 @@ def _sweep_rows() -> list[dict]:
     from provision.endpoints import class_scope
     from provision.expiry import remove_expired
 
-    settings = _Settings()
+    settings = _settings()
     sm = boto3.client("sagemaker", region_name=REGION)
     soon = format_utc(now_utc() + dt.timedelta(minutes=5))
     later = format_utc(now_utc() + dt.timedelta(minutes=60))
@@ -104,7 +102,7 @@ def _module_rows(emulator_url: str) -> list[dict]:
     lam = boto3.client("lambda", region_name=REGION)
     api = boto3.client("apigatewayv2", region_name=REGION)
     with tempfile.TemporaryDirectory() as tmp:
-        provider = Provider(target="local", region=REGION, tags=_Settings().tags, endpoint=emulator_url)
+        provider = Provider(target="local", region=REGION, tags=_settings().tags, endpoint=emulator_url)
         variables = {"create": True, "name": "benchclass-api", "endpoint_name": "bench-class-19",
                      "package_path": str(build_package(Path(tmp) / "fn.zip"))}
         ws = Workspace.prepare(Path(tmp) / "tf", "benchclass", provider, variables, module_source=MODULE_DIR,

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from provision import costs
 from provision.teardown.aws import is_not_found, page_size, paged
-from provision.teardown.kinds._studio import per_domain
 from provision.teardown.model import Context
+from provision.teardown.studio import per_domain
 
 
 @dataclass

@@ -50,8 +50,8 @@ def deploy_here(settings, job: str, minutes: int, instance_type: str | None = No
     from provision import classroom
 
     check_request(job, minutes)
-    allowed = tuple(getattr(settings, "hosting_instance_types", ()) or ())
-    if instance_type and allowed and instance_type not in allowed:
+    allowed = settings.hosting_instance_types
+    if instance_type and instance_type not in allowed:
         raise KitError(f"instance type {instance_type} is not in the class's hosting allowlist "
                        f"({', '.join(allowed)}); see [guardrails] in classroom.toml")
     class_dir = classroom.class_dir(settings)

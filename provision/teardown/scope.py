@@ -99,7 +99,7 @@ def scope_from_settings(settings: Any) -> ClassScope:
     class_dir = Path(classroom.class_dir(settings))
     return scope_from_files(
         class_name=settings.class_name, region=settings.region, class_dir=class_dir,
-        tags=dict(getattr(settings, "tags", {}) or {}),
-        expected_account_id=getattr(settings, "expected_account_id", None),
+        tags=dict(settings.tags),
+        expected_account_id=settings.expected_account_id,
         terraform_destroy=lambda: classroom.terraform_destroy(settings),
     )

@@ -22,7 +22,7 @@ ROOT = str(Path(__file__).resolve().parents[2])
 if sys.path[0] != ROOT:
     sys.path.insert(0, ROOT)
 
-from web_helpers import REGION, ROLE_ARN, WebSettings, boto  # noqa: E402
+from web_helpers import REGION, ROLE_ARN, boto, web_settings  # noqa: E402
 
 TINY_OPTIONS = {
     "rainfall": {},
@@ -32,8 +32,8 @@ TINY_OPTIONS = {
 
 
 @pytest.fixture
-def settings() -> WebSettings:
-    return WebSettings()
+def settings():
+    return web_settings()
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def trained_class(emulator, state_dir):
     from provision import classroom
     from provision.statedir import ensure_dir
 
-    class_dir = ensure_dir(classroom.class_dir(WebSettings()))
+    class_dir = ensure_dir(classroom.class_dir(web_settings()))
     s3, sm = boto("s3", emulator), boto("sagemaker", emulator)
     bucket = f"web-tests-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)

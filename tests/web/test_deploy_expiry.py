@@ -7,7 +7,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from web_helpers import WebSettings, boto, sagemaker_names
+from web_helpers import boto, sagemaker_names, web_settings
 
 from kitcore.times import now_utc
 from provision import classroom
@@ -34,7 +34,7 @@ def test_deploy_extend_expire_and_scope(trained_class, settings, emulator, aws_e
     assert 19 * 60 < ep.seconds_left() <= 20 * 60
 
     # another class (same account and region) deploys too: the sweep of one never touches the other
-    other = WebSettings(class_name="otherclass", tags={"classroom": "otherclass"})
+    other = web_settings("otherclass")
     other_dir = classroom.class_dir(other)
     shutil.copytree(trained_class / "jobs", other_dir / "jobs")
     try:
@@ -55,12 +55,12 @@ def test_deploy_extend_expire_and_scope(trained_class, settings, emulator, aws_e
 def test_deploy_refuses_bad_input_before_creating_anything(trained_class, emulator, aws_env):
     sm = boto("sagemaker", emulator)
     before = sagemaker_names(sm)
-    never_trained = WebSettings(class_name="emptyclass", tags={"classroom": "emptyclass"})
+    never_trained = web_settings("emptyclass")
     cases = [
         (never_trained, "spam", 5, "has not been trained yet"),
-        (WebSettings(), "nosuchjob", 5, "unknown job 'nosuchjob'"),
-        (WebSettings(), "spam", 0, "--minutes must be between 1 and 1440"),
-        (WebSettings(), "spam", 100_000, "--minutes must be between 1 and 1440"),
+        (web_settings(), "nosuchjob", 5, "unknown job 'nosuchjob'"),
+        (web_settings(), "spam", 0, "--minutes must be between 1 and 1440"),
+        (web_settings(), "spam", 100_000, "--minutes must be between 1 and 1440"),
     ]
     for s, job, minutes, message in cases:
         with pytest.raises(KitError) as err:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import boto3
+
+from provision.settings import Settings
 
 REGION = "us-east-1"
 ROLE_ARN = "arn:aws:iam::123456789012:role/classroom-web-tests"
 
 
-@dataclass(frozen=True)
-class WebSettings:
-    """The settings attributes the page, deploy and expiry read (provision.settings has the same)."""
-
-    class_name: str = "webclass"
-    region: str = REGION
-    target: str = "local"
-    tags: dict[str, str] = field(default_factory=lambda: {"classroom": "webclass"})
-    emulator_port: int = 0
-    expected_account_id: str | None = None
+def web_settings(class_name: str = "webclass") -> Settings:
+    """The class's settings as the kit builds them (the real Settings class, not a stand-in)."""
+    return Settings(class_name=class_name, region=REGION, target="local")
 
 
 def boto(service: str, emulator):

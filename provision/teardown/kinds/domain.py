@@ -6,9 +6,9 @@ A ``Delete_Failed`` status is reported with SageMaker's FailureReason.
 from __future__ import annotations
 
 from provision.teardown.aws import is_not_found
-from provision.teardown.kinds._studio import studio_delete
 from provision.teardown.model import Context, Item, Kind, KindFailed, item
 from provision.teardown.registry import register
+from provision.teardown.studio import studio_delete
 
 
 def describe(ctx: Context, region: str, domain_id: str, fresh: bool = False) -> dict | None:

@@ -4,9 +4,9 @@ space in the class's domains: delete, then wait until each is ``Deleted`` (that 
 
 from __future__ import annotations
 
-from provision.teardown.kinds._studio import per_domain, studio_delete
 from provision.teardown.model import Context, Item, Kind, item
 from provision.teardown.registry import register
+from provision.teardown.studio import per_domain, studio_delete
 
 GONE = ("Deleted",)
 

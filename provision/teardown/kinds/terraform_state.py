@@ -19,10 +19,10 @@ class TerraformState(Kind):
 
     @property  # every other kind, computed when the registry asks
     def depends_on(self) -> dict[str, str]:  # type: ignore[override]
-        from provision.teardown.registry import _KINDS
+        from provision.teardown.registry import kinds
 
         return {n: "terraform destroy runs last: SageMaker leftovers block its deletes (VPC, bucket, domain)"
-                for n in _KINDS if n != self.name}
+                for n in kinds() if n != self.name}
 
     def _pending(self, ctx: Context) -> bool:
         if ctx.scope.terraform_destroy is None:

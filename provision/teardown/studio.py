@@ -1,4 +1,5 @@
-"""Shared helpers for SageMaker Studio kinds (apps, spaces, user profiles) of the class's domains."""
+"""Listing and deleting inside the class's Studio domains: shared by the Studio kinds (apps, spaces, user
+profiles) and `classroom status`."""
 
 from __future__ import annotations
 
