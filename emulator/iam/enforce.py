@@ -92,7 +92,9 @@ PASSED_ROLE_PARAMS = ("RoleArn", "ExecutionRoleArn", "ExecutionRole")
 ALWAYS_ALLOWED = {"sts:getcalleridentity"}
 
 
+@lru_cache(maxsize=1)
 def enabled() -> bool:
+    """Read once per process: the emulator's environment decides (``CLASSROOM_EMULATOR_IAM=off``)."""
     return os.environ.get(ENV, "on").strip().lower() not in ("off", "0", "false", "no")
 
 
@@ -403,6 +405,7 @@ def decide(
 # --------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
 def _partition(region: str) -> str:
     from moto.utilities.utils import get_partition
 

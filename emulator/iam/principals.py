@@ -77,6 +77,9 @@ class Principal:
     tags: dict[str, str] = field(default_factory=dict)
 
     def context(self) -> dict[str, list[str]]:
+        cached = self.__dict__.get("_context")
+        if cached is not None:
+            return cached
         ctx = {
             "aws:principalarn": [
                 self.arn if self.kind == "user" else f"arn:aws:iam::{self.account}:role/{self.name}"
@@ -89,6 +92,7 @@ class Principal:
             ctx["aws:username"] = [self.name]
         for k, v in self.tags.items():
             ctx[f"aws:principaltag/{k.lower()}"] = [v]
+        self.__dict__["_context"] = ctx
         return ctx
 
 
