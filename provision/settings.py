@@ -155,14 +155,16 @@ class Setting:
 
     def read(self, r: _Reader) -> Any:
         value = r.get(self)
+        if self.optional:
+            value = value.strip() or None
+        # the file's value is checked even when the environment overrides it (issue 18 item 3): a bad
+        # value must not wait, unnoticed, for the day the variable is not set
+        if value is not None and self.check:
+            value = self.check(value, r)
         env_value = os.environ.get(self.env) if self.env else None
         if env_value:
             return self.env_check(env_value) if self.env_check else env_value
-        if self.optional:
-            value = value.strip() or None
-            if value is None:
-                return None
-        return self.check(value, r) if self.check else value
+        return value
 
 
 def _rule(test: Callable[[Any], bool], message: str) -> Check:
