@@ -19,7 +19,34 @@ SETTINGS_ENV = "CLASSROOM_SETTINGS"
 
 
 class KitGroup(click.Group):
-    """Turns KitError and connection failures into one line instead of a traceback."""
+    """Turns KitError, usage mistakes and connection failures into one line instead of a traceback
+    or click's Usage/Try/Error block."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as err:  # a bad option, value or command: exit code 2, as click's
+            hint = f" (see `{err.ctx.command_path} --help`)" if err.ctx is not None else ""
+            click.echo(f"error: {err.format_message().rstrip('.')}{hint}", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            click.echo(f"error: {err.format_message()}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:  # Ctrl-C or end of input at a prompt
+            click.echo("interrupted: nothing was done", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def resolve_command(self, ctx, args):
+        """Parse the sub-command's arguments once before this group's callback runs (it removes
+        expired endpoints): a usage mistake is reported before anything is done."""
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if cmd is not None and not ctx.resilient_parsing and not isinstance(cmd, click.Group):
+            with cmd.make_context(name, list(rest), parent=ctx):
+                pass
+        return name, cmd, rest
 
     def invoke(self, ctx):
         try:
