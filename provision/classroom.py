@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import socket
 import urllib.parse
 from pathlib import Path
 
@@ -57,12 +58,46 @@ def read_outputs(settings) -> dict:
 
 # -- which AWS -------------------------------------------------------------------------------------
 
-def _loopback_url(url: str) -> bool:
-    host = urllib.parse.urlparse(url).hostname or ""
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
+def _local_address(addr: str) -> bool:
+    ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback or ip.is_unspecified  # 127.0.0.0/8, ::1; 0.0.0.0 and :: reach this machine
+
+
+def local_endpoint(url: str) -> bool:
+    """Does ``url`` point at this machine? Decided by address, not by spelling: 127.1, 2130706433,
+    0x7f000001, 0.0.0.0, [::1], [::ffff:127.0.0.1], localhost and any name that resolves there.
+
+    Numeric hosts are read by getaddrinfo with AI_NUMERICHOST (the C library's inet_aton rules, as an
+    HTTP client would connect: no lookup); names go through getaddrinfo (the hosts file first, as the
+    client would). A name that does not resolve cannot reach an emulator: not local.
+    """
+    host = (urllib.parse.urlparse(url).hostname or "").rstrip(".")
+    if not host:
         return False
+    try:
+        infos = socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError):
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except (socket.gaierror, UnicodeError, OSError):
+            return False
+    return any(_local_address(str(info[4][0])) for info in infos)
+
+
+ENDPOINT_VARS = "AWS_ENDPOINT_URL"  # and every AWS_ENDPOINT_URL_<SERVICE>
+
+
+def check_endpoints(settings) -> None:
+    """TARGET=aws: refuse AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> that point at this machine."""
+    if settings.target != "aws":
+        return
+    for var, endpoint in sorted(os.environ.items()):
+        if (var == ENDPOINT_VARS or var.startswith(ENDPOINT_VARS + "_")) and endpoint \
+                and local_endpoint(endpoint):
+            raise KitError(f"TARGET=aws but {var}={endpoint} points at this machine (a local emulator), "
+                           "not at AWS; unset it")
 
 
 def activate(settings, start_emulator: bool = False) -> embedded.Emulator | None:
@@ -76,9 +111,7 @@ def activate(settings, start_emulator: bool = False) -> embedded.Emulator | None
         os.environ.update(emu.env(settings.region))
         os.environ.pop("AWS_PROFILE", None)
         return emu
-    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
-    if endpoint and _loopback_url(endpoint):
-        raise KitError(f"TARGET=aws but AWS_ENDPOINT_URL={endpoint} points at the embedded AWS; unset it")
+    check_endpoints(settings)
     os.environ["AWS_DEFAULT_REGION"] = settings.region
     return None
 
@@ -90,10 +123,24 @@ def caller_account() -> str:
         raise KitError(f"cannot identify the AWS account (sts:GetCallerIdentity): {err}") from None
 
 
-def check_account(settings) -> str:
-    """The caller's account id; refuse when it is not the class's (or the configured) account."""
-    account = caller_account()
-    expected = settings.expected_account_id or class_state(settings).get("account_id")
+def expected_account(settings) -> str | None:
+    """The account the class belongs to: the settings' pin and the class's record (class.json), which
+    must agree when both exist (a pin changed after `up`, or a class folder copied from another
+    account, is an error, not a choice)."""
+    pinned = settings.expected_account_id
+    recorded = class_state(settings).get("account_id")
+    if pinned and recorded and pinned != recorded:
+        raise KitError(f"{settings.source}: [class] expected_account_id is {pinned}, but class "
+                       f"{settings.class_name!r} was created in account {recorded} (class.json); "
+                       "refusing to touch either")
+    return pinned or recorded
+
+
+def check_account(settings, account: str | None = None) -> str:
+    """The caller's account id; refuse when it is not the class's (pinned and recorded) account.
+    Every command that changes something in AWS calls this before its first such call."""
+    expected = expected_account(settings)
+    account = account or caller_account()
     if expected and account != expected:
         raise KitError(
             f"these credentials are for account {account}, but class {settings.class_name!r} "

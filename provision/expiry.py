@@ -67,7 +67,14 @@ def sweep_before_command(settings, now: dt.datetime | None = None) -> list[str]:
 
     TARGET=local: only when the embedded AWS runs (``emulator start`` must not fail because of it);
     TARGET=aws: the standard credential chain. Any AWS error is logged and the command goes on — a
-    failed sweep must never block ``down`` or ``status``. Returns the names it removed."""
+    failed sweep must never block ``down`` or ``status``. Returns the names it removed.
+
+    It deletes, so the guards come first: TARGET=aws with an endpoint on this machine is refused
+    (KitError), and nothing is swept unless the credentials' account is the class's (pinned and
+    recorded); the command itself then refuses with its own check (issue 18 item 2)."""
+    from provision import classroom
+
+    classroom.check_endpoints(settings)
     try:
         if settings.target == "local":
             from provision import embedded
@@ -76,12 +83,18 @@ def sweep_before_command(settings, now: dt.datetime | None = None) -> list[str]:
             if emu is None:
                 return []
             env = emu.env(settings.region)
-            sm = boto3.client("sagemaker", region_name=settings.region, endpoint_url=env["AWS_ENDPOINT_URL"],
-                              aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                              aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+            kw = {"region_name": settings.region, "endpoint_url": env["AWS_ENDPOINT_URL"],
+                  "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+                  "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
         else:
-            sm = boto3.client("sagemaker", region_name=settings.region)
-        return remove_expired(settings, sm, now)
+            kw = {"region_name": settings.region}
+        account = boto3.client("sts", **kw).get_caller_identity()["Account"]
+        try:
+            classroom.check_account(settings, account)
+        except Exception as err:  # noqa: BLE001 - the command refuses with the same check
+            log.info("expired-endpoint sweep skipped: %s", err)
+            return []
+        return remove_expired(settings, boto3.client("sagemaker", **kw), now)
     except Exception as err:  # noqa: BLE001 - no credentials, throttling, network: next command retries
         log.warning("expired-endpoint sweep skipped: %s", str(err).splitlines()[0][:200] if str(err) else err)
         return []

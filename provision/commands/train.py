@@ -120,6 +120,7 @@ def _account(
                 "(or give --bucket and --role)"
             )
         classroom.activate(settings)
+        classroom.check_account(settings)  # before anything is uploaded or trained (issue 18 item 2)
         target, region = settings.target, region or settings.region
         tags = class_scope(settings.class_name)
     bucket = bucket or _output(outputs, "models_bucket")

@@ -81,7 +81,14 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
             buckets += [b for b in _strings(value) if not b.startswith("arn:")]
     default = (_strings(outputs.get("sdk_default_bucket")) or _strings(info.get("sdk_default_bucket"))
                or [None])[0]
-    account = str(info.get("account_id") or expected_account_id or "") or None
+    recorded = str(info.get("account_id") or "") or None
+    if recorded and expected_account_id and recorded != expected_account_id:
+        # the pin and the class's record disagree: neither may be trusted to delete (issue 18 item 2)
+        from provision.errors import KitError
+
+        raise KitError(f"the settings pin account {expected_account_id}, but class {class_name!r} was "
+                       f"created in account {recorded} (class.json); refusing to delete anything")
+    account = recorded or expected_account_id or None
     return ClassScope(
         class_name=class_name, region=region, account_id=account, tags=dict(tags or {}),
         domain_ids=tuple(dict.fromkeys(domains)), buckets=tuple(dict.fromkeys(buckets)),
