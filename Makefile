@@ -40,6 +40,7 @@ demo: setup
 	@if [ "$(TARGET)" = local ]; then $(CLASSROOM) emulator stop >/dev/null; fi
 
 up: setup
+	$(CLASSROOM) doctor --fast
 	$(CLASSROOM) up
 
 train: setup

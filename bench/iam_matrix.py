@@ -34,7 +34,7 @@ from botocore.exceptions import ClientError
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 XGB_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"}  # 403: HEAD has no body
 BOOT = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=120)
 
@@ -473,17 +473,23 @@ def wait_app_deleted(acct: ClassAccount, profile: str, name: str, timeout: float
 
 
 def default_bucket_under_role(acct: ClassAccount) -> tuple[str, str]:
-    """SDK v3's ``Session().default_bucket()`` in a notebook running as the execution role."""
-    import os
+    """SDK v3's ``Session().default_bucket()`` in a notebook running as the execution role.
 
-    from sagemaker.core.helper.session_helper import Session
+    The SDK asks STS at its regional endpoint URL, built by hand (``sts_regional_endpoint``), which
+    ignores AWS_ENDPOINT_URL; that one URL is pointed at the embedded AWS for the call.
+    """
+    import os
+    from unittest import mock
+
+    from sagemaker.core.helper import session_helper
 
     creds = acct.role_session("notebook")
     saved = os.environ.get("AWS_ENDPOINT_URL")
     os.environ["AWS_ENDPOINT_URL"] = acct.url
     try:
-        session = Session(boto_session=boto3.Session(region_name=REGION, **creds))
-        return attempt(session.default_bucket)
+        with mock.patch.object(session_helper, "sts_regional_endpoint", lambda _region: acct.url):
+            session = session_helper.Session(boto_session=boto3.Session(region_name=REGION, **creds))
+            return attempt(session.default_bucket)
     finally:
         if saved is None:
             os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -30,12 +30,24 @@ def _write_ready(path: Path, payload: dict) -> None:
 
 
 HEALTH_PATH = "/__classroom/health"
+QUOTAS_PATH = "/__classroom/quotas"
 
 
 def with_health(app):
     """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend)."""
 
     def wrapped(environ, start_response):
+        if environ.get("PATH_INFO") == QUOTAS_PATH and environ.get("REQUEST_METHOD") in ("POST", "DELETE"):
+            # the knob of emulator.account.quotas: set Service Quotas values by name (tests, doctor)
+            from emulator.account import quotas
+
+            if environ["REQUEST_METHOD"] == "DELETE":
+                quotas.set_overrides(None)
+            else:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                quotas.set_overrides(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+            start_response("204 No Content", [("Content-Length", "0")])
+            return [b""]
         if environ.get("PATH_INFO") == HEALTH_PATH:
             body = json.dumps({"service": "classroom-embedded-aws", "pid": os.getpid()}).encode()
             start_response("200 OK", [("Content-Type", "application/json"),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 def install() -> None:
     """Patch moto's response classes with the account-setup operations. Idempotent."""
-    from emulator.account import budgets, ec2_groups, iam, regions, studio_api
+    from emulator.account import budgets, ec2_groups, iam, quotas, regions, studio_api
 
     studio_api.install()
     iam.install()
     budgets.install()
     ec2_groups.install()
     regions.install()
+    quotas.install()
