@@ -23,6 +23,7 @@ from provision import embedded, preflight
 from provision.errors import KitError
 from provision.statedir import ensure_dir, read_json, state_root, write_json
 from provision.tfrunner import Provider, Workspace, resources_in_state
+from provision.tfrunner import preflight as tfpreflight
 
 SECRET_WORDS = ("password", "secret", "private_key", "encrypted")
 
@@ -182,6 +183,7 @@ def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = Non
 def up(settings, stream: bool | None = None) -> dict:
     """Create (or converge) the class's account setup; returns all outputs (secrets included)."""
     variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
+    tfpreflight(settings.provider_mirror)  # Terraform and its provider, before the emulator starts
     emu = activate(settings, start_emulator=True)
     account = check_account(settings)
     # before anything is created: an account-level public access block would make the share

@@ -107,6 +107,13 @@ def find_mirror(configured: str | None = None) -> Path | None:
     return None
 
 
+def preflight(mirror_setting: str | None = None) -> None:
+    """What Terraform needs that no AWS (and no emulator) is needed to check: the binary and, when one
+    is configured, a provider mirror that holds the provider. ``up`` runs it before anything starts."""
+    terraform_binary()
+    find_mirror(mirror_setting)
+
+
 @dataclass(frozen=True)
 class Provider:
     """How the wrapper root configures hashicorp/aws."""
