@@ -52,9 +52,10 @@ class Cancelled(KitError):
 def prepare_environment() -> None:
     """SDK settings that must be in place before the SDK builds a session."""
     if "SAGEMAKER_USER_CONFIG_OVERRIDE" not in os.environ:
-        from jobs.data import cache_root
+        from kitcore.statedir import state_root
 
-        path = cache_root() / "sagemaker-config.yaml"
+        # under the state folder (CLASSROOM_STATE_DIR), like everything else the kit writes for a run
+        path = state_root() / "sdk" / "sagemaker-config.yaml"
         if not path.exists():
             write_private(path, TELEMETRY_OPT_OUT)
         os.environ["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(path)
