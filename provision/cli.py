@@ -84,8 +84,9 @@ def load_settings(ctx: click.Context):
 @click.pass_context
 def main(ctx: click.Context, settings_path: str | None, target: str | None, verbose: bool) -> None:
     """Run a SageMaker class offline or on AWS — and leave no bill behind."""
-    from provision import ui
+    from provision import testhooks, ui
 
+    testhooks.install()  # a no-op unless a crash-point test set its knob
     ctx.ensure_object(dict)
     ui.set_verbose(verbose)
     if settings_path is None and Path("classroom.toml").exists():
