@@ -45,7 +45,8 @@ class Credit(LinearLearnerJob):
     name = "credit"
     algorithm = "linear-learner"
     accept = "application/json"
-    title = "Credit risk — linear-learner binary classifier"
+    title = "Credit risk of an applicant (linear learner, binary classifier)"
+    labels = LABELS
     known_options = ("data", *TUNABLE)
 
     def prepare(self) -> Prepared:

@@ -79,7 +79,8 @@ class Job:
     name = "job"
     algorithm = "linear-learner"
     accept = "application/json"
-    title = ""
+    title = ""  # the web page's card title
+    labels: tuple[str, str] = ("0", "1")  # a classifier's class names, 0 first (report, page)
     known_options: tuple[str, ...] = ("data",)
     int_options: tuple[str, ...] = (
         "feature_dim",
@@ -108,6 +109,28 @@ class Job:
                         f"option {self.name}.{key} must be a positive whole number (got {value!r})"
                     ) from None
         self._prepared: Prepared | None = None
+
+    @classmethod
+    def data_value(cls, paths: list[str]) -> str | list[str]:
+        """``--data`` given once or more for this job: one file or folder (a job that reads several
+        files, like rainfall's x/y pair, says how)."""
+        if len(paths) == 1:
+            return paths[0]
+        raise KitError(f"--data given {len(paths)} times for {cls.name}: {cls.name} reads one file or "
+                       "folder (only rainfall takes two, its x_*.csv and y_*.csv)")
+
+    @classmethod
+    def plots(cls, result: JobResult, out: Path) -> list[Path]:
+        """The report's figures (a classifier's by default: confusion matrix, and the ROC curve when
+        the test set holds both classes)."""
+        from jobs import report
+
+        name = result.job
+        paths = [report.plot_confusion(result.metrics["confusion_matrix"], cls.labels,
+                                       f"{name}: confusion matrix", out / f"{name}-confusion-matrix.png")]
+        if len(set(result.predictions["y_true"])) == 2:
+            paths.append(report.plot_roc(result, out / f"{result.job}-roc.png"))
+        return paths
 
     def prepare(self) -> Prepared:
         """Load, check, split and encode (no AWS call); every bad input raises KitError here."""

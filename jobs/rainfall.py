@@ -8,6 +8,8 @@ and a predicted-vs-actual plot. Options: ``data``, ``feature`` (comma-separated 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from sklearn.model_selection import train_test_split
 
@@ -30,7 +32,7 @@ class Rainfall(LinearLearnerJob):
     name = "rainfall"
     algorithm = "linear-learner"
     accept = "application/json"
-    title = "Rainfall — linear-learner regressor"
+    title = "Rainfall from temperature (linear learner, regression)"
     known_options = (
         "data",
         "feature",
@@ -96,6 +98,19 @@ class Rainfall(LinearLearnerJob):
     def headline(self, result: JobResult) -> str:
         m = result.metrics
         return f"RMSE {m['rmse']:.3f}  MAE {m['mae']:.3f}  R² {m['r2']:.3f}"
+
+    @classmethod
+    def plots(cls, result: JobResult, out: Path) -> list[Path]:
+        from jobs import report
+
+        return [report.plot_predicted_vs_actual(result, out / "rainfall-predicted-vs-actual.png")]
+
+    @classmethod
+    def data_value(cls, paths: list[str]) -> str | list[str]:
+        """One file or folder, or the lesson's pair given as two values (x_*.csv and y_*.csv)."""
+        if len(paths) == 1:
+            return paths[0]
+        return [str(p) for p in data.pair_of(paths)]
 
     # serving
     def form_fields(self, pipeline) -> list[dict]:

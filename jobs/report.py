@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
+from jobs import job_class  # noqa: E402
 from jobs.lifecycle import JobResult  # noqa: E402
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -103,22 +104,10 @@ def plot_roc(result: JobResult, path: Path) -> Path:
 
 
 def plots_for(result: JobResult, out: Path) -> list[Path]:
+    """The job's own figures (``Job.plots``) for a run that succeeded."""
     if result.status != "ok" or not result.predictions:
         return []
-    if result.job == "rainfall":
-        return [plot_predicted_vs_actual(result, out / "rainfall-predicted-vs-actual.png")]
-    labels = ("bad", "good") if result.job == "credit" else ("ham", "spam")
-    paths = [
-        plot_confusion(
-            result.metrics["confusion_matrix"],
-            labels,
-            f"{result.job}: confusion matrix",
-            out / f"{result.job}-confusion-matrix.png",
-        )
-    ]
-    if len(set(result.predictions["y_true"])) == 2:
-        paths.append(plot_roc(result, out / f"{result.job}-roc.png"))
-    return paths
+    return job_class(result.job).plots(result, out)
 
 
 def write(results: list[JobResult], out: Path, run_id: str, target: str = "") -> Path:

@@ -11,21 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jobs import JOB_NAMES
+from jobs import JOB_NAMES, job_class
 from jobs.lifecycle import DEFAULT_INSTANCE_TYPE, Context, Job, JobResult, now_run_id, run
 from jobs.sdk import Account
 from kitcore.errors import KitError
-
-
-def job_class(name: str) -> type[Job]:
-    from jobs.credit import Credit
-    from jobs.rainfall import Rainfall
-    from jobs.spam import Spam
-
-    classes = {"rainfall": Rainfall, "credit": Credit, "spam": Spam}
-    if name not in classes:
-        raise KitError(f"unknown job {name!r}: choose from {', '.join(JOB_NAMES)}")
-    return classes[name]
 
 
 def make_jobs(names: list[str], options: dict[str, dict[str, Any]] | None = None) -> list[Job]:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobs import features
+from jobs import features, job_class
 from jobs.lifecycle import Job, read_last
-from jobs.runner import job_class
 from kitcore.errors import KitError
 
 

@@ -56,7 +56,8 @@ class Spam(Job):
     name = "spam"
     algorithm = "xgboost"
     accept = "text/csv"
-    title = "Spam — XGBoost, fixed and tuned"
+    title = "Spam or ham? (XGBoost)"
+    labels = LABELS
     known_options = (
         "data",
         "source",

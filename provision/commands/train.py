@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from jobs import JOB_NAMES, job_class
 from kitcore.tags import class_scope
 from provision.errors import KitError
 
@@ -21,7 +22,7 @@ def _pairs(values: tuple[str, ...], what: str, jobs: list[str], single_ok: bool 
     out: dict[str, str] = {}
     for v in values:
         job, sep, value = v.partition("=")
-        if not sep or job not in ("rainfall", "credit", "spam"):
+        if not sep or job not in JOB_NAMES:
             if single_ok and len(jobs) == 1:
                 job, value = jobs[0], v
             else:
@@ -40,20 +41,7 @@ def _data(values: tuple[str, ...], jobs: list[str]) -> dict[str, str | list[str]
     for v in values:
         ((job, path),) = _pairs((v,), "--data", jobs).items()
         given.setdefault(job, []).append(path)
-    out: dict[str, str | list[str]] = {}
-    for job, paths in given.items():
-        if len(paths) == 1:
-            out[job] = paths[0]
-        elif job == "rainfall":
-            from jobs.data.rainfall import pair_of
-
-            out[job] = [str(p) for p in pair_of(paths)]
-        else:
-            raise KitError(
-                f"--data given {len(paths)} times for {job}: {job} reads one file or folder "
-                "(only rainfall takes two, its x_*.csv and y_*.csv)"
-            )
-    return out
+    return {job: job_class(job).data_value(paths) for job, paths in given.items()}
 
 
 def _options(values: tuple[str, ...], data: dict) -> dict[str, dict]:
@@ -191,7 +179,6 @@ def command(
     reports_dir: str,
 ) -> None:
     """Train, deploy, predict, evaluate and delete: rainfall, credit, spam (all by default)."""
-    from jobs import JOB_NAMES
     from jobs.runner import make_jobs, run_all, summary_table
 
     names = list(jobs) or list(JOB_NAMES)

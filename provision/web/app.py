@@ -23,6 +23,7 @@ import boto3
 from flask import Flask, abort, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from jobs import JOB_NAMES, job_class
 from kitcore.times import now_utc
 from provision.endpoints import ClassEndpoint, class_endpoints, class_scope
 from provision.expiry import remove_from
@@ -33,11 +34,6 @@ from provision.web.models import Models, ModelUnavailable, Prediction, predict
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 256 * 1024
-JOB_TITLES = {
-    "rainfall": "Rainfall from temperature (linear learner, regression)",
-    "credit": "Credit risk of an applicant (linear learner, binary classifier)",
-    "spam": "Spam or ham? (XGBoost)",
-}
 DEPLOY_HINT = "classroom deploy spam --minutes 30"
 
 
@@ -94,8 +90,8 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
         return [e for e in endpoints if not e.expired(now) and e.status != "Deleting"]
 
     def card(e: ClassEndpoint) -> Card:
-        c = Card(endpoint=e, title=JOB_TITLES.get(e.job or "", e.job or "unknown job"),
-                 time_left=e.time_left())
+        title = job_class(e.job).title if e.job in JOB_NAMES else (e.job or "unknown job")
+        c = Card(endpoint=e, title=title, time_left=e.time_left())
         if e.status in ("Failed", "OutOfService"):
             c.unavailable = (f"the endpoint is {e.status}: deploy it again with "
                              f"`classroom deploy {e.job or 'JOB'}` (`classroom down` removes this one)")
@@ -111,7 +107,7 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
 
     def page(cards: list[Card], status: int = 200):
         if not cards:
-            return render_template("none.html", settings=settings, hint=DEPLOY_HINT), status
+            return render_template("none.html", settings=settings, hint=DEPLOY_HINT, jobs=JOB_NAMES), status
         return render_template("index.html", settings=settings, cards=cards, csrf_field=csrf.FIELD,
                                csrf_token=csrf.token()), status
 

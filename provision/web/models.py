@@ -8,24 +8,19 @@ It is loaded once per job and reloaded when ``last.json`` changes (a new ``make 
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from provision.errors import KitError
 from provision.web.forms import Field, InputError, clean, fields_of
 
+if TYPE_CHECKING:
+    from jobs.serving import Serving
+
 ACCEPT = "application/json"
 MAX_RESPONSE_BYTES = 1_000_000
-
-
-class Serving(Protocol):
-    def form_fields(self) -> list: ...
-    def encode(self, form: dict) -> tuple[str, str]: ...
-    def decode(self, body: bytes) -> dict: ...
 
 
 class ModelUnavailable(Exception):
@@ -39,20 +34,11 @@ class Prediction:
     detail: str = ""
 
 
-def _default_loader(job: str, class_dir: Path) -> Serving:
-    try:
-        serving = importlib.import_module("jobs.serving")
-    except ModuleNotFoundError as err:
-        raise ModelUnavailable("this kit has no jobs.serving module yet") from err
-    return serving.load(job, class_dir)
-
-
 class Models:
     """Serving objects per job, cached while ``last.json`` is unchanged."""
 
-    def __init__(self, class_dir: Path, loader: Callable[[str, Path], Serving] | None = None) -> None:
+    def __init__(self, class_dir: Path) -> None:
         self.class_dir = class_dir
-        self.loader = loader or _default_loader
         self._cache: dict[str, tuple[float | None, Serving]] = {}
 
     def _stamp(self, job: str) -> float | None:
@@ -69,9 +55,9 @@ class Models:
         if hit and hit[0] == stamp:
             return hit[1]
         try:
-            serving = self.loader(job, self.class_dir)
-        except ModelUnavailable:
-            raise
+            from jobs import serving as jobs_serving  # numpy, scikit-learn: on the first form only
+
+            serving = jobs_serving.load(job, self.class_dir)
         except Exception as err:  # noqa: BLE001 - missing files, unreadable pipeline: one line for the page
             raise ModelUnavailable(f"cannot load the {job} model's feature pipeline ({_short(err)}); "
                                    f"run `classroom train {job}` again") from err

@@ -168,3 +168,19 @@ def test_rainfall_serving_form_without_aws():
         job.encode_form(pipeline, {"temp_avg": "warm"})
     out = job.decode_answer(pipeline, b'{"predictions": [{"score": 1.234}]}')
     assert out == {"label": "1.23 mm of rain", "score": 1.234}
+
+
+def test_the_registry_is_the_one_list_of_jobs():
+    """Every registered job is a Job named like its key that owns its title, labels, plots and form."""
+    from jobs import JOB_NAMES, JOBS, job_class
+    from jobs.lifecycle import Job
+
+    assert JOB_NAMES == tuple(JOBS) == ("rainfall", "credit", "spam")
+    for name in JOB_NAMES:
+        cls = job_class(name)
+        assert issubclass(cls, Job) and cls.name == name and cls.title
+        for method in ("prepare", "evaluate", "headline", "form_fields", "encode_form", "decode_answer"):
+            assert getattr(cls, method) is not getattr(Job, method), f"{name} does not define {method}"
+    assert job_class("credit").labels == ("bad", "good") and job_class("spam").labels == ("ham", "spam")
+    with pytest.raises(KitError, match="unknown job 'weather': choose from rainfall, credit, spam"):
+        job_class("weather")
