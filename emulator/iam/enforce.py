@@ -295,6 +295,38 @@ def request_context(
     return ctx
 
 
+#: SageMaker resource types whose tags the context's aws:ResourceTag/* reads -> the backend's dict
+SAGEMAKER_TAGGED = {
+    "model": "_models",
+    "endpoint": "endpoints",
+    "endpoint-config": "endpoint_configs",
+    "training-job": "training_jobs",
+    "transform-job": "transform_jobs",
+    "notebook-instance": "notebook_instances",
+    "hyper-parameter-tuning-job": "hyper_parameter_tuning_jobs",
+    "domain": "domains",
+}
+
+
+def resource_tags(prefix: str, arn: str, account: str, region: str) -> dict[str, str]:
+    """The tags of an existing SageMaker resource named by ``arn`` (ARNs carry names in lower case)."""
+    if prefix != "sagemaker" or ":" not in arn:
+        return {}
+    kind, _, name = arn.rsplit(":", 1)[-1].partition("/")
+    attr = SAGEMAKER_TAGGED.get(kind)
+    if not attr or not name or "*" in name:
+        return {}
+    try:
+        from moto.sagemaker.models import sagemaker_backends
+
+        items = getattr(sagemaker_backends[account][region], attr, {})
+        resource = next((r for key, r in list(items.items()) if key.lower() == name.lower()), None)
+    except Exception:  # noqa: BLE001 - no backend for the region yet
+        return {}
+    tags = getattr(resource, "tags", None) or []
+    return {str(t["Key"]): str(t.get("Value", "")) for t in tags if isinstance(t, dict) and "Key" in t}
+
+
 # --------------------------------------------------------------------------------------------------
 # Decisions and AWS's refusal
 # --------------------------------------------------------------------------------------------------
@@ -613,6 +645,10 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
     action = f"{prefix}:{info.name if info else op}"
     resources = resources_for(prefix, op, params, region, account, partition)
     ctx = request_context(prefix, op, params, region)
+    if sar.carries(prefix, op, "aws:ResourceTag/x"):
+        for key, value in resource_tags(prefix, resources[0], account, region).items():
+            ctx[f"aws:resourcetag/{key.lower()}"] = [value]
+            ctx[f"{prefix}:resourcetag/{key.lower()}"] = [value]
     try:
         decide(who, action, resources, ctx, account=account, partition=partition)
         if prefix not in ("iam", "sts"):

@@ -215,6 +215,34 @@ def test_role_session_pass_role_and_trust(boot, principals):
     )
 
 
+def test_resource_tags_of_the_target_are_in_the_context(boot, principals):
+    """aws:ResourceTag/<key>: the tags of the SageMaker resource the request acts on."""
+    creds = principals.user(
+        "nobody",
+        {
+            "Effect": "Allow",
+            "Action": "sagemaker:DeleteModel",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}},
+        },
+    )
+    sm, mine = boot("sagemaker"), boot("sagemaker", creds)
+    for name, owner in (("Mine", "nobody"), ("theirs", "somebody")):
+        sm.create_model(
+            ModelName=name,
+            ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/r",
+            PrimaryContainer={"Image": IMAGE},
+            Tags=[{"Key": "owner", "Value": owner}],
+        )
+    try:
+        mine.delete_model(ModelName="Mine")
+        assert _refused(lambda: mine.delete_model(ModelName="theirs"))[0] == "AccessDeniedException"
+    finally:
+        for m in sm.list_models()["Models"]:
+            sm.delete_model(ModelName=m["ModelName"])
+    assert sm.list_models()["Models"] == []
+
+
 def test_anonymous_and_bucket_policies(boot, principals, emulator):
     s3 = boot("s3")
     s3.create_bucket(Bucket="pub")
