@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -217,7 +218,7 @@ class Workspace:
         return os.fdopen(fd, "a", buffering=1)
 
     def _run(self, cmd: str, *args: str, ok_codes: tuple[int, ...] = (0,), quiet: bool = False,
-             log: bool = True, **options) -> tuple[int, str]:
+             log: bool = True, show_errors: bool = True, **options) -> tuple[int, str]:
         """Run one Terraform command; ``quiet``: never on the terminal; ``log=False``: not even in
         the log (``output``: its stdout holds secrets)."""
         tf = Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
@@ -225,6 +226,7 @@ class Workspace:
         if events:
             options["json"] = IsFlagged
         argv = tf.generate_cmd_string(cmd, *args, no_color=IsFlagged, **options)
+        started = time.monotonic()
         logfile = self._open_log() if log else None
         if logfile:
             now = dt.datetime.now(dt.UTC)
@@ -246,7 +248,7 @@ class Workspace:
                     sink.extend(t + "\n" for t in text)
                     if logfile:
                         for t in text:
-                            logfile.write(t + "\n")
+                            logfile.write(f"{time.monotonic() - started:6.1f}s {t}\n")
                 if self.stream and not quiet:
                     print(line, end="", file=sys.stderr if is_err else sys.stdout, flush=True)
 
@@ -264,14 +266,16 @@ class Workspace:
             for t in threads:
                 t.join()
             if logfile:
-                logfile.write(f"# exit code {proc.returncode}\n")
+                logfile.write(f"# exit code {proc.returncode} after {time.monotonic() - started:.1f} s\n")
                 logfile.close()
             lock_down(self.workdir)
         if code not in ok_codes:
             if live is not None:
                 live.line.clear()
             lines = err_lines + out_lines
-            if quiet or not self.stream:  # (a streamed run showed them already)
+            if cmd != "init" and _needs_init(lines):
+                raise _NeedsInit(cmd)
+            if show_errors and (quiet or not self.stream):  # (a streamed run showed them already)
                 for shown in _error_lines(lines):
                     print(f"  | {shown}", file=self.out or sys.stderr, flush=True)
             where = f" (full log: {self.log})" if log else ""
@@ -280,30 +284,60 @@ class Workspace:
             live.finish()
         return code, "".join(out_lines)
 
-    def init(self) -> None:
-        initialised = (self.workdir / ".terraform" / "providers").exists()
-        if initialised and (self.workdir / ".terraform.lock.hcl").exists():
-            # already initialised for this configuration; a cheap re-init keeps modules current
-            self._run("init", input=False, upgrade=False, quiet=True)
-        else:
-            self._run("init", input=False, quiet=not self.stream)
+    @property
+    def initialised(self) -> bool:
+        return ((self.workdir / ".terraform" / "modules" / "modules.json").exists()
+                and (self.workdir / ".terraform" / "providers").exists()
+                and (self.workdir / ".terraform.lock.hcl").exists())
+
+    def init(self, force: bool = False) -> None:
+        """``terraform init`` unless the directory is initialised already (``force``: always).
+
+        An initialised directory is not initialised again (1-4 s per command): when the kit's
+        modules changed since, the command itself says so and is run once more after an init."""
+        if self.initialised and not force:
+            return
+        self._run("init", input=False, upgrade=False, quiet=not self.stream or self.initialised)
         cache = state_root() / "plugin-cache"
         if cache.exists():
             lock_down(cache)  # Terraform creates its folders 0755
 
+    def _run_initialised(self, cmd: str, *args: str, **options) -> tuple[int, str]:
+        try:
+            return self._run(cmd, *args, **options)
+        except _NeedsInit:
+            self.init(force=True)
+            return self._run(cmd, *args, **options)
+
     def apply(self) -> None:
-        self._run("apply", input=False, auto_approve=IsFlagged)
+        self._run_initialised("apply", input=False, auto_approve=IsFlagged)
 
     def plan_has_changes(self) -> bool:
         """True if a plan against the real (or emulated) account would change anything."""
-        code, _ = self._run("plan", input=False, detailed_exitcode=IsFlagged, ok_codes=(0, 2), quiet=True)
+        code, _ = self._run_initialised("plan", input=False, detailed_exitcode=IsFlagged, ok_codes=(0, 2),
+                                        quiet=True)
         return code == 2
 
-    def destroy(self) -> None:
-        self._run("destroy", input=False, auto_approve=IsFlagged)
+    def destroy(self, refresh: bool = True, show_errors: bool = True) -> None:
+        """``terraform destroy``; ``refresh=False`` skips the refresh walk (one provider start and a
+        read of every resource: only for a state the caller has just checked)."""
+        options = {} if refresh else {"refresh": "false"}
+        self._run_initialised("destroy", input=False, auto_approve=IsFlagged, show_errors=show_errors,
+                              **options)
+
+    def state_rm(self, addresses: list[str]) -> None:
+        """Forget resources that are proven gone (no AWS call; Terraform keeps a backup of the state)."""
+        if addresses:
+            self._run_initialised("state rm", *addresses, quiet=True)
 
     def outputs(self) -> dict:
-        """The composition's outputs as one dict (sensitive values included: never print them)."""
+        """The composition's outputs as one dict (sensitive values included: never print them).
+
+        Read from the local state (the ``outputs`` of state format 4: what ``terraform output -json``
+        prints, without starting Terraform)."""
+        data = read_json(self.state_file, default={}) or {}
+        if "outputs" in data:
+            return (data["outputs"].get("classroom") or {}).get("value") or {}
         _, out = self._run("output", "classroom", json=IsFlagged, ok_codes=(0, 1), quiet=True, log=False)
         try:
             return json.loads(out) if out.strip() else {}
@@ -378,6 +412,21 @@ class _Progress:
         else:
             counted = "no changes"
         self.line.close(f"{self.label} {counted}")
+
+
+class _NeedsInit(KitError):
+    """The working directory must be initialised again (the kit's modules changed)."""
+
+
+# Terraform's messages when the configuration needs `terraform init` (module or provider changes)
+NEEDS_INIT = ("Module not installed", "Module source has changed", "Module version requirements have changed",
+              "Required plugins are not installed", "Inconsistent dependency lock file",
+              "please run \"terraform init\"")
+
+
+def _needs_init(lines: list[str]) -> bool:
+    text = " ".join(lines)
+    return any(marker in text for marker in NEEDS_INIT)
 
 
 def _error_lines(lines: list[str], limit: int = 12) -> list[str]:

@@ -135,7 +135,7 @@ def test_failed_apply_shows_the_error_lines_and_the_logs_path(emulator, tmp_path
     shown = ws.out.getvalue()
     assert "  | Error: Invalid value for input variable" in shown
     log = (tmp_path / "logs" / "up.log").read_text()
-    assert "Error: Invalid value for input variable" in log and "# exit code 1" in log
+    assert "s Error: Invalid value for input variable" in log and "# exit code 1 after" in log
     assert stat.S_IMODE(os.stat(tmp_path / "logs" / "up.log").st_mode) == 0o600
 
 
