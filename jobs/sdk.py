@@ -32,6 +32,7 @@ SageMaker:
       TelemetryOptOut: true
 """
 XGBOOST_VERSION = "1.7-1"
+FIRST_POLL_S = 0.1  # the first wait between two Describe calls of one wait (see SageMaker.backoff)
 # what ``SageMaker.wait`` polls: describe(sm, name), the status field, the good end, the bad ends
 WAITS: dict[str, tuple[Callable, str, str, tuple[str, ...]]] = {
     "training": (lambda sm, n: sm.describe_training_job(TrainingJobName=n), "TrainingJobStatus",
@@ -144,9 +145,20 @@ class SageMaker:
         if self.cancel.is_set():
             raise Cancelled("interrupted")
 
-    def sleep(self) -> None:
-        if self.cancel.wait(self.poll):
+    def sleep(self, seconds: float | None = None) -> None:
+        if self.cancel.wait(self.poll if seconds is None else seconds):
             raise Cancelled("interrupted")
+
+    def backoff(self) -> Callable[[], None]:
+        """A sleep for one wait: FIRST_POLL_S, doubling up to ``poll``. A job that ends in a second is
+        seen within a few tenths of one, a long one costs one Describe call per ``poll``."""
+        interval = [min(FIRST_POLL_S, self.poll)]
+
+        def sleep() -> None:
+            self.sleep(interval[0])
+            interval[0] = min(self.poll, interval[0] * 2)
+
+        return sleep
 
     def boto_tags(self, extra: dict[str, str]) -> list[dict[str, str]]:
         return [{"Key": k, "Value": v} for k, v in {**self.base_tags, **extra}.items()]
@@ -255,7 +267,7 @@ class SageMaker:
         stopped before Cancelled goes up (an endpoint is deleted by the caller's ``finally``)."""
         describe, key, ok, failed = WAITS[kind]
         try:
-            d = wait_for_status(lambda: describe(self.sm, name), key, {ok, *failed}, self.sleep, on_poll)
+            d = wait_for_status(lambda: describe(self.sm, name), key, {ok, *failed}, self.backoff(), on_poll)
         except Cancelled:
             self._stop(kind, name)
             raise

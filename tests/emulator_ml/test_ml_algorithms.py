@@ -287,6 +287,33 @@ def test_csv_and_request_parsing():
         channels.parse_request(b"not,numbers", "text/csv")
 
 
+def test_large_csv_is_parsed_by_pandas_to_the_same_numbers_and_kept_by_content():
+    rng = np.random.default_rng(7)
+    values = rng.normal(size=(300, 60)) * 10.0 ** rng.integers(-8, 8, size=(300, 60))
+    text = "\n".join(",".join(repr(float(v)) for v in row) for row in values) + "\n"
+    assert len(text) >= channels.LARGE_BODY
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    fast = channels._fast_csv(lines, ",")
+    assert fast is not None and np.array_equal(fast, values)  # bit for bit: Python's float()
+    python_rows = np.asarray([[float(c) for c in ln.split(",")] for ln in lines])
+    assert np.array_equal(fast, python_rows)
+    body = text.encode()
+    X1, y1 = channels.parse(body, channels.CSV, True, "train")
+    X1[0, 0] = -1.0  # a caller's change never reaches the kept parse
+    X2, y2 = channels.parse(body, channels.CSV, True, "train")
+    assert np.array_equal(X2, values[:, 1:]) and np.array_equal(y2, values[:, 0])
+    # what pandas declines (an empty cell, a word, ragged rows) goes to the Python reader and its words
+    assert channels._fast_csv(["1,,2", "3,4,5"], ",") is None
+    assert channels._fast_csv(["1,NA,2", "3,4,5"], ",") is None
+    assert channels._fast_csv(["1,2", "3,4,5"], ",") is None
+    bad = (text + "1,two" + ",0" * 59 + "\n").encode()
+    with pytest.raises(AlgorithmError, match="the CSV must hold numbers only"):
+        channels.parse(bad, channels.CSV, True, "train")
+    first, rest = text.split(",", 1)  # an empty first cell: NaN, as the Python reader reads it
+    X3, _ = channels.parse(("," + rest).encode(), channels.CSV, False, "train")
+    assert np.isnan(X3[0, 0]) and np.array_equal(X3[1:], values[1:])
+
+
 # ------------------------------------------------------------------------------------------- workers
 def test_worker_pool_is_bounded_and_closes():
     pool = WorkerPool(size=2)
