@@ -190,6 +190,7 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
     texts: list[str] = []
     labels: list[int] = []
     counts = {"checksum_ok": 0, "checksum_bad": 0, "unnamed": 0, "empty": 0}
+    known = TextCache.open()
     for label, kind in ((0, "ham"), (1, "spam")):
         files = [f for d in dirs[kind] for f in _message_files(d)]
         if limit:
@@ -197,13 +198,14 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
         n = 0
         for f in files:
             raw = f.read_bytes()
+            digest = hashlib.md5(raw).hexdigest()
             m = NAME_RE.match(f.name)
             if m:
-                ok = hashlib.md5(raw).hexdigest() == m.group(1)
+                ok = digest == m.group(1)
                 counts["checksum_ok" if ok else "checksum_bad"] += 1
             else:
                 counts["unnamed"] += 1
-            text = message_text(raw)
+            text = known.text(digest, raw)
             if not text.strip():
                 counts["empty"] += 1
                 continue
@@ -211,6 +213,7 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
             labels.append(label)
             n += 1
         counts[kind] = n
+    known.save()
     if counts["checksum_bad"]:
         raise KitError(
             f"spam data: {counts['checksum_bad']} message(s) in {root} do not match the MD5 in "
@@ -222,6 +225,63 @@ def from_folder(root: Path, source: str, limit: int | None = None) -> SpamData:
             f"need at least {MIN_PER_CLASS} of each"
         )
     return SpamData(texts=texts, y=labels, source=source, counts=counts)
+
+
+class TextCache:
+    """``message_text`` of messages already read, by the MD5 of their bytes, in the data cache.
+
+    Parsing 3,000 messages with the standard library's ``email`` package is most of the spam job's
+    data preparation (seconds); the texts it gives only change with the code that extracts them, so
+    the cache file's name carries a digest of that code.
+    """
+
+    def __init__(self, path: Path | None, texts: dict[str, str]) -> None:
+        self.path, self.texts, self.changed = path, texts, False
+
+    _digest: str | None = None
+
+    @classmethod
+    def _code_digest(cls) -> str:
+        """A digest of the extraction code (taken once: the code a process started with)."""
+        if cls._digest is None:
+            import inspect
+
+            code = inspect.getsource(message_text) + inspect.getsource(strip_html) + TAG_RE.pattern
+            cls._digest = hashlib.sha256(code.encode()).hexdigest()[:12]
+        return cls._digest
+
+    @classmethod
+    def open(cls) -> TextCache:
+        import json
+
+        try:
+            path = cache_root() / f"spam-texts-{cls._code_digest()}.json"
+            texts = json.loads(path.read_text()) if path.exists() else {}
+        except (OSError, ValueError, TypeError):  # unreadable or no source: just parse every message
+            return cls(None, {})
+        return cls(path, texts if isinstance(texts, dict) else {})
+
+    def text(self, digest: str, raw: bytes) -> str:
+        found = self.texts.get(digest)
+        if not isinstance(found, str):
+            found = self.texts[digest] = message_text(raw)
+            self.changed = True
+        return found
+
+    def save(self) -> None:
+        if not (self.changed and self.path):
+            return
+        import json
+
+        from kitcore.statedir import write_private
+
+        try:
+            for old in self.path.parent.glob("spam-texts-*.json"):  # texts of older extraction code
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+            write_private(self.path, json.dumps(self.texts))
+        except (OSError, KitError):
+            pass  # a cache that cannot be written costs time, never the run
 
 
 def strip_html(text: str) -> str:

@@ -154,6 +154,26 @@ def test_spam_folder_reads_text_and_html(spam_folder):
     assert "<p>" not in d.texts[i] and "now" in d.texts[i]
 
 
+def test_spam_texts_are_kept_by_message_digest_in_the_cache(tmp_path, spam_folder, monkeypatch):
+    monkeypatch.setenv("CLASSROOM_CACHE_DIR", str(tmp_path / "cache"))
+    first = spam.load(spam_folder)
+    kept = list((tmp_path / "cache").glob("spam-texts-*.json"))
+    assert len(kept) == 1 and oct(kept[0].stat().st_mode & 0o777) == "0o600"
+
+    def no_parsing(raw):
+        raise AssertionError("a kept message was parsed again")
+
+    monkeypatch.setattr(spam, "message_text", no_parsing)
+    again = spam.load(spam_folder)
+    assert again.texts == first.texts and again.y == first.y and again.counts == first.counts
+    # a changed message is parsed (and kept) again: the key is its content, not its file name
+    victim = sorted((spam_folder / "easy_ham").iterdir())[0]
+    victim.write_bytes(victim.read_bytes().replace(b"\n\n", b"\n\nnew words ", 1))
+    victim.rename(victim.with_name("renamed"))
+    with pytest.raises(AssertionError, match="parsed again"):
+        spam.load(spam_folder)
+
+
 def test_spam_folder_bad_inputs(tmp_path, spam_folder):
     victim = sorted((spam_folder / "spam").iterdir())[0]
     victim.write_bytes(victim.read_bytes() + b"tampered")
