@@ -344,10 +344,12 @@ class SageMaker:
         tuner.tune(inputs=self._inputs(channels), wait=False)
         name = tuner.latest_tuning_job.hyper_parameter_tuning_job_name
 
+        step = max(1, max_jobs // 4)  # a progress line per quarter of the jobs, not per poll
+
         def progress(d: dict) -> None:
             c = d.get("TrainingJobStatusCounters", {})
-            done, running = c.get("Completed", 0), c.get("InProgress", 0)
-            self.on_status(f"tuning {done}/{max_jobs} done, {running} running")
+            done = c.get("Completed", 0) + c.get("Failed", 0) + c.get("Stopped", 0)
+            self.on_status(f"tuning {done - done % step}/{max_jobs} done")
 
         d = self.wait("tuning", name, progress)
         if "BestTrainingJob" not in d:

@@ -184,3 +184,29 @@ def test_the_registry_is_the_one_list_of_jobs():
     assert job_class("credit").labels == ("bad", "good") and job_class("spam").labels == ("ham", "spam")
     with pytest.raises(KitError, match="unknown job 'weather': choose from rainfall, credit, spam"):
         job_class("weather")
+
+
+def test_waits_poll_fast_first_then_back_off_to_the_interval(monkeypatch):
+    """A job that ends within a second is seen within tenths of one; a long one costs one Describe
+    per poll interval."""
+    import threading
+
+    from jobs.sdk import FIRST_POLL_S, Cancelled, SageMaker
+
+    sm = SageMaker.__new__(SageMaker)  # the backoff needs no AWS session
+    sm.poll, sm.cancel = 1.0, threading.Event()
+    waited: list[float] = []
+    monkeypatch.setattr(sm, "sleep", lambda seconds=None: waited.append(seconds))
+    sleep = sm.backoff()
+    for _ in range(6):
+        sleep()
+    assert waited == [FIRST_POLL_S, 0.2, 0.4, 0.8, 1.0, 1.0]
+    sm.poll = 0.05  # an interval below the first step is used as it is
+    waited.clear()
+    sm.backoff()()
+    assert waited == [0.05]
+    real = SageMaker.__new__(SageMaker)
+    real.poll, real.cancel = 5.0, threading.Event()
+    real.cancel.set()
+    with pytest.raises(Cancelled):
+        real.backoff()()
