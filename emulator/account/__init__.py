@@ -1,4 +1,4 @@
-"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging, EC2 regions). Owner: issue 3.
+"""Account-setup extensions (Studio, domain EFS, IAM, Budgets, tagging, EC2 regions).
 
 The backend side (Studio state and rules) is ``studio.StudioMixin``, composed into the emulator's
 SageMaker backend by ``emulator.sagemaker_backend``. ``install()`` adds the API handlers moto lacks

@@ -1,4 +1,4 @@
-"""Studio user profiles, apps, spaces and the domain's EFS. Owner: issue 3.
+"""Studio user profiles, apps, spaces and the domain's EFS.
 
 ``StudioMixin`` is mixed into the emulator's SageMaker backend (``emulator.sagemaker_backend``), so
 its state lives on the backend and ``/moto-api/reset`` clears it. It mirrors AWS's rules:

@@ -1,4 +1,4 @@
-"""ML extensions (training, tuning, hosting, transform). Owner: issue 5.
+"""ML extensions (training, tuning, hosting, transform).
 
 The state and behaviour live on the SageMaker backend (``emulator.ml.backend.MLMixin``); ``install()``
 adds the operations moto lacks (StopTrainingJob, ListTrainingJobsForHyperParameterTuningJob,

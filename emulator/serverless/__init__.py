@@ -1,4 +1,4 @@
-"""Serverless extensions: Lambda execution, HTTP API invocation, schedules. Owner: issue 16.
+"""Serverless extensions: Lambda execution, HTTP API invocation, schedules.
 
 - ``lambda_runtime`` — runs Python functions from their zip in worker processes (moto needs Docker);
 - ``http_api`` — serves API Gateway v2 HTTP APIs (Lambda proxy, payload 2.0) at

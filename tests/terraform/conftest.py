@@ -14,10 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from tfhelpers import EXAMPLE_DIRS, MODULE_DIRS, REPO_TERRAFORM, run_tf
 
 from provision import tfrunner
-
-from .tfhelpers import MODULE_DIRS, REPO_TERRAFORM, run_tf
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +43,7 @@ def tf_env(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def tf_tree(tmp_path_factory, tf_env) -> Path:
-    """terraform/ copied and initialised (every module and the root), shared by the whole session."""
+    """terraform/ copied and initialised (every module, the root and the examples), shared by the session."""
     root = tmp_path_factory.mktemp("tf-tree") / "terraform"
     shutil.copytree(REPO_TERRAFORM, root, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*",
                                                                          ".terraform.lock.hcl"))
@@ -53,7 +52,7 @@ def tf_tree(tmp_path_factory, tf_env) -> Path:
         return rel, run_tf(["init", "-input=false", "-backend=false", "-no-color"], root / rel, tf_env)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for rel, proc in pool.map(init, MODULE_DIRS):
+        for rel, proc in pool.map(init, MODULE_DIRS + EXAMPLE_DIRS):
             if proc.returncode != 0:
                 pytest.fail(f"terraform init failed in {rel}: {proc.stderr.strip()[-600:]}")
     return root
@@ -61,9 +60,9 @@ def tf_tree(tmp_path_factory, tf_env) -> Path:
 
 @pytest.fixture(scope="session")
 def tf_checks(tf_tree, tf_env) -> dict[tuple[str, str], subprocess.CompletedProcess]:
-    """``terraform validate`` of every module and the root, and ``terraform test`` where there are
-    test files, run two at a time (provider start-up dominates; the machine has two cores)."""
-    jobs = [("validate", rel) for rel in MODULE_DIRS]
+    """``terraform validate`` of every module, the root and the examples, and ``terraform test`` where
+    there are test files, run two at a time (provider start-up dominates; the machine has two cores)."""
+    jobs = [("validate", rel) for rel in MODULE_DIRS + EXAMPLE_DIRS]
     jobs += [("test", rel) for rel in MODULE_DIRS if list((tf_tree / rel / "tests").glob("*.tftest.hcl"))]
 
     def run(job: tuple[str, str]) -> tuple[tuple[str, str], subprocess.CompletedProcess]:

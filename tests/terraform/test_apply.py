@@ -9,11 +9,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from tfhelpers import REPO_TERRAFORM
 
 from provision import handout, preflight, settings
 from provision.tfrunner import Provider, Workspace
-
-from .tfhelpers import REPO_TERRAFORM
 
 pytestmark = pytest.mark.terraform
 

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tfhelpers import EXAMPLE_DIRS, MODULE_DIRS, REPO_TERRAFORM, run_tf
 
 from provision import settings as settings_mod
-
-from .tfhelpers import MODULE_DIRS, REPO_TERRAFORM, run_tf
 
 pytestmark = pytest.mark.terraform
 
@@ -29,12 +28,21 @@ def test_fmt(tf_env):
     assert proc.returncode == 0, f"terraform fmt would change:\n{proc.stdout}{proc.stderr}"
 
 
-@pytest.mark.parametrize("module", MODULE_DIRS)
+@pytest.mark.parametrize("module", MODULE_DIRS + EXAMPLE_DIRS)
 def test_validate(tf_checks, module):
     proc = tf_checks[("validate", module)]
     result = json.loads(proc.stdout)
     assert result["valid"], [d.get("summary", "") + ": " + d.get("detail", "") for d in result["diagnostics"]]
     assert result["warning_count"] == 0, result["diagnostics"]
+
+
+def test_bucket_and_studio_modules_have_an_example():
+    """terraform-aws-modules' layout: examples/<module>/ is a root that uses ../../modules/<module>."""
+    assert {"examples/bucket", "examples/studio"} <= set(EXAMPLE_DIRS)
+    for example in EXAMPLE_DIRS:
+        module = example.split("/", 1)[1]
+        assert f'source = "../../modules/{module}"' in (REPO_TERRAFORM / example / "main.tf").read_text()
+        assert (REPO_TERRAFORM / example / "README.md").is_file()
 
 
 def test_every_module_has_the_standard_files():

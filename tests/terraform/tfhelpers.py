@@ -9,6 +9,8 @@ REPO_TERRAFORM = Path(__file__).resolve().parents[2] / "terraform"
 MODULE_DIRS = sorted(
     [p.relative_to(REPO_TERRAFORM).as_posix() for p in (REPO_TERRAFORM / "modules").iterdir() if p.is_dir()]
 ) + ["classroom"]
+# examples/<module>: a root that shows one module in use (the terraform-aws-modules layout)
+EXAMPLE_DIRS = sorted(f"examples/{p.name}" for p in (REPO_TERRAFORM / "examples").iterdir() if p.is_dir())
 
 
 def run_tf(args: list[str], cwd: Path, env: dict[str, str],

@@ -9,20 +9,12 @@ from there with the kit's own ``classroom deploy`` code.
 from __future__ import annotations
 
 import os
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-
-# The project root before tests/ on sys.path: tests/jobs/ (no __init__.py) would otherwise shadow the
-# `jobs` package under plain `pytest` (the lead is asked to set `pythonpath = ["."]` for the suite).
-ROOT = str(Path(__file__).resolve().parents[2])
-if sys.path[0] != ROOT:
-    sys.path.insert(0, ROOT)
-
-from web_helpers import REGION, ROLE_ARN, boto, web_settings  # noqa: E402
+from web_helpers import REGION, ROLE_ARN, boto, web_settings
 
 TINY_OPTIONS = {
     "rainfall": {},
