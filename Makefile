@@ -11,12 +11,12 @@ STAMP      := $(VENV)/.installed
 JOBS       ?=
 DOWN_FLAGS ?=
 
-.PHONY: help setup setup-browser demo up train down status test bench lint serve clean
+.PHONY: help setup setup-browser demo up train down status test bench lint serve lab notebooks clean
 
 help:
 	@echo "make demo    the whole lesson offline: up -> train -> down, receipt last"
 	@echo "make test    the test suite (installs what it needs first)"
-	@echo "make up | train | down | status | serve | bench | lint     (TARGET=local|aws)"
+	@echo "make up | train | down | status | serve | lab | bench | lint     (TARGET=local|aws)"
 
 # Idempotent and quick when nothing changed: re-installs only when the package list changes.
 setup: $(STAMP)
@@ -55,6 +55,17 @@ status: setup
 
 serve: setup
 	$(CLASSROOM) serve
+
+# The students' side offline: JupyterLab (the optional `lab` extra) with the lesson's notebooks,
+# every kernel on the embedded AWS as one of the class's students (after `make up`).
+lab: setup
+	@$(BIN)/python -c 'import jupyterlab' 2>/dev/null \
+	  || $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,lab]'
+	$(CLASSROOM) lab $(LAB_FLAGS)
+
+# The lesson's notebooks as .ipynb (generated from the jupytext text in notebooks/; not committed)
+notebooks: setup
+	$(BIN)/python -m provision.lab
 
 # The browser test drives Debian's chromium (Playwright never downloads a browser here).
 BROWSER := /usr/bin/chromium

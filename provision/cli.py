@@ -117,7 +117,7 @@ def sweep_expired(ctx: click.Context) -> None:
 
 # -- the commands: one module each in provision/commands/ (a new command = its module + one name here)
 
-COMMAND_MODULES = ("init", "doctor", "up", "env", "emulator", "down", "status", "train", "deploy", "serve")
+COMMAND_MODULES = ("init", "doctor", "up", "env", "emulator", "down", "status", "train", "deploy", "serve", "lab")
 
 
 def _register() -> None:
