@@ -11,12 +11,16 @@ import moto.sagemaker.models as sm_models
 import moto.sagemaker.urls as sm_urls
 
 from emulator.account.studio import StudioMixin
+from emulator.account.studio_lcc import StudioLifecycleConfigMixin
 from emulator.ml.backend import MLMixin
 from emulator.notebooks import NotebookMixin
 
 
-class KitSageMakerBackend(NotebookMixin, StudioMixin, MLMixin, sm_models.SageMakerModelBackend):
-    """moto's SageMaker backend plus the kit's Studio and ML behaviour."""
+class KitSageMakerBackend(
+    StudioLifecycleConfigMixin, NotebookMixin, StudioMixin, MLMixin, sm_models.SageMakerModelBackend
+):
+    """moto's SageMaker backend plus the kit's Studio (and its lifecycle configurations), notebook
+    instance and ML behaviour."""
 
     @property
     def _url_module(self):  # BaseBackend derives the URL table from the class's module

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 def install() -> None:
     """Patch moto's response classes with the account-setup operations. Idempotent."""
-    from emulator.account import budgets, ec2_groups, iam, quotas, regions, studio_api
+    from emulator.account import budgets, ec2_groups, iam, quotas, regions, studio_api, studio_lcc
 
     studio_api.install()
+    studio_lcc.install()
     iam.install()
     budgets.install()
     ec2_groups.install()
