@@ -101,7 +101,11 @@ def test_cli_one_error_line_before_anything(tmp_path, args, message):
     env["CLASSROOM_STATE_DIR"] = str(tmp_path)
     proc = subprocess.run(
         [*CLASSROOM, "train", *args, "--class-dir", str(tmp_path / "class")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 1 and len(lines) == 1, proc.stderr
@@ -123,8 +127,19 @@ def test_train_command_with_the_pair_end_to_end(client, account, tmp_path):
     reports = tmp_path / "reports"
     res = CliRunner().invoke(
         command,
-        ["rainfall", "--data", f"rainfall={X}", "--data", f"rainfall={Y}", "--class-dir", str(cdir),
-         "--reports", str(reports), "--option", "rainfall.epochs=4"],
+        [
+            "rainfall",
+            "--data",
+            f"rainfall={X}",
+            "--data",
+            f"rainfall={Y}",
+            "--class-dir",
+            str(cdir),
+            "--reports",
+            str(reports),
+            "--option",
+            "rainfall.epochs=4",
+        ],
         env={"CLASSROOM_POLL_SECONDS": "0.2"},
     )
     assert res.exit_code == 0, (res.output, res.exception)
