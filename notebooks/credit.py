@@ -35,6 +35,7 @@ EPOCHS = 15
 # %%
 import json
 import time
+import uuid
 from pathlib import Path
 
 import boto3
@@ -48,7 +49,10 @@ region = session.boto_region_name
 bucket = BUCKET or session.default_bucket()
 role = ROLE or get_execution_role(session)
 s3 = boto3.client("s3", region_name=region)
+# every run in its own folder: classmates may share the bucket
+prefix = f"{PREFIX}/{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
 print("region:", region, "· bucket:", bucket, "· role:", role)
+print("files go to", f"s3://{bucket}/{prefix}/")
 
 # %% [markdown]
 # ## 2. The data
@@ -109,8 +113,8 @@ def upload_csv(features, labels, key: str) -> str:
     return f"s3://{bucket}/{key}"
 
 
-train_uri = upload_csv(a_train, y_train, f"{PREFIX}/train/train.csv")
-test_uri = upload_csv(a_test, y_test, f"{PREFIX}/test/test.csv")
+train_uri = upload_csv(a_train, y_train, f"{prefix}/train/train.csv")
+test_uri = upload_csv(a_test, y_test, f"{prefix}/test/test.csv")
 
 # %% [markdown]
 # ## 3. Training
@@ -138,7 +142,7 @@ trainer = ModelTrainer(
     sagemaker_session=session,
     base_job_name="credit",
     compute=Compute(instance_type=INSTANCE_TYPE, instance_count=1),
-    output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{PREFIX}/output"),
+    output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{prefix}/output"),
     hyperparameters={k: str(v) for k, v in hyperparameters.items()},
 )
 trainer.train(

@@ -41,6 +41,7 @@ EPOCHS = 10
 # %%
 import json
 import time
+import uuid
 from pathlib import Path
 
 import boto3
@@ -54,9 +55,12 @@ region = session.boto_region_name
 bucket = BUCKET or session.default_bucket()
 role = ROLE or get_execution_role(session)
 s3 = boto3.client("s3", region_name=region)
+# every run in its own folder: classmates may share the bucket
+prefix = f"{PREFIX}/{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
 print("region:", region)
 print("bucket:", bucket)
 print("role:  ", role)
+print("files: ", f"s3://{bucket}/{prefix}/")
 
 # %% [markdown]
 # ## 2. The data
@@ -99,8 +103,8 @@ def upload_csv(frame: pd.DataFrame, key: str) -> str:
     return f"s3://{bucket}/{key}"
 
 
-train_uri = upload_csv(pd.concat([y_train, x_train], axis=1), f"{PREFIX}/train/train.csv")
-test_uri = upload_csv(pd.concat([y_test, x_test], axis=1), f"{PREFIX}/test/test.csv")
+train_uri = upload_csv(pd.concat([y_train, x_train], axis=1), f"{prefix}/train/train.csv")
+test_uri = upload_csv(pd.concat([y_test, x_test], axis=1), f"{prefix}/test/test.csv")
 print(train_uri, test_uri, sep="\n")
 
 # %% [markdown]
@@ -131,7 +135,7 @@ trainer = ModelTrainer(
     sagemaker_session=session,
     base_job_name="rainfall",
     compute=Compute(instance_type=INSTANCE_TYPE, instance_count=1),
-    output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{PREFIX}/output"),
+    output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{prefix}/output"),
     hyperparameters={k: str(v) for k, v in hyperparameters.items()},
 )
 trainer.train(

@@ -45,6 +45,7 @@ import re
 import tarfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import boto3
@@ -58,8 +59,11 @@ region = session.boto_region_name
 bucket = BUCKET or session.default_bucket()
 role = ROLE or get_execution_role(session)
 s3 = boto3.client("s3", region_name=region)
+# every run in its own folder: classmates may share the bucket
+prefix = f"{PREFIX}/{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:4]}"
 sm = boto3.client("sagemaker", region_name=region)
 print("region:", region, "· bucket:", bucket, "· role:", role)
+print("files go to", f"s3://{bucket}/{prefix}/")
 
 # %% [markdown]
 # ## 2. The messages
@@ -145,9 +149,9 @@ def upload_csv(features, labels, key: str) -> str:
     return f"s3://{bucket}/{key}"
 
 
-train_uri = upload_csv(a_train, y_train, f"{PREFIX}/train/train.csv")
-val_uri = upload_csv(a_val, y_val, f"{PREFIX}/validation/validation.csv")
-test_uri = upload_csv(a_test, None, f"{PREFIX}/test/test.csv")  # features only: what we ask about
+train_uri = upload_csv(a_train, y_train, f"{prefix}/train/train.csv")
+val_uri = upload_csv(a_val, y_val, f"{prefix}/validation/validation.csv")
+test_uri = upload_csv(a_test, None, f"{prefix}/test/test.csv")  # features only: what we ask about
 
 # %% [markdown]
 # ## 3. XGBoost with fixed hyperparameters
@@ -184,7 +188,7 @@ def trainer(hyperparameters: dict, name: str) -> ModelTrainer:
         sagemaker_session=session,
         base_job_name=name,
         compute=Compute(instance_type=INSTANCE_TYPE, instance_count=1),
-        output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{PREFIX}/output"),
+        output_data_config=OutputDataConfig(s3_output_path=f"s3://{bucket}/{prefix}/output"),
         hyperparameters={k: str(v) for k, v in hyperparameters.items()},
     )
 
@@ -221,7 +225,7 @@ fixed_model = Model.create(
     ),
 )
 deployed_models.append(fixed_model)
-out_prefix = f"s3://{bucket}/{PREFIX}/batch-out"
+out_prefix = f"s3://{bucket}/{prefix}/batch-out"
 transform = TransformJob.create(
     transform_job_name=fixed_job.training_job_name + "-bt",
     model_name=fixed_model.model_name,
@@ -238,7 +242,7 @@ transform = TransformJob.create(
     max_payload_in_mb=5,
 )
 transform.wait(poll=POLL)
-out = s3.get_object(Bucket=bucket, Key=f"{PREFIX}/batch-out/test.csv.out")["Body"].read().decode()
+out = s3.get_object(Bucket=bucket, Key=f"{prefix}/batch-out/test.csv.out")["Body"].read().decode()
 batch_scores = [float(v) for v in re.split(r"[,\s]+", out.strip())]
 
 # %% tags=["metrics"]

@@ -185,6 +185,10 @@ def up(settings, stream: bool | None = None) -> dict:
     """Create (or converge) the class's account setup; returns all outputs (secrets included)."""
     variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
     tfpreflight(settings.provider_mirror)  # Terraform and its provider, before the emulator starts
+    if settings.studio_enabled:  # the lesson's notebooks, for every student's Studio home
+        from provision import lab
+
+        variables["notebooks"] = {p.name: str(p) for p in lab.build(class_dir(settings) / "notebooks")}
     emu = activate(settings, start_emulator=True)
     account = check_account(settings)
     # before anything is created: an account-level public access block would make the share

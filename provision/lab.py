@@ -354,8 +354,11 @@ def to_ipynb(source: Path, dest: Path) -> Path:
     import jupytext
 
     nb = jupytext.read(source)
+    for i, cell in enumerate(nb.cells):  # stable ids: the same text gives the same bytes (no re-upload)
+        cell["id"] = f"{source.stem}-{i:02d}"
     dest.parent.mkdir(parents=True, exist_ok=True)
     jupytext.write(nb, dest, fmt="ipynb")
+    os.chmod(dest, 0o600)  # may sit in the state folder, where every file is private
     return dest
 
 

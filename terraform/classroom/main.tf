@@ -59,6 +59,20 @@ module "studio" {
   idle_timeout_in_minutes = var.studio_idle_timeout_minutes
   home_efs_retention      = "Delete"
   instructor_profile_name = var.instructor_profile_name
+
+  jupyterlab_lifecycle_config_arns = compact([module.notebooks.lifecycle_config_arn])
+}
+
+# The lesson's notebooks: published under the share prefix, copied into each student's home by a
+# JupyterLab lifecycle configuration at app start (never over an edited copy)
+module "notebooks" {
+  source = "../modules/studio-notebooks"
+
+  create    = var.create_studio && length(var.notebooks) > 0
+  name      = "${var.class_name}-copy-notebooks"
+  bucket    = module.share_bucket.s3_bucket_id
+  prefix    = "${var.share_public_prefix}notebooks/"
+  notebooks = var.notebooks
 }
 
 ################################################################################

@@ -83,6 +83,16 @@ output "studio_domain_id" {
   value       = module.studio.domain_id
 }
 
+output "notebooks_lifecycle_config_arn" {
+  description = "ARN of the Studio lifecycle configuration that copies the lesson's notebooks, or null"
+  value       = module.notebooks.lifecycle_config_arn
+}
+
+output "notebook_keys" {
+  description = "S3 keys of the lesson's notebooks in the share bucket"
+  value       = module.notebooks.notebook_keys
+}
+
 output "studio_domain_url" {
   description = "URL of the Studio domain, or null"
   value       = module.studio.domain_url

@@ -171,3 +171,9 @@ variable "budget_thresholds_usd" {
   type        = list(number)
   default     = [1, 5, 10]
 }
+
+variable "notebooks" {
+  description = "The lesson's notebooks for every student's Studio home: file name => local .ipynb (written by `classroom up`); empty: none"
+  type        = map(string)
+  default     = {}
+}

@@ -11,6 +11,7 @@ from provision import lab
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "lesson"
 STUDENT = "student-ada"
+RUNNER_BUCKET = "sm-models-nb-test"  # the class's models bucket: the job runner's data go there
 # the first cell of every executed notebook: the kernel refuses non-loopback connections, so a
 # request that would leave 127.0.0.1 fails the notebook (emulator/netguard.py)
 GUARD = (
@@ -59,5 +60,3 @@ def stdout_of(nb) -> str:
     return "".join(
         o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"
     )
-
-

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 
 import pytest
 from jobhelpers import HAM_WORDS, NOTHING, SPAM_WORDS, leftovers, write_message
-from nbhelpers import FIXTURES, ROOT, cell_values, run_notebook, stdout_of
+from nbhelpers import FIXTURES, ROOT, RUNNER_BUCKET, cell_values, run_notebook, stdout_of
 
 from jobs.lifecycle import Context, run
 from jobs.runner import make_jobs
@@ -21,13 +20,11 @@ pytestmark = pytest.mark.slow
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def _runner(job: str, options: dict, client, tmp_path):
-    """The kit's job runner on the same data (its own bucket), as `classroom train` runs it."""
-    bucket = f"runner-{uuid.uuid4().hex[:8]}"
-    client("s3").create_bucket(Bucket=bucket)
-    role = client("iam").list_roles()["Roles"][0]["Arn"]
+def _runner(job: str, options: dict, client, tmp_path, the_lab):
+    """The kit's job runner on the same data, as `classroom train` runs it: the class's models bucket
+    and execution role (the one the notebook's kernel runs as)."""
     ctx = Context(
-        account=Account(bucket=bucket, role_arn=role, region="us-east-1"),
+        account=Account(bucket=RUNNER_BUCKET, role_arn=the_lab.role_arn, region="us-east-1"),
         class_dir=tmp_path / "runner",
         run_id="nb",
         poll=0.2,
@@ -75,6 +72,7 @@ def test_rainfall_notebook_matches_the_runner(lab_env, client, tmp_path):
         {"data": [str(FIXTURES / "x_austin_final.csv"), str(FIXTURES / "y_austin_final.csv")]},
         client,
         tmp_path,
+        lab_env,
     ).metrics
     assert metrics["n"] == ref["n"] == 15
     for key in ("rmse", "mae", "r2"):
@@ -90,7 +88,7 @@ def test_credit_notebook_matches_the_runner(lab_env, client, tmp_path):
     )
     _identity_lines(nb, lab_env)
     (metrics,) = cell_values(nb, "metrics")
-    ref = _runner("credit", {"data": str(data), "epochs": "8"}, client, tmp_path).metrics
+    ref = _runner("credit", {"data": str(data), "epochs": "8"}, client, tmp_path, lab_env).metrics
     assert metrics["n"] == ref["n"] == 30
     for key in ("accuracy", "precision", "recall", "f1", "roc_auc"):
         assert math.isclose(metrics[key], ref[key], rel_tol=1e-6, abs_tol=1e-9), (key, metrics, ref)
@@ -127,6 +125,7 @@ def test_spam_notebook_matches_the_runner(lab_env, client, tmp_path, small_corpu
         {"data": str(small_corpus), "capstone": "false", "max_jobs": "2", "max_parallel": "2"},
         client,
         tmp_path,
+        lab_env,
     )
     row = next(r for r in ref.training["comparison"] if r["model"] == "TF-IDF, fixed")
     assert fixed["n"] == tuned["n"] == ref.metrics["n"] == 36

@@ -82,6 +82,28 @@ data "aws_iam_policy_document" "execution" {
     resources = [for arn in var.bucket_arns : "${arn}/*"]
   }
 
+  # The SDK's default bucket: Session().default_bucket() in a notebook (SDK v2 and v3) creates and
+  # uses sagemaker-<region>-<account>, as every SageMaker tutorial does; `classroom down` deletes it
+  # (teardown kind sdk_default_bucket).
+  statement {
+    sid       = "SdkDefaultBucket"
+    actions   = ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketLocation"]
+    resources = ["arn:${local.partition}:s3:::sagemaker-${local.region}-${local.account_id}"]
+  }
+
+  statement {
+    sid       = "SdkDefaultBucketObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["arn:${local.partition}:s3:::sagemaker-${local.region}-${local.account_id}/*"]
+  }
+
+  # get_execution_role() reads its own role (iam:GetRole) to learn the role's path.
+  statement {
+    sid       = "ReadOwnRole"
+    actions   = ["iam:GetRole"]
+    resources = ["arn:${local.partition}:iam::${local.account_id}:role/${var.execution_role_name}"]
+  }
+
   # Built-in algorithm containers (linear-learner, XGBoost) are pulled from AWS-owned ECR
   # repositories in other accounts; the token call has no resource-level scoping.
   statement {
@@ -223,8 +245,11 @@ resource "aws_sagemaker_domain" "this" {
     execution_role = local.role_arn
 
     jupyter_lab_app_settings {
+      lifecycle_config_arns = var.jupyterlab_lifecycle_config_arns
+
       default_resource_spec {
-        instance_type = var.default_instance_type
+        instance_type        = var.default_instance_type
+        lifecycle_config_arn = try(var.jupyterlab_lifecycle_config_arns[0], null)
       }
 
       app_lifecycle_management {

@@ -119,3 +119,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "jupyterlab_lifecycle_config_arns" {
+  description = "Studio lifecycle configurations (JupyterLab) for the domain's users; the first one runs by default at every app start (e.g. ../studio-notebooks)"
+  type        = list(string)
+  default     = []
+}
