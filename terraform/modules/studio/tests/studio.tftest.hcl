@@ -98,8 +98,10 @@ run "domain_role_and_retention" {
       ])) == toset([
       "arn:aws:s3:::sm-models-20260101-0900", "arn:aws:s3:::public-share-20260101-0900",
       "arn:aws:s3:::sm-models-20260101-0900/*", "arn:aws:s3:::public-share-20260101-0900/*",
+      # the SDK's default bucket, which Session().default_bucket() creates (teardown deletes it)
+      "arn:aws:s3:::sagemaker-us-east-1-123456789012", "arn:aws:s3:::sagemaker-us-east-1-123456789012/*",
     ])
-    error_message = "S3 access must be scoped to the kit's two buckets"
+    error_message = "S3 access must be scoped to the kit's two buckets and the SDK's default bucket"
   }
 
   assert {
