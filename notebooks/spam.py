@@ -344,6 +344,7 @@ tuned_scores = ask(a_test)
 # %% tags=["metrics"]
 tuned_pred = [int(s >= 0.5) for s in tuned_scores]
 tuned_metrics = {
+    "training_job": name,
     "accuracy": float(accuracy_score(y_test, tuned_pred)),
     "precision": float(precision_score(y_test, tuned_pred, zero_division=0)),
     "recall": float(recall_score(y_test, tuned_pred, zero_division=0)),

@@ -131,15 +131,20 @@ def test_spam_notebook_matches_the_runner(lab_env, client, tmp_path, small_corpu
     assert fixed["n"] == tuned["n"] == ref.metrics["n"] == 36
     for key in ("accuracy", "precision", "recall"):
         assert math.isclose(fixed[key], row[key], rel_tol=1e-6), (key, fixed, row)
-    # the tuned model: the tuner ran MAX_JOBS real jobs; its best model separates this easy corpus
+    # the tuned model: the tuner ran MAX_JOBS real jobs, and the notebook deployed the one with the
+    # lowest validation:rmse (its accuracy depends on the tuner's random draws: no fixed figure)
     sm = client("sagemaker")
     (tuning,) = [
-        t
+        t["HyperParameterTuningJobName"]
         for t in sm.list_hyper_parameter_tuning_jobs()["HyperParameterTuningJobSummaries"]
-        if t["HyperParameterTuningJobName"].startswith("spam")
-        and "nb" not in t["HyperParameterTuningJobName"]
+        if t["HyperParameterTuningJobName"] != ref.training["tuning"]["name"]
     ]
-    assert tuning["TrainingJobStatusCounters"]["Completed"] == 3
-    assert tuned["accuracy"] >= 0.9
+    children = sm.list_training_jobs_for_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuning)[
+        "TrainingJobSummaries"
+    ]
+    assert len(children) == 3 and {c["TrainingJobStatus"] for c in children} == {"Completed"}
+    best = min(children, key=lambda c: c["FinalHyperParameterTuningJobObjectiveMetric"]["Value"])
+    assert tuned["training_job"] == best["TrainingJobName"]
+    assert tuned["n"] == 36 and math.isclose(tuned["accuracy"] * 36, round(tuned["accuracy"] * 36))
     assert re.search(r"spam score [01]\.\d{3} → (spam|ham)\n", out)  # the web call answered
     _nothing_running(client)
