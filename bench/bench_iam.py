@@ -246,7 +246,7 @@ def _class_rows(url: str) -> list[dict]:
                     "name": "iam: SDK default_bucket() under the execution role",
                     "value": actual,
                     "unit": "",
-                    "goal": "allowed (issue 12)",
+                    "goal": "allowed",
                     "ok": actual == "allowed",
                 }
             )
