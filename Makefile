@@ -10,6 +10,7 @@ CLASSROOM  := $(BIN)/classroom
 STAMP      := $(VENV)/.installed
 JOBS       ?=
 DOWN_FLAGS ?=
+LAB_FLAGS  ?=
 
 .PHONY: help setup setup-browser demo up train down status test bench lint serve lab notebooks clean
 
