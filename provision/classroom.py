@@ -20,7 +20,7 @@ from pathlib import Path
 
 import boto3
 
-from provision import embedded, preflight
+from provision import embedded, preflight, tfrunner
 from provision.errors import KitError
 from provision.statedir import ensure_dir, read_json, state_root, write_json
 from provision.tfrunner import Provider, Workspace, resources_in_state
@@ -176,6 +176,7 @@ def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = Non
                         endpoint=emu.url if emu else None)
     if variables is None:
         variables = settings.terraform_variables(stamp_for(settings))
+    tfrunner.repair_state(class_dir(settings) / "terraform")  # after a Terraform run killed mid-write
     return Workspace.prepare(class_dir(settings) / "terraform", settings.class_name, provider, variables,
                              mirror_setting=settings.provider_mirror, stream=stream,
                              log_path=run_log(settings, command), label=label)

@@ -438,9 +438,43 @@ def _error_lines(lines: list[str], limit: int = 12) -> list[str]:
     return text[starts[0]: starts[0] + limit]
 
 
+def state_damaged(state_file: Path) -> bool:
+    """True when the state file exists but is not a state (empty or cut short): Terraform's local
+    backend truncates the file before writing it, so a kill at that moment leaves it so."""
+    try:
+        text = state_file.read_text()
+    except FileNotFoundError:
+        return False
+    try:
+        return not isinstance(json.loads(text), dict)
+    except ValueError:
+        return True
+
+
+def repair_state(workdir: Path) -> bool:
+    """Put Terraform's own backup (the previous snapshot) in place of a damaged terraform.tfstate; the
+    damaged file is kept beside it. True if a repair was made. Resources created after that snapshot
+    are not in it: a damaged state without a usable backup is an error."""
+    state = workdir / "terraform.tfstate"
+    if not state_damaged(state):
+        return False
+    backup = workdir / "terraform.tfstate.backup"
+    if not backup.exists() or state_damaged(backup):
+        raise KitError(f"the class's Terraform state {state} is damaged (empty or cut short: a Terraform "
+                       "run was killed while writing it) and has no usable backup; what that run created "
+                       "is not recorded anywhere — find it by its classroom tag")
+    import time
+
+    state.rename(workdir / f"terraform.tfstate.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    write_private(state, backup.read_text())
+    return True
+
+
 def resources_in_state(state_file: Path) -> list[dict]:
     """Managed resources recorded in a local state file (no Terraform run, no AWS call):
     module, type, name (with its index key) and id (or ARN) of every instance."""
+    if state_damaged(state_file):  # something is recorded there that cannot be read: not nothing
+        return [{"module": "", "type": "damaged_state", "name": state_file.name, "id": str(state_file)}]
     data = read_json(state_file, default={}) or {}
     found = []
     for res in data.get("resources", []):

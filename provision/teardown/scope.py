@@ -47,8 +47,10 @@ def _tfstate_pending(class_dir: Path) -> Any:
         return None
 
     def pending() -> bool:
+        from provision.tfrunner import state_damaged
+
         for f in files:
-            if _read(f).get("resources"):
+            if state_damaged(f) or _read(f).get("resources"):  # damaged: not known to be empty
                 return True
         return False
 

@@ -166,6 +166,8 @@ class Harness:
             data = json.loads(path.read_text())
         except FileNotFoundError:
             return 0
+        except ValueError:  # damaged (a Terraform run killed while writing it): something is left
+            return 1
         return sum(len(r.get("instances", [])) for r in data.get("resources", [])
                    if r.get("mode") == "managed")
 
