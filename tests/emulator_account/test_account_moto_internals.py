@@ -215,7 +215,7 @@ def test_iam_models_used_for_delete_conflicts_and_simulation():
     backend.put_group_policy("g", "inline", json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
     policies = kit_iam.principal_policies(backend, user.arn)
-    assert [(p.policy_id, p.policy_type) for p in policies] == [("inline", "group")]
+    assert [(p.source_id, p.source_type) for p in policies] == [("inline", "group")]
     managed = backend.create_policy("desc", "/", json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}),
         "mp", tags=[])
