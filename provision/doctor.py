@@ -218,7 +218,8 @@ def _billing() -> Line:
 
 def _free_tier(settings) -> Line:
     try:
-        client = boto3.client("freetier", region_name="us-east-1", config=CONFIG)
+        # one attempt: an account (or the embedded AWS) that cannot answer should not slow the doctor down
+        client = boto3.client("freetier", region_name="us-east-1", config=Config(retries={"max_attempts": 1}))
         usage = client.get_free_tier_usage()["freeTierUsages"]
     except (ClientError, BotoCoreError, KeyError) as err:
         return Line(
