@@ -129,39 +129,24 @@ def _apps(ctx: Context, region: str) -> list[Running]:
     return out
 
 
+# running jobs that bill per instance: (kind, usage, List op, its key, name key, Describe op, resources key)
+_BILLED_JOBS = (
+    ("training-job", "training", "list_training_jobs", "TrainingJobSummaries", "TrainingJobName",
+     "describe_training_job", "ResourceConfig"),
+    ("transform-job", "transform", "list_transform_jobs", "TransformJobSummaries", "TransformJobName",
+     "describe_transform_job", "TransformResources"),
+)
+
+
 def _jobs(ctx: Context, region: str) -> list[Running]:
     sm = ctx.aws.client("sagemaker", region)
     out = []
-    for j in paged(
-        sm, "list_training_jobs", "TrainingJobSummaries", StatusEquals="InProgress", MaxResults=page_size()
-    ):
-        rc = sm.describe_training_job(TrainingJobName=j["TrainingJobName"]).get("ResourceConfig") or {}
-        out.append(
-            Running(
-                "training-job",
-                j["TrainingJobName"],
-                region,
-                "training",
-                rc.get("InstanceType", ""),
-                int(rc.get("InstanceCount") or 1),
-                j.get("CreationTime"),
-            )
-        )
-    for j in paged(
-        sm, "list_transform_jobs", "TransformJobSummaries", StatusEquals="InProgress", MaxResults=page_size()
-    ):
-        tr = sm.describe_transform_job(TransformJobName=j["TransformJobName"]).get("TransformResources") or {}
-        out.append(
-            Running(
-                "transform-job",
-                j["TransformJobName"],
-                region,
-                "transform",
-                tr.get("InstanceType", ""),
-                int(tr.get("InstanceCount") or 1),
-                j.get("CreationTime"),
-            )
-        )
+    for kind, usage, list_op, key, name_key, describe_op, resources_key in _BILLED_JOBS:
+        for j in paged(sm, list_op, key, StatusEquals="InProgress", MaxResults=page_size()):
+            name = j[name_key]
+            res = getattr(sm, describe_op)(**{name_key: name}).get(resources_key) or {}
+            out.append(Running(kind, name, region, usage, res.get("InstanceType", ""),
+                               int(res.get("InstanceCount") or 1), j.get("CreationTime")))
     for j in paged(
         sm,
         "list_hyper_parameter_tuning_jobs",
