@@ -53,7 +53,8 @@ def lesson_layout() -> Path:
 def lesson() -> Path:
     """The lesson's real data files; the test is skipped when they are not beside the checkout."""
     if not (REAL_LESSON / "x_austin_final.csv").is_file():
-        pytest.skip(f"the lesson's real data files are not here ({REAL_LESSON}); the fixture-layout tests cover the formats")
+        pytest.skip(f"the lesson's real data files are not here ({REAL_LESSON}); "
+                    "the fixture-layout tests cover the formats")
     return REAL_LESSON
 
 

@@ -42,3 +42,15 @@ def leftovers(client) -> dict[str, list[str]]:
 
 
 NOTHING = {"endpoints": [], "configs": [], "models": []}
+
+
+def class_dir_with_outputs(tmp_path: Path, account) -> Path:
+    """A class folder whose outputs.json names the account's bucket and role (what `make up` leaves)."""
+    import json
+
+    cdir = tmp_path / "class"
+    cdir.mkdir()
+    (cdir / "outputs.json").write_text(
+        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
+    )
+    return cdir

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from jobhelpers import NOTHING, leftovers
+from jobhelpers import NOTHING, class_dir_with_outputs, leftovers
 
 from jobs.runner import make_jobs
 from provision.commands.train import _data, _options
@@ -119,11 +119,7 @@ def test_train_command_with_the_pair_end_to_end(client, account, tmp_path):
     files and nothing stays deployed."""
     from provision.commands.train import command
 
-    cdir = tmp_path / "class"
-    cdir.mkdir()
-    (cdir / "outputs.json").write_text(
-        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
-    )
+    cdir = class_dir_with_outputs(tmp_path, account)
     reports = tmp_path / "reports"
     res = CliRunner().invoke(
         command,

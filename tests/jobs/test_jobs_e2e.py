@@ -8,7 +8,7 @@ import math
 
 import pytest
 from click.testing import CliRunner
-from jobhelpers import NOTHING, leftovers
+from jobhelpers import NOTHING, class_dir_with_outputs, leftovers
 
 from jobs import lifecycle, serving
 from jobs.lifecycle import Context, run
@@ -32,11 +32,7 @@ def test_train_command_rainfall_end_to_end(client, account, tmp_path):
     """`classroom train rainfall` via the CLI: outputs.json → train → deploy → predict → report."""
     from provision.commands.train import command
 
-    cdir = tmp_path / "class"
-    cdir.mkdir()
-    (cdir / "outputs.json").write_text(
-        json.dumps({"models_bucket": account.bucket, "execution_role_arn": account.role_arn})
-    )
+    cdir = class_dir_with_outputs(tmp_path, account)
     reports = tmp_path / "reports"
     res = CliRunner().invoke(
         command,
