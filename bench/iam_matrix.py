@@ -34,7 +34,12 @@ from botocore.exceptions import ClientError
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 XGB_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "403"}  # 403: HEAD has no body
+DENIED_CODES = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "403",
+}  # 403: HEAD has no body
 BOOT = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=120)
 
@@ -364,6 +369,23 @@ def exercise_role(acct: ClassAccount, tag: str | None = None) -> list[str]:
                     ].read(),
                 )
 
+    # a notebook under the role: SDK v3's default bucket, an object in it, get_execution_role()'s GetRole
+    actual, detail = default_bucket_under_role(acct)
+    if actual != "allowed":
+        failures.append(f"SDK Session().default_bucket(): {detail}")
+    default = f"sagemaker-{REGION}-{ACCOUNT}"
+    if actual == "allowed":
+        step(
+            "s3:PutObject default bucket",
+            lambda: s3.put_object(Bucket=default, Key=f"{prefix}/n.txt", Body=b"n"),
+        )
+        step("s3:GetObject default bucket", lambda: s3.get_object(Bucket=default, Key=f"{prefix}/n.txt"))
+    step(
+        "iam:GetRole own role",
+        lambda: acct.client("iam", creds).get_role(RoleName=acct.role_arn.rsplit("/", 1)[-1]),
+    )
+    _drop_default_bucket(acct)
+
     # Studio runs the student's JupyterLab app under this role
     student = acct.students[0] if acct.students else None
     if (
@@ -404,6 +426,20 @@ def exercise_role(acct: ClassAccount, tag: str | None = None) -> list[str]:
         step("sagemaker:DeleteModel", lambda name=name: sm.delete_model(ModelName=name))
     _force_clean(acct, boot_sm, made)
     return failures
+
+
+def _drop_default_bucket(acct: ClassAccount) -> None:
+    """The SDK's default bucket, emptied and deleted by the bootstrapping principal (`classroom down`
+    deletes it in a class)."""
+    s3 = acct.client("s3")
+    name = f"sagemaker-{REGION}-{ACCOUNT}"
+    try:
+        versions = s3.list_object_versions(Bucket=name)
+    except ClientError:
+        return
+    for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=name, Key=v["Key"], VersionId=v["VersionId"])
+    s3.delete_bucket(Bucket=name)
 
 
 def _force_clean(acct: ClassAccount, sm, made: dict[str, list[str]]) -> None:
