@@ -177,6 +177,12 @@ def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = Non
     if variables is None:
         variables = settings.terraform_variables(stamp_for(settings))
     tfrunner.repair_state(class_dir(settings) / "terraform")  # after a Terraform run killed mid-write
+    if variables.get("reaper_enabled") and not variables.get("reaper_package_path"):
+        from provision.reaper.package import ZIP_NAME, build_package
+
+        # no archive provider offline: the kit zips the function before every Terraform run
+        variables = {**variables,
+                     "reaper_package_path": str(build_package(class_dir(settings) / ZIP_NAME))}
     return Workspace.prepare(class_dir(settings) / "terraform", settings.class_name, provider, variables,
                              mirror_setting=settings.provider_mirror, stream=stream,
                              log_path=run_log(settings, command), label=label)
@@ -226,6 +232,9 @@ def terraform_destroy(settings, stream: bool | None = None) -> None:
     except KitError:
         ws.destroy()
     (class_dir(settings) / "outputs.json").unlink(missing_ok=True)
+    from provision.reaper.package import ZIP_NAME
+
+    (class_dir(settings) / ZIP_NAME).unlink(missing_ok=True)
 
 
 def _state_address(res: dict, inst: dict) -> str:

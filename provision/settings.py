@@ -12,6 +12,7 @@ Errors are one line naming the file, the line and the setting, e.g.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import binascii
 import ipaddress
 import os
@@ -288,6 +289,44 @@ def _thresholds(thresholds: list[float], r: _Reader) -> tuple[float, ...]:
     return tuple(thresholds)
 
 
+#: ``[reaper] ends_at = ""``: the class ends at this local hour on the day of its first ``up``
+EVENING_HOUR = 21
+ENDS_AT_HHMM_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def _ends_at(value: str, r: _Reader) -> str:
+    """``[reaper] ends_at``: "HH:MM" (local time on the class day) or an ISO 8601 time with its zone."""
+    if ENDS_AT_HHMM_RE.match(value):
+        return value
+    try:
+        at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise r.fail("reaper", "ends_at", f"{value!r} must be \"\" (the evening of the class day), a local "
+                                          "time \"HH:MM\" or an ISO 8601 time") from None
+    if at.tzinfo is None:
+        raise r.fail("reaper", "ends_at", f"{value!r} must say its time zone (e.g. +01:00 or Z)")
+    return value
+
+
+def reaper_ends_at(value: str | None, stamp: str) -> str:
+    """When the class is over, in UTC (``2026-12-06T20:00:00Z``), for the class first set up at ``stamp``.
+
+    None / "" means the evening (21:00, this computer's time zone) of the class day, "HH:MM" that local
+    time on the class day; either moves to the next day when it would be less than an hour after the
+    first ``up`` (a class set up late in the evening). An ISO 8601 time is taken as it is."""
+    check_stamp(stamp)
+    value = (value or "").strip()
+    if value and not ENDS_AT_HHMM_RE.match(value):
+        at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    else:
+        hour, minute = (int(x) for x in value.split(":")) if value else (EVENING_HOUR, 0)
+        start = dt.datetime.strptime(stamp, "%Y%m%d-%H%M").replace(tzinfo=dt.UTC).astimezone()
+        at = start.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        if at < start + dt.timedelta(hours=1):
+            at += dt.timedelta(days=1)
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _port_env(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise KitError(f"CLASSROOM_EMULATOR_PORT={value} is not a port number (0-65535; 0 = any free port)")
@@ -359,6 +398,9 @@ SETTINGS: tuple[Setting, ...] = (
       kind=float, tf="budget_limit_usd", attr_default=10),
     S("budget", "thresholds_usd", [1, 5, 10], "budget_thresholds_usd", _thresholds, kind=list, item=float,
       tf="budget_thresholds_usd"),
+    S("reaper", "enabled", True, "reaper_enabled", kind=bool, tf="reaper_enabled"),
+    S("reaper", "ends_at", "", "reaper_ends_at", _ends_at, optional=True, tf="reaper_ends_at",
+      to_tf=lambda s, stamp: reaper_ends_at(s.reaper_ends_at, stamp)),
     S("emulator", "port", 0, "emulator_port",
       _between(0, 65535, "must be a port number 0-65535 (0 = any free port)"),
       kind=int, env="CLASSROOM_EMULATOR_PORT", env_check=_port_env),
@@ -430,6 +472,7 @@ class _SettingsMethods:
                 value = s.to_tf(self, stamp) if s.to_tf else getattr(self, s.attr)
                 variables[s.tf] = list(value) if isinstance(value, tuple) else value
         variables["students"] = roster.as_terraform(self.students())
+        variables["reaper_package_path"] = None  # the kit zips the reaper just before Terraform runs
         return variables
 
 

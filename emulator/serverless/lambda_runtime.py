@@ -161,6 +161,57 @@ def _role_credentials(fn) -> dict[str, str]:
         }
 
 
+# --- logs ------------------------------------------------------------------------------------------
+def _allows(document: Any, action: str) -> bool:
+    import fnmatch
+
+    doc = json.loads(document) if isinstance(document, str) else (document or {})
+    statements = doc.get("Statement", [])
+    for st in [statements] if isinstance(statements, dict) else statements:
+        actions = st.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if st.get("Effect") == "Allow" and any(fnmatch.fnmatch(action.lower(), a.lower()) for a in actions):
+            return True
+    return False
+
+
+def may_create_log_group(fn) -> bool:
+    """Whether the function's role may create its log group (AWSLambdaBasicExecutionRole does).
+
+    Lambda creates ``/aws/lambda/<name>`` at the first log line only when the role allows
+    ``logs:CreateLogGroup``; without it and without the group the logs are dropped (Lambda developer
+    guide, "Sending Lambda function logs to CloudWatch Logs")."""
+    try:
+        from moto.iam.models import iam_backends
+
+        role = iam_backends[fn.account_id]["aws"].get_role_by_arn(fn.role)
+    except Exception:  # noqa: BLE001 - unknown role: be generous (IAM is not enforced by moto)
+        return True
+    docs = list((role.policies or {}).values())
+    for policy in (getattr(role, "managed_policies", None) or {}).values():
+        versions = [v for v in getattr(policy, "versions", []) if getattr(v, "is_default_version", False)]
+        docs.append(versions[0].document if versions else getattr(policy, "document", "{}"))
+    return any(_allows(d, "logs:CreateLogGroup") for d in docs)
+
+
+class FunctionLogs(LogWriter):
+    """The function's log stream; the group is created only when the role may (else lines are dropped)."""
+
+    def __init__(self, fn, group: str, stream: str) -> None:
+        super().__init__(fn.account_id, fn.region, group, stream)
+        self.fn = fn
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        from moto.logs.models import logs_backends
+
+        backend = logs_backends[self.account_id][self.region]
+        if self.group not in backend.groups and not may_create_log_group(self.fn):
+            raise LookupError(f"log group {self.group} does not exist and the role may not create it")
+        super()._ensure()
+
+
 # --- one execution environment ---------------------------------------------------------------------
 def _key(fn) -> tuple:
     return (fn.function_arn, getattr(fn, "code_sha_256", ""), fn.last_modified)
@@ -177,7 +228,7 @@ class Worker:
         now = dt.datetime.now(dt.UTC)
         self.group = f"/aws/lambda/{fn.function_name}"
         self.stream = f"{now:%Y/%m/%d}/[{self.version}]{uuid.uuid4().hex}"
-        self.logs = LogWriter(fn.account_id, fn.region, self.group, self.stream)
+        self.logs = FunctionLogs(fn, self.group, self.stream)
         self.token = secrets.token_hex(16)
         self.messages: queue.Queue = queue.Queue()
         self.last_used = time.monotonic()

@@ -123,3 +123,20 @@ module "budget" {
   thresholds_usd             = var.budget_thresholds_usd
   subscriber_email_addresses = local.budget_emails
 }
+
+################################################################################
+# Reaper: removes expired endpoints and, after the class, everything that bills by the hour
+################################################################################
+
+module "reaper" {
+  source = "../modules/reaper"
+
+  create       = var.reaper_enabled
+  name         = "${var.class_name}-reaper"
+  class_name   = var.class_name
+  class_tags   = { classroom = var.class_name }
+  package_path = var.reaper_package_path
+  ends_at      = var.reaper_ends_at
+  domain_id    = module.studio.domain_id
+  notify_email = length(local.budget_emails) == 0 ? null : var.budget_email
+}

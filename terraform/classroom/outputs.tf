@@ -127,3 +127,18 @@ output "guardrail_attached_to" {
   description = "Groups and roles that carry the guardrail"
   value       = module.guardrails.attached_to
 }
+
+output "reaper_function_name" {
+  description = "The reaper's Lambda function, or null"
+  value       = module.reaper.function_name
+}
+
+output "reaper_log_group_name" {
+  description = "Where the reaper writes each run's summary, or null"
+  value       = module.reaper.log_group_name
+}
+
+output "reaper_ends_at" {
+  description = "When the class is over for the reaper (UTC), or null"
+  value       = module.reaper.ends_at
+}

@@ -177,3 +177,25 @@ variable "notebooks" {
   type        = map(string)
   default     = {}
 }
+
+################################################################################
+# Reaper
+################################################################################
+
+variable "reaper_enabled" {
+  description = "Whether to deploy the class's reaper (a Lambda run every 5 minutes that removes what bills after its time)"
+  type        = bool
+  default     = true
+}
+
+variable "reaper_package_path" {
+  description = "The reaper's zip, built by the kit before each Terraform run (null: no reaper)"
+  type        = string
+  default     = null
+}
+
+variable "reaper_ends_at" {
+  description = "When the class is over (ISO 8601 UTC): from then on the reaper removes everything of the class that bills by the hour"
+  type        = string
+  default     = "2000-01-01T00:00:00Z"
+}

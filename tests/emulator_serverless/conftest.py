@@ -19,6 +19,9 @@ FUNCTION_POLICY = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
 )
 
+LOGS_POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup",'
+               '"logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}')
+
 
 @pytest.fixture
 def clients(emulator):
@@ -47,6 +50,8 @@ def functions(clients) -> Iterator:
     # the embedded AWS enforces IAM on the function's role session, as AWS does: the test functions
     # list buckets, and nothing else
     iam.put_role_policy(RoleName=role_name, PolicyName="list-buckets", PolicyDocument=FUNCTION_POLICY)
+    # what AWSLambdaBasicExecutionRole grants: Lambda may create the function's log group
+    iam.put_role_policy(RoleName=role_name, PolicyName="logs", PolicyDocument=LOGS_POLICY)
 
     def make(name: str, files: dict[str, str], handler: str = "index.handler", **extra):
         lam.create_function(
@@ -68,5 +73,6 @@ def functions(clients) -> Iterator:
         except logs.exceptions.ResourceNotFoundException:
             pass
     iam.delete_role_policy(RoleName=role_name, PolicyName="list-buckets")
+    iam.delete_role_policy(RoleName=role_name, PolicyName="logs")
     iam.delete_role(RoleName=role_name)
     assert not [f for f in lam.list_functions()["Functions"] if f["FunctionName"] in made]

@@ -1,0 +1,263 @@
+"""The class's reaper: a Lambda function that removes what bills after its time, with nobody's laptop on.
+
+Deployed by ``make up`` (``terraform/modules/reaper``), run by an EventBridge rule every 5 minutes.
+This file is the whole function: it imports only the standard library and boto3 (which AWS's Python
+runtime provides), so the kit zips it as it is (``provision/reaper/package.py``). The kit's expiry
+sweep (``provision/web/expiry.py``) uses the same endpoint helpers.
+
+Ownership (the same rule as ``classroom down`` and the expiry sweep): the reaper touches only what
+carries every tag of ``CLASS_TAGS`` (``classroom=<class>``), plus the Studio apps of the class's own
+domain (``DOMAIN_ID``). Another team's endpoint in the same account is never touched.
+
+Each run:
+1. endpoints of the class whose ``expires-at`` tag has passed are deleted with their endpoint config
+   and model(s) (a config another remaining endpoint uses is kept);
+2. from ``ENDS_AT`` (ISO 8601 UTC) on — the class is over — every billable item of the class:
+   every class endpoint (with config and models), notebook instances (stopped, then deleted at the
+   next run once Stopped), Studio apps of the class's domain (deleted = stopped; user files stay on
+   the domain's EFS), running training, tuning and transform jobs (stopped); the buckets are not
+   touched (storage, not hourly compute; ``classroom down`` empties them), and when something was
+   removed the run publishes a summary to ``TOPIC_ARN`` (the budget e-mail) if set.
+
+The run's summary is returned and printed as one log line ``{"kit-reaper": {...}}``: ``classroom
+status`` reads the newest one from the function's log group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Any
+
+EXPIRES_TAG = "expires-at"
+REPORT_KEY = "kit-reaper"
+NOT_FOUND_CODES = ("ResourceNotFound", "ValidationException", "ValidationError", "NotFound")
+
+
+# --- shared helpers (also used by the kit's expiry sweep) ------------------------------------------
+def error_code(err: Exception) -> str:
+    return getattr(err, "response", {}).get("Error", {}).get("Code", "")
+
+
+def not_found(err: Exception) -> bool:
+    """SageMaker's "no such thing" (it answers ValidationException "Could not find ..." for most kinds)."""
+    text = str(err).lower()
+    return error_code(err) in NOT_FOUND_CODES and (
+        "not found" in text or "could not find" in text or "does not exist" in text)
+
+
+def delete_endpoint_and_parts(sm, name: str, keep_configs: set[str] | None = None) -> list[str]:
+    """Delete the endpoint, then its config (unless in ``keep_configs``: still used by another endpoint)
+    and the config's model(s). Returns what was deleted (``"endpoint NAME"``, ``"endpoint-config
+    NAME"``, ``"model NAME"``); an endpoint that is already gone gives ``[]``."""
+    done: list[str] = []
+    try:
+        config = sm.describe_endpoint(EndpointName=name)["EndpointConfigName"]
+    except Exception as err:  # noqa: BLE001 - botocore ClientError
+        if not_found(err):
+            return done
+        raise
+    models: list[str] = []
+    try:
+        variants = sm.describe_endpoint_config(EndpointConfigName=config).get("ProductionVariants", [])
+        models = [v["ModelName"] for v in variants if v.get("ModelName")]
+    except Exception as err:  # noqa: BLE001
+        if not not_found(err):
+            raise
+    sm.delete_endpoint(EndpointName=name)
+    done.append(f"endpoint {name}")
+    if keep_configs and config in keep_configs:
+        return done
+    steps = [("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n))]
+    steps += [("model", m, lambda n: sm.delete_model(ModelName=n)) for m in models]
+    for kind, part, delete in steps:
+        try:
+            delete(part)
+            done.append(f"{kind} {part}")
+        except Exception as err:  # noqa: BLE001
+            if not not_found(err):
+                raise
+    return done
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 time (``2026-11-23T14:30:00Z``) as an aware UTC datetime; None when missing/unreadable."""
+    if not value:
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def owned(tags: dict[str, str], class_tags: dict[str, str]) -> bool:
+    """The class's own: carries every class tag (an empty tag set owns nothing)."""
+    return bool(class_tags) and all(tags.get(k) == v for k, v in class_tags.items())
+
+
+def _paged(client, operation: str, key: str, **kwargs) -> list[dict]:
+    out: list[dict] = []
+    token = None
+    while True:
+        page = getattr(client, operation)(**kwargs, **({"NextToken": token} if token else {}))
+        out += page.get(key, [])
+        token = page.get("NextToken")
+        if not token:
+            return out
+
+
+def _tags(sm, arn: str) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in _paged(sm, "list_tags", "Tags", ResourceArn=arn)}
+
+
+# --- one run ---------------------------------------------------------------------------------------
+class Reaper:
+    def __init__(self, sm, class_tags: dict[str, str], ends_at: dt.datetime | None, domain_id: str | None,
+                 now: dt.datetime) -> None:
+        self.sm, self.class_tags, self.ends_at, self.domain_id, self.now = sm, class_tags, ends_at, domain_id, now
+        self.removed: list[str] = []
+        self.stopped: list[str] = []
+        self.errors: list[str] = []
+
+    @property
+    def class_over(self) -> bool:
+        return self.ends_at is not None and self.now >= self.ends_at
+
+    def _try(self, what: str, fn) -> Any:
+        try:
+            return fn()
+        except Exception as err:  # noqa: BLE001 - one item's failure never stops the others
+            if not_found(err):
+                return None
+            self.errors.append(f"{what}: {error_code(err) or type(err).__name__}: {str(err)[:200]}")
+            return None
+
+    def endpoints(self) -> None:
+        listed = _paged(self.sm, "list_endpoints", "Endpoints")
+        ours: list[tuple[dict, dict]] = []
+        for e in listed:
+            tags = self._try(f"tags of endpoint {e['EndpointName']}", lambda e=e: _tags(self.sm, e["EndpointArn"]))
+            if tags is not None and owned(tags, self.class_tags):
+                ours.append((e, tags))
+        doomed = []
+        for e, tags in ours:
+            if e.get("EndpointStatus") == "Deleting":
+                continue
+            expires = parse_time(tags.get(EXPIRES_TAG))
+            if self.class_over or (expires is not None and self.now >= expires):
+                doomed.append(e["EndpointName"])
+        if not doomed:
+            return
+        keep: set[str] = set()
+        for e in listed:  # a config still used by an endpoint that stays (any owner) is kept
+            if e["EndpointName"] not in doomed:
+                d = self._try(f"endpoint {e['EndpointName']}",
+                              lambda e=e: self.sm.describe_endpoint(EndpointName=e["EndpointName"]))
+                if d:
+                    keep.add(d["EndpointConfigName"])
+        for name in doomed:
+            done = self._try(f"endpoint {name}", lambda name=name: delete_endpoint_and_parts(self.sm, name, keep))
+            self.removed += done or []
+
+    def notebook_instances(self) -> None:
+        for nb in _paged(self.sm, "list_notebook_instances", "NotebookInstances"):
+            name, status = nb["NotebookInstanceName"], nb.get("NotebookInstanceStatus")
+            tags = self._try(f"tags of notebook instance {name}", lambda nb=nb: _tags(self.sm, nb["NotebookInstanceArn"]))
+            if tags is None or not owned(tags, self.class_tags):
+                continue
+            if status in ("InService", "Pending", "Updating"):
+                if self._try(f"notebook instance {name}",
+                             lambda name=name: self.sm.stop_notebook_instance(NotebookInstanceName=name)) is not None:
+                    self.stopped.append(f"notebook-instance {name}")
+            elif status in ("Stopped", "Failed"):
+                if self._try(f"notebook instance {name}",
+                             lambda name=name: self.sm.delete_notebook_instance(NotebookInstanceName=name)) is not None:
+                    self.removed.append(f"notebook-instance {name}")
+
+    def studio_apps(self) -> None:
+        if not self.domain_id:
+            return
+        apps = self._try("studio apps", lambda: _paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id))
+        for app in apps or []:
+            if app.get("Status") not in ("InService", "Pending"):
+                continue
+            owner = {"UserProfileName": app["UserProfileName"]} if app.get("UserProfileName") else \
+                {"SpaceName": app.get("SpaceName", "")}
+            what = f"studio-app {app['AppType']}/{app['AppName']} of {next(iter(owner.values()))}"
+            if self._try(what, lambda app=app, owner=owner: self.sm.delete_app(
+                    DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner)) is not None:
+                self.stopped.append(what)
+
+    def running_jobs(self) -> None:
+        kinds = [("training-job", "list_training_jobs", "TrainingJobSummaries", "TrainingJobName",
+                  "TrainingJobArn", "stop_training_job"),
+                 ("tuning-job", "list_hyper_parameter_tuning_jobs", "HyperParameterTuningJobSummaries",
+                  "HyperParameterTuningJobName", "HyperParameterTuningJobArn", "stop_hyper_parameter_tuning_job"),
+                 ("transform-job", "list_transform_jobs", "TransformJobSummaries", "TransformJobName",
+                  "TransformJobArn", "stop_transform_job")]
+        for kind, listing, key, name_key, arn_key, stop in kinds:
+            jobs = self._try(f"{kind}s", lambda listing=listing, key=key: _paged(
+                self.sm, listing, key, StatusEquals="InProgress"))
+            for job in jobs or []:
+                tags = self._try(f"tags of {kind} {job[name_key]}", lambda job=job, arn_key=arn_key: _tags(
+                    self.sm, job[arn_key]))
+                if tags is None or not owned(tags, self.class_tags):
+                    continue
+                if self._try(f"{kind} {job[name_key]}", lambda job=job, stop=stop, name_key=name_key: getattr(
+                        self.sm, stop)(**{name_key: job[name_key]})) is not None:
+                    self.stopped.append(f"{kind} {job[name_key]}")
+
+    def run(self) -> dict:
+        self._try("endpoints", self.endpoints)
+        if self.class_over:
+            self._try("notebook instances", self.notebook_instances)
+            self._try("studio apps", self.studio_apps)
+            self._try("running jobs", self.running_jobs)
+        return {"ran_at": self.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "ends_at": self.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.ends_at else None,
+                "class_over": self.class_over, "removed": self.removed, "stopped": self.stopped,
+                "errors": self.errors}
+
+
+def _notify(sns, topic_arn: str, class_name: str, summary: dict) -> str | None:
+    lines = [f"The class {class_name!r} ended at {summary['ends_at']} (UTC); its reaper removed what still "
+             "billed by the hour:", ""]
+    lines += [f"- removed {x}" for x in summary["removed"]] + [f"- stopped {x}" for x in summary["stopped"]]
+    if summary["errors"]:
+        lines += ["", "These could not be removed (check them by hand or run `classroom down`):"]
+        lines += [f"- {x}" for x in summary["errors"]]
+    try:
+        sns.publish(TopicArn=topic_arn, Subject=f"classroom {class_name}: removed after the class"[:100],
+                    Message="\n".join(lines))
+        return None
+    except Exception as err:  # noqa: BLE001
+        return f"notify {topic_arn}: {error_code(err) or type(err).__name__}"
+
+
+def run(env: dict[str, str] | None = None, now: dt.datetime | None = None, sm=None, sns=None) -> dict:
+    """One reaper run with the settings of ``env`` (the function's environment)."""
+    import boto3
+
+    env = dict(os.environ if env is None else env)
+    class_tags = json.loads(env.get("CLASS_TAGS") or "{}")
+    ends_at = parse_time(env.get("ENDS_AT"))
+    now = now or dt.datetime.now(dt.UTC)
+    sm = sm or boto3.client("sagemaker")
+    summary = Reaper(sm, class_tags, ends_at, env.get("DOMAIN_ID") or None, now).run()
+    summary["class"] = env.get("CLASS_NAME", "")
+    topic = env.get("TOPIC_ARN")
+    if topic and summary["class_over"] and (summary["removed"] or summary["stopped"]):
+        problem = _notify(sns or boto3.client("sns"), topic, summary["class"], summary)
+        summary["notified"] = problem is None
+        if problem:
+            summary["errors"].append(problem)
+    return summary
+
+
+def handler(event: dict, context: Any = None) -> dict:
+    """The Lambda entry point (``handler.handler``)."""
+    summary = run()
+    print(json.dumps({REPORT_KEY: summary}, sort_keys=True))
+    return summary
