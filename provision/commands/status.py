@@ -29,4 +29,9 @@ def command(ctx: click.Context) -> None:
     tctx = context_for(settings)
     endpoints = class_endpoints(tctx.aws.client("sagemaker", settings.region), class_scope(settings))
     click.echo(format_class(settings, created, emulator, endpoints))
+    from provision.reaper.report import status_lines
+
+    deployed = any(r["type"] == "aws_lambda_function" and "reaper" in r.get("module", "") for r in created)
+    for line in status_lines(settings, tctx.aws.client("logs", settings.region), deployed):
+        click.echo(f"  {line}")
     click.echo(format_status(collect(tctx), settings.class_name))

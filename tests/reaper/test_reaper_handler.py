@@ -1,0 +1,156 @@
+"""The reaper's code against the embedded AWS's real SageMaker, SNS and SQS (called in-process here;
+tests/reaper/test_reaper_scheduled.py runs it as the deployed Lambda on its schedule).
+
+Ownership is the one of ``classroom down`` and the expiry sweep: only what carries the class tag
+(``classroom=<class>``) and the apps of the class's own domain; another class's endpoint in the same
+account, and an untagged one, are never touched even when their ``expires-at`` has passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from provision.reaper import handler
+from provision.reaper.package import build_package
+
+REGION = "us-east-1"
+ROLE = "arn:aws:iam::123456789012:role/reaper-test-sagemaker"
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+PAST = (NOW - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+FUTURE = (NOW + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture
+def aws(emulator):
+    config = Config(retries={"max_attempts": 2, "mode": "standard"})
+
+    def make(service: str):
+        return boto3.client(service, region_name=REGION, endpoint_url=emulator.url, config=config,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    return make
+
+
+def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
+    tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
+    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE,
+                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://reaper-none/{name}/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge"}])
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", Tags=tag_list)
+
+
+def _names(sm) -> dict[str, set[str]]:
+    return {"endpoints": {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]},
+            "configs": {c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]},
+            "models": {m["ModelName"] for m in sm.list_models()["Models"]},
+            "notebooks": {n["NotebookInstanceName"] for n in sm.list_notebook_instances()["NotebookInstances"]}}
+
+
+def _cleanup(sm, before: dict[str, set[str]]) -> None:
+    now = _names(sm)
+    for name in now["endpoints"] - before["endpoints"]:
+        handler.delete_endpoint_and_parts(sm, name)
+    now = _names(sm)
+    for name in now["configs"] - before["configs"]:
+        sm.delete_endpoint_config(EndpointConfigName=name)
+    for name in now["models"] - before["models"]:
+        sm.delete_model(ModelName=name)
+    for name in now["notebooks"] - before["notebooks"]:
+        for _ in range(50):
+            status = sm.describe_notebook_instance(NotebookInstanceName=name)["NotebookInstanceStatus"]
+            if status == "InService":
+                sm.stop_notebook_instance(NotebookInstanceName=name)
+            elif status in ("Stopped", "Failed"):
+                sm.delete_notebook_instance(NotebookInstanceName=name)
+                break
+            time.sleep(0.1)
+    assert _names(sm) == before
+
+
+def test_expired_class_endpoints_only(aws):
+    sm = aws("sagemaker")
+    before = _names(sm)
+    env = {"CLASS_NAME": "reapclass", "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
+           "ENDS_AT": FUTURE}
+    try:
+        _endpoint(sm, "reap-expired", {"classroom": "reapclass", "expires-at": PAST})
+        _endpoint(sm, "reap-live", {"classroom": "reapclass", "expires-at": FUTURE})
+        _endpoint(sm, "reap-forever", {"classroom": "reapclass"})
+        _endpoint(sm, "other-expired", {"classroom": "otherclass", "expires-at": PAST})
+        _endpoint(sm, "untagged-expired", {"expires-at": PAST})
+        summary = handler.run(env=env, now=NOW, sm=sm)
+        assert summary["removed"] == ["endpoint reap-expired", "endpoint-config reap-expired-config",
+                                      "model reap-expired-model"]
+        assert summary["errors"] == [] and summary["class_over"] is False and summary["class"] == "reapclass"
+        left = _names(sm)["endpoints"] - before["endpoints"]
+        assert left == {"reap-live", "reap-forever", "other-expired", "untagged-expired"}
+        # a second run finds nothing more to do
+        assert handler.run(env=env, now=NOW, sm=sm)["removed"] == []
+    finally:
+        _cleanup(sm, before)
+
+
+def test_after_the_class_everything_billable_and_a_mail(aws):
+    sm, sns, sqs = aws("sagemaker"), aws("sns"), aws("sqs")
+    before = _names(sm)
+    topic = sns.create_topic(Name="reaper-test-topic")["TopicArn"]
+    queue = sqs.create_queue(QueueName="reaper-test-mail")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    env = {"CLASS_NAME": "reapclass", "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
+           "ENDS_AT": PAST, "TOPIC_ARN": topic}
+    try:
+        _endpoint(sm, "reap-live", {"classroom": "reapclass", "expires-at": FUTURE})
+        _endpoint(sm, "other-live", {"classroom": "otherclass"})
+        for name, tag in (("reap-notebook", "reapclass"), ("other-notebook", "otherclass")):
+            sm.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                        Tags=[{"Key": "classroom", "Value": tag}])
+        for _ in range(100):
+            statuses = {n["NotebookInstanceName"]: n["NotebookInstanceStatus"]
+                        for n in sm.list_notebook_instances()["NotebookInstances"]}
+            if statuses.get("reap-notebook") == "InService":
+                break
+            time.sleep(0.1)
+        first = handler.run(env=env, now=NOW, sm=sm, sns=sns)
+        assert first["class_over"] is True and first["notified"] is True
+        assert "endpoint reap-live" in first["removed"] and first["stopped"] == ["notebook-instance reap-notebook"]
+        for _ in range(100):
+            if sm.describe_notebook_instance(NotebookInstanceName="reap-notebook")["NotebookInstanceStatus"] \
+                    == "Stopped":
+                break
+            time.sleep(0.1)
+        second = handler.run(env=env, now=NOW, sm=sm, sns=sns)
+        assert second["removed"] == ["notebook-instance reap-notebook"]
+        left = _names(sm)
+        assert "other-live" in left["endpoints"] and "other-notebook" in left["notebooks"]
+        assert "reap-live" not in left["endpoints"]
+        mails = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+        bodies = [m["Body"] for m in mails]
+        assert len(bodies) == 2 and "removed endpoint reap-live" in bodies[0]
+        assert "stopped notebook-instance reap-notebook" in bodies[0]
+    finally:
+        _cleanup(sm, before)
+        sns.delete_topic(TopicArn=topic)
+        sqs.delete_queue(QueueUrl=queue)
+
+
+def test_package_is_deterministic_and_standalone(tmp_path):
+    import zipfile
+
+    a, b = build_package(tmp_path / "a.zip"), build_package(tmp_path / "b.zip")
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as zf:
+        assert zf.namelist() == ["handler.py"]
+        source = zf.read("handler.py").decode()
+    imports = {line.split()[1].split(".")[0] for line in source.splitlines()
+               if line.startswith(("import ", "from ")) or line.startswith(("    import ",))}
+    assert imports <= {"__future__", "datetime", "json", "os", "typing", "boto3"}, imports
