@@ -44,7 +44,8 @@ def not_found(err: Exception) -> bool:
     """SageMaker's "no such thing" (it answers ValidationException "Could not find ..." for most kinds)."""
     text = str(err).lower()
     return error_code(err) in NOT_FOUND_CODES and (
-        "not found" in text or "could not find" in text or "does not exist" in text)
+        "not found" in text or "could not find" in text or "does not exist" in text
+    )
 
 
 def delete_endpoint_and_parts(sm, name: str, keep_configs: set[str] | None = None) -> list[str]:
@@ -114,9 +115,21 @@ def _tags(sm, arn: str) -> dict[str, str]:
 
 # --- one run ---------------------------------------------------------------------------------------
 class Reaper:
-    def __init__(self, sm, class_tags: dict[str, str], ends_at: dt.datetime | None, domain_id: str | None,
-                 now: dt.datetime) -> None:
-        self.sm, self.class_tags, self.ends_at, self.domain_id, self.now = sm, class_tags, ends_at, domain_id, now
+    def __init__(
+        self,
+        sm,
+        class_tags: dict[str, str],
+        ends_at: dt.datetime | None,
+        domain_id: str | None,
+        now: dt.datetime,
+    ) -> None:
+        self.sm, self.class_tags, self.ends_at, self.domain_id, self.now = (
+            sm,
+            class_tags,
+            ends_at,
+            domain_id,
+            now,
+        )
         self.removed: list[str] = []
         self.stopped: list[str] = []
         self.errors: list[str] = []
@@ -138,7 +151,9 @@ class Reaper:
         listed = _paged(self.sm, "list_endpoints", "Endpoints")
         ours: list[tuple[dict, dict]] = []
         for e in listed:
-            tags = self._try(f"tags of endpoint {e['EndpointName']}", lambda e=e: _tags(self.sm, e["EndpointArn"]))
+            tags = self._try(
+                f"tags of endpoint {e['EndpointName']}", lambda e=e: _tags(self.sm, e["EndpointArn"])
+            )
             if tags is not None and owned(tags, self.class_tags):
                 ours.append((e, tags))
         doomed = []
@@ -153,60 +168,119 @@ class Reaper:
         keep: set[str] = set()
         for e in listed:  # a config still used by an endpoint that stays (any owner) is kept
             if e["EndpointName"] not in doomed:
-                d = self._try(f"endpoint {e['EndpointName']}",
-                              lambda e=e: self.sm.describe_endpoint(EndpointName=e["EndpointName"]))
+                d = self._try(
+                    f"endpoint {e['EndpointName']}",
+                    lambda e=e: self.sm.describe_endpoint(EndpointName=e["EndpointName"]),
+                )
                 if d:
                     keep.add(d["EndpointConfigName"])
         for name in doomed:
-            done = self._try(f"endpoint {name}", lambda name=name: delete_endpoint_and_parts(self.sm, name, keep))
+            done = self._try(
+                f"endpoint {name}", lambda name=name: delete_endpoint_and_parts(self.sm, name, keep)
+            )
             self.removed += done or []
 
     def notebook_instances(self) -> None:
         for nb in _paged(self.sm, "list_notebook_instances", "NotebookInstances"):
             name, status = nb["NotebookInstanceName"], nb.get("NotebookInstanceStatus")
-            tags = self._try(f"tags of notebook instance {name}", lambda nb=nb: _tags(self.sm, nb["NotebookInstanceArn"]))
+            tags = self._try(
+                f"tags of notebook instance {name}", lambda nb=nb: _tags(self.sm, nb["NotebookInstanceArn"])
+            )
             if tags is None or not owned(tags, self.class_tags):
                 continue
             if status in ("InService", "Pending", "Updating"):
-                if self._try(f"notebook instance {name}",
-                             lambda name=name: self.sm.stop_notebook_instance(NotebookInstanceName=name)) is not None:
+                if (
+                    self._try(
+                        f"notebook instance {name}",
+                        lambda name=name: self.sm.stop_notebook_instance(NotebookInstanceName=name),
+                    )
+                    is not None
+                ):
                     self.stopped.append(f"notebook-instance {name}")
             elif status in ("Stopped", "Failed"):
-                if self._try(f"notebook instance {name}",
-                             lambda name=name: self.sm.delete_notebook_instance(NotebookInstanceName=name)) is not None:
+                if (
+                    self._try(
+                        f"notebook instance {name}",
+                        lambda name=name: self.sm.delete_notebook_instance(NotebookInstanceName=name),
+                    )
+                    is not None
+                ):
                     self.removed.append(f"notebook-instance {name}")
 
     def studio_apps(self) -> None:
         if not self.domain_id:
             return
-        apps = self._try("studio apps", lambda: _paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id))
+        apps = self._try(
+            "studio apps", lambda: _paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id)
+        )
         for app in apps or []:
             if app.get("Status") not in ("InService", "Pending"):
                 continue
-            owner = {"UserProfileName": app["UserProfileName"]} if app.get("UserProfileName") else \
-                {"SpaceName": app.get("SpaceName", "")}
+            owner = (
+                {"UserProfileName": app["UserProfileName"]}
+                if app.get("UserProfileName")
+                else {"SpaceName": app.get("SpaceName", "")}
+            )
             what = f"studio-app {app['AppType']}/{app['AppName']} of {next(iter(owner.values()))}"
-            if self._try(what, lambda app=app, owner=owner: self.sm.delete_app(
-                    DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner)) is not None:
+            if (
+                self._try(
+                    what,
+                    lambda app=app, owner=owner: self.sm.delete_app(
+                        DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner
+                    ),
+                )
+                is not None
+            ):
                 self.stopped.append(what)
 
     def running_jobs(self) -> None:
-        kinds = [("training-job", "list_training_jobs", "TrainingJobSummaries", "TrainingJobName",
-                  "TrainingJobArn", "stop_training_job"),
-                 ("tuning-job", "list_hyper_parameter_tuning_jobs", "HyperParameterTuningJobSummaries",
-                  "HyperParameterTuningJobName", "HyperParameterTuningJobArn", "stop_hyper_parameter_tuning_job"),
-                 ("transform-job", "list_transform_jobs", "TransformJobSummaries", "TransformJobName",
-                  "TransformJobArn", "stop_transform_job")]
+        kinds = [
+            (
+                "training-job",
+                "list_training_jobs",
+                "TrainingJobSummaries",
+                "TrainingJobName",
+                "TrainingJobArn",
+                "stop_training_job",
+            ),
+            (
+                "tuning-job",
+                "list_hyper_parameter_tuning_jobs",
+                "HyperParameterTuningJobSummaries",
+                "HyperParameterTuningJobName",
+                "HyperParameterTuningJobArn",
+                "stop_hyper_parameter_tuning_job",
+            ),
+            (
+                "transform-job",
+                "list_transform_jobs",
+                "TransformJobSummaries",
+                "TransformJobName",
+                "TransformJobArn",
+                "stop_transform_job",
+            ),
+        ]
         for kind, listing, key, name_key, arn_key, stop in kinds:
-            jobs = self._try(f"{kind}s", lambda listing=listing, key=key: _paged(
-                self.sm, listing, key, StatusEquals="InProgress"))
+            jobs = self._try(
+                f"{kind}s",
+                lambda listing=listing, key=key: _paged(self.sm, listing, key, StatusEquals="InProgress"),
+            )
             for job in jobs or []:
-                tags = self._try(f"tags of {kind} {job[name_key]}", lambda job=job, arn_key=arn_key: _tags(
-                    self.sm, job[arn_key]))
+                tags = self._try(
+                    f"tags of {kind} {job[name_key]}",
+                    lambda job=job, arn_key=arn_key: _tags(self.sm, job[arn_key]),
+                )
                 if tags is None or not owned(tags, self.class_tags):
                     continue
-                if self._try(f"{kind} {job[name_key]}", lambda job=job, stop=stop, name_key=name_key: getattr(
-                        self.sm, stop)(**{name_key: job[name_key]})) is not None:
+                if (
+                    self._try(
+                        f"{kind} {job[name_key]}",
+                        lambda job=job, stop=stop, name_key=name_key: getattr(self.sm, stop)(
+                            **{name_key: job[name_key]}
+                        ),
+                    )
+                    is not None
+                ):
                     self.stopped.append(f"{kind} {job[name_key]}")
 
     def run(self) -> dict:
@@ -215,22 +289,32 @@ class Reaper:
             self._try("notebook instances", self.notebook_instances)
             self._try("studio apps", self.studio_apps)
             self._try("running jobs", self.running_jobs)
-        return {"ran_at": self.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "ends_at": self.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.ends_at else None,
-                "class_over": self.class_over, "removed": self.removed, "stopped": self.stopped,
-                "errors": self.errors}
+        return {
+            "ran_at": self.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ends_at": self.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.ends_at else None,
+            "class_over": self.class_over,
+            "removed": self.removed,
+            "stopped": self.stopped,
+            "errors": self.errors,
+        }
 
 
 def _notify(sns, topic_arn: str, class_name: str, summary: dict) -> str | None:
-    lines = [f"The class {class_name!r} ended at {summary['ends_at']} (UTC); its reaper removed what still "
-             "billed by the hour:", ""]
+    lines = [
+        f"The class {class_name!r} ended at {summary['ends_at']} (UTC); its reaper removed what still "
+        "billed by the hour:",
+        "",
+    ]
     lines += [f"- removed {x}" for x in summary["removed"]] + [f"- stopped {x}" for x in summary["stopped"]]
     if summary["errors"]:
         lines += ["", "These could not be removed (check them by hand or run `classroom down`):"]
         lines += [f"- {x}" for x in summary["errors"]]
     try:
-        sns.publish(TopicArn=topic_arn, Subject=f"classroom {class_name}: removed after the class"[:100],
-                    Message="\n".join(lines))
+        sns.publish(
+            TopicArn=topic_arn,
+            Subject=f"classroom {class_name}: removed after the class"[:100],
+            Message="\n".join(lines),
+        )
         return None
     except Exception as err:  # noqa: BLE001
         return f"notify {topic_arn}: {error_code(err) or type(err).__name__}"

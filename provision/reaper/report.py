@@ -55,7 +55,9 @@ def status_lines(settings, logs, deployed: bool, now: dt.datetime | None = None)
     ran = parse_time(summary.get("ran_at"))
     ago = f"{int((now - ran).total_seconds() // 60)} min ago" if ran else "at an unknown time"
     lines = [f"reaper: last ran {summary.get('ran_at')} ({ago}); class ends {summary.get('ends_at')}"]
-    done = [f"removed {x}" for x in summary.get("removed", [])] + [f"stopped {x}" for x in summary.get("stopped", [])]
+    done = [f"removed {x}" for x in summary.get("removed", [])] + [
+        f"stopped {x}" for x in summary.get("stopped", [])
+    ]
     lines.append("  last run: " + ("; ".join(done) if done else "nothing to remove"))
     lines += [f"  could not remove: {e}" for e in summary.get("errors", [])]
     return lines

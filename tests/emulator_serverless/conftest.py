@@ -8,19 +8,12 @@ from collections.abc import Iterator
 import boto3
 import pytest
 from botocore.config import Config
-from serverless_helpers import zip_of
+from serverless_helpers import LOGS_POLICY, ROLE_POLICY, zip_of
 
 REGION = "us-east-1"
-ROLE_POLICY = (
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
-    '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
-)
 FUNCTION_POLICY = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}'
 )
-
-LOGS_POLICY = ('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup",'
-               '"logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}')
 
 
 @pytest.fixture

@@ -6,6 +6,15 @@ import io
 import time
 import zipfile
 
+ROLE_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+    '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+)
+LOGS_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup",'
+    '"logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}'
+)
+
 
 def zip_of(files: dict[str, str]) -> bytes:
     buf = io.BytesIO()

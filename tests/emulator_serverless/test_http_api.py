@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-APP = '''
+APP = """
 import base64, json
 
 def handler(event, context):
@@ -24,7 +24,8 @@ def handler(event, context):
     if path == "/boom":
         raise RuntimeError("boom")
     if path == "/binary":
-        return {"statusCode": 201, "isBase64Encoded": True, "headers": {"content-type": "application/octet-stream"},
+        return {"statusCode": 201, "isBase64Encoded": True,
+                "headers": {"content-type": "application/octet-stream"},
                 "body": base64.b64encode(b"\\x00\\x01").decode()}
     body = event.get("body")
     if event.get("isBase64Encoded"):
@@ -36,7 +37,7 @@ def handler(event, context):
                                | {"body": body, "method": event["requestContext"]["http"]["method"],
                                   "stage": event["requestContext"]["stage"],
                                   "ctype": event["headers"].get("content-type")})}
-'''
+"""
 
 
 def _call(url: str, data: bytes | None = None, method: str = "GET", headers: dict | None = None):
@@ -56,10 +57,17 @@ def http_api(functions, clients, emulator):
     api = gw.create_api(Name="kit-http-api", ProtocolType="HTTP")
     api_id = api["ApiId"]
     uri = f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{fn_arn}/invocations"
-    integ = gw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri,
-                                  PayloadFormatVersion="2.0")["IntegrationId"]
-    for key in ("POST /items/{id}", "GET /files/{proxy+}", "ANY /items/special", "GET /plain", "GET /boom",
-                "GET /binary"):
+    integ = gw.create_integration(
+        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=uri, PayloadFormatVersion="2.0"
+    )["IntegrationId"]
+    for key in (
+        "POST /items/{id}",
+        "GET /files/{proxy+}",
+        "ANY /items/special",
+        "GET /plain",
+        "GET /boom",
+        "GET /binary",
+    ):
         gw.create_route(ApiId=api_id, RouteKey=key, Target=f"integrations/{integ}")
     gw.create_stage(ApiId=api_id, StageName="$default", AutoDeploy=True)
     try:
@@ -80,23 +88,46 @@ def test_routes_payload_2_and_permission(http_api):
     # no lambda:InvokeFunction permission for API Gateway yet: AWS answers 500
     status, _h, body = _call(f"{base}/plain")
     assert (status, json.loads(body)) == (500, {"message": "Internal Server Error"})
-    lam.add_permission(FunctionName=name, StatementId="api", Action="lambda:InvokeFunction",
-                       Principal="apigateway.amazonaws.com",
-                       SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api['ApiId']}/*/*")
+    lam.add_permission(
+        FunctionName=name,
+        StatementId="api",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+        SourceArn=f"arn:aws:execute-api:us-east-1:123456789012:{api['ApiId']}/*/*",
+    )
 
-    status, headers, body = _call(f"{base}/items/42?q=1&q=2&x=y", data=b"1,2,3", method="POST",
-                                  headers={"Content-Type": "text/csv", "Cookie": "c1=v1; c2=v2"})
+    status, headers, body = _call(
+        f"{base}/items/42?q=1&q=2&x=y",
+        data=b"1,2,3",
+        method="POST",
+        headers={"Content-Type": "text/csv", "Cookie": "c1=v1; c2=v2"},
+    )
     assert status == 200 and headers["x-seen"] == "yes" and headers["set-cookie"] == "a=1"
     assert headers.get("apigw-requestid")
     got = json.loads(body)
-    assert got == {"version": "2.0", "routeKey": "POST /items/{id}", "rawPath": "/items/42",
-                   "rawQueryString": "q=1&q=2&x=y", "queryStringParameters": {"q": "1,2", "x": "y"},
-                   "pathParameters": {"id": "42"}, "cookies": ["c1=v1", "c2=v2"], "body": "1,2,3",
-                   "method": "POST", "stage": "$default", "ctype": "text/csv"}
+    assert got == {
+        "version": "2.0",
+        "routeKey": "POST /items/{id}",
+        "rawPath": "/items/42",
+        "rawQueryString": "q=1&q=2&x=y",
+        "queryStringParameters": {"q": "1,2", "x": "y"},
+        "pathParameters": {"id": "42"},
+        "cookies": ["c1=v1", "c2=v2"],
+        "body": "1,2,3",
+        "method": "POST",
+        "stage": "$default",
+        "ctype": "text/csv",
+    }
 
     # literal beats parameter, ANY matches any method; greedy path; binary body is base64
-    got = json.loads(_call(f"{base}/items/special", data=b"\xff\x00", method="PUT",
-                           headers={"Content-Type": "application/octet-stream"})[2])
+    got = json.loads(
+        _call(
+            f"{base}/items/special",
+            data=b"\xff\x00",
+            method="PUT",
+            headers={"Content-Type": "application/octet-stream"},
+        )[2]
+    )
     assert got["routeKey"] == "ANY /items/special" and got["body"] == "\xff\x00"
     got = json.loads(_call(f"{base}/files/a/b/c.txt")[2])
     assert got["routeKey"] == "GET /files/{proxy+}" and got["pathParameters"] == {"proxy": "a/b/c.txt"}
@@ -118,9 +149,21 @@ def test_routes_payload_2_and_permission(http_api):
 
 def test_named_stage_prefix(http_api):
     api, lam, name, _fn_arn, gw = http_api
-    lam.add_permission(FunctionName=name, StatementId="api", Action="lambda:InvokeFunction",
-                       Principal="apigateway.amazonaws.com")
+    lam.add_permission(
+        FunctionName=name,
+        StatementId="api",
+        Action="lambda:InvokeFunction",
+        Principal="apigateway.amazonaws.com",
+    )
     gw.create_stage(ApiId=api["ApiId"], StageName="prod")
-    got = json.loads(_call(f"{api['ApiEndpoint']}/prod/items/7", data=b"x", method="POST",
-                           headers={"Content-Type": "text/plain"})[2])
-    assert got["stage"] == "prod" and got["rawPath"] == "/prod/items/7" and got["pathParameters"] == {"id": "7"}
+    got = json.loads(
+        _call(
+            f"{api['ApiEndpoint']}/prod/items/7",
+            data=b"x",
+            method="POST",
+            headers={"Content-Type": "text/plain"},
+        )[2]
+    )
+    assert (
+        got["stage"] == "prod" and got["rawPath"] == "/prod/items/7" and got["pathParameters"] == {"id": "7"}
+    )

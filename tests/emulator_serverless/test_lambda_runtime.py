@@ -178,19 +178,22 @@ def test_updated_code_gets_a_new_environment(functions, clients):
     assert json.loads(lam.invoke(FunctionName=name)["Payload"].read()) == "v2"
 
 
-
 def test_logs_need_the_group_or_the_right_to_create_it(clients):
     """Without logs:CreateLogGroup on its role and without a log group, a function's logs are dropped;
     a log group made beforehand (as the kit's modules do) receives them."""
-    from conftest import ROLE_POLICY
-    from serverless_helpers import zip_of
+    from serverless_helpers import ROLE_POLICY, zip_of
 
     lam, iam, logs = clients("lambda"), clients("iam"), clients("logs")
     role = iam.create_role(RoleName="bare-fn-role", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
     group = "/aws/lambda/bare-fn"
     try:
-        lam.create_function(FunctionName="bare-fn", Runtime="python3.12", Role=role, Handler="index.handler",
-                            Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    print('hello')\n"})})
+        lam.create_function(
+            FunctionName="bare-fn",
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": zip_of({"index.py": "def handler(e, c):\n    print('hello')\n"})},
+        )
         lam.invoke(FunctionName="bare-fn")
         assert group not in [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
         logs.create_log_group(logGroupName=group)

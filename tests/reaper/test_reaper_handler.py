@@ -32,27 +32,46 @@ def aws(emulator):
     config = Config(retries={"max_attempts": 2, "mode": "standard"})
 
     def make(service: str):
-        return boto3.client(service, region_name=REGION, endpoint_url=emulator.url, config=config,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            region_name=REGION,
+            endpoint_url=emulator.url,
+            config=config,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     return make
 
 
 def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
     tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
-    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE,
-                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://reaper-none/{name}/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
-        "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
-        "InstanceType": "ml.m5.xlarge"}])
+    sm.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://reaper-none/{name}/model.tar.gz"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+            }
+        ],
+    )
     sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", Tags=tag_list)
 
 
 def _names(sm) -> dict[str, set[str]]:
-    return {"endpoints": {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]},
-            "configs": {c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]},
-            "models": {m["ModelName"] for m in sm.list_models()["Models"]},
-            "notebooks": {n["NotebookInstanceName"] for n in sm.list_notebook_instances()["NotebookInstances"]}}
+    return {
+        "endpoints": {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]},
+        "configs": {c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]},
+        "models": {m["ModelName"] for m in sm.list_models()["Models"]},
+        "notebooks": {n["NotebookInstanceName"] for n in sm.list_notebook_instances()["NotebookInstances"]},
+    }
 
 
 def _cleanup(sm, before: dict[str, set[str]]) -> None:
@@ -79,8 +98,7 @@ def _cleanup(sm, before: dict[str, set[str]]) -> None:
 def test_expired_class_endpoints_only(aws):
     sm = aws("sagemaker")
     before = _names(sm)
-    env = {"CLASS_NAME": "reapclass", "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
-           "ENDS_AT": FUTURE}
+    env = {"CLASS_NAME": "reapclass", "CLASS_TAGS": json.dumps({"classroom": "reapclass"}), "ENDS_AT": FUTURE}
     try:
         _endpoint(sm, "reap-expired", {"classroom": "reapclass", "expires-at": PAST})
         _endpoint(sm, "reap-live", {"classroom": "reapclass", "expires-at": FUTURE})
@@ -88,8 +106,11 @@ def test_expired_class_endpoints_only(aws):
         _endpoint(sm, "other-expired", {"classroom": "otherclass", "expires-at": PAST})
         _endpoint(sm, "untagged-expired", {"expires-at": PAST})
         summary = handler.run(env=env, now=NOW, sm=sm)
-        assert summary["removed"] == ["endpoint reap-expired", "endpoint-config reap-expired-config",
-                                      "model reap-expired-model"]
+        assert summary["removed"] == [
+            "endpoint reap-expired",
+            "endpoint-config reap-expired-config",
+            "model reap-expired-model",
+        ]
         assert summary["errors"] == [] and summary["class_over"] is False and summary["class"] == "reapclass"
         left = _names(sm)["endpoints"] - before["endpoints"]
         assert left == {"reap-live", "reap-forever", "other-expired", "untagged-expired"}
@@ -104,28 +125,46 @@ def test_after_the_class_everything_billable_and_a_mail(aws):
     before = _names(sm)
     topic = sns.create_topic(Name="reaper-test-topic")["TopicArn"]
     queue = sqs.create_queue(QueueName="reaper-test-mail")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
-    env = {"CLASS_NAME": "reapclass", "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
-           "ENDS_AT": PAST, "TOPIC_ARN": topic}
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
+    )
+    env = {
+        "CLASS_NAME": "reapclass",
+        "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
+        "ENDS_AT": PAST,
+        "TOPIC_ARN": topic,
+    }
     try:
         _endpoint(sm, "reap-live", {"classroom": "reapclass", "expires-at": FUTURE})
         _endpoint(sm, "other-live", {"classroom": "otherclass"})
         for name, tag in (("reap-notebook", "reapclass"), ("other-notebook", "otherclass")):
-            sm.create_notebook_instance(NotebookInstanceName=name, InstanceType="ml.t3.medium", RoleArn=ROLE,
-                                        Tags=[{"Key": "classroom", "Value": tag}])
+            sm.create_notebook_instance(
+                NotebookInstanceName=name,
+                InstanceType="ml.t3.medium",
+                RoleArn=ROLE,
+                Tags=[{"Key": "classroom", "Value": tag}],
+            )
         for _ in range(100):
-            statuses = {n["NotebookInstanceName"]: n["NotebookInstanceStatus"]
-                        for n in sm.list_notebook_instances()["NotebookInstances"]}
+            statuses = {
+                n["NotebookInstanceName"]: n["NotebookInstanceStatus"]
+                for n in sm.list_notebook_instances()["NotebookInstances"]
+            }
             if statuses.get("reap-notebook") == "InService":
                 break
             time.sleep(0.1)
         first = handler.run(env=env, now=NOW, sm=sm, sns=sns)
         assert first["class_over"] is True and first["notified"] is True
-        assert "endpoint reap-live" in first["removed"] and first["stopped"] == ["notebook-instance reap-notebook"]
+        assert "endpoint reap-live" in first["removed"] and first["stopped"] == [
+            "notebook-instance reap-notebook"
+        ]
         for _ in range(100):
-            if sm.describe_notebook_instance(NotebookInstanceName="reap-notebook")["NotebookInstanceStatus"] \
-                    == "Stopped":
+            if (
+                sm.describe_notebook_instance(NotebookInstanceName="reap-notebook")["NotebookInstanceStatus"]
+                == "Stopped"
+            ):
                 break
             time.sleep(0.1)
         second = handler.run(env=env, now=NOW, sm=sm, sns=sns)
@@ -151,6 +190,9 @@ def test_package_is_deterministic_and_standalone(tmp_path):
     with zipfile.ZipFile(a) as zf:
         assert zf.namelist() == ["handler.py"]
         source = zf.read("handler.py").decode()
-    imports = {line.split()[1].split(".")[0] for line in source.splitlines()
-               if line.startswith(("import ", "from ")) or line.startswith(("    import ",))}
+    imports = {
+        line.split()[1].split(".")[0]
+        for line in source.splitlines()
+        if line.startswith(("import ", "from ")) or line.startswith(("    import ",))
+    }
     assert imports <= {"__future__", "datetime", "json", "os", "typing", "boto3"}, imports
