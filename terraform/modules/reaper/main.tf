@@ -37,14 +37,23 @@ data "aws_iam_policy_document" "reaper" {
   count = local.create ? 1 : 0
 
   statement {
-    sid = "ListAndReadTags"
-    # List* and ListTags support no resource-level permissions; Describe* are read-only
+    sid = "List"
+    # these List calls support no resource-level permissions (SageMaker service authorization reference)
     actions = [
-      "sagemaker:ListEndpoints", "sagemaker:ListTags", "sagemaker:DescribeEndpoint",
-      "sagemaker:DescribeEndpointConfig", "sagemaker:ListNotebookInstances", "sagemaker:ListApps",
+      "sagemaker:ListEndpoints", "sagemaker:ListNotebookInstances", "sagemaker:ListApps",
       "sagemaker:ListTrainingJobs", "sagemaker:ListHyperParameterTuningJobs", "sagemaker:ListTransformJobs",
     ]
     resources = ["*"]
+  }
+
+  statement {
+    sid     = "ReadTagsAndConfigs"
+    actions = ["sagemaker:ListTags", "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig"]
+    resources = [
+      "${local.sagemaker_arn}:endpoint/*", "${local.sagemaker_arn}:endpoint-config/*",
+      "${local.sagemaker_arn}:notebook-instance/*", "${local.sagemaker_arn}:training-job/*",
+      "${local.sagemaker_arn}:hyper-parameter-tuning-job/*", "${local.sagemaker_arn}:transform-job/*",
+    ]
   }
 
   statement {
