@@ -12,8 +12,8 @@ Errors are one line naming the file, the line and the setting, e.g.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import binascii
+import datetime as dt
 import ipaddress
 import os
 import re

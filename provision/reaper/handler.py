@@ -1,9 +1,11 @@
 """The class's reaper: a Lambda function that removes what bills after its time, with nobody's laptop on.
 
 Deployed by ``make up`` (``terraform/modules/reaper``), run by an EventBridge rule every 5 minutes.
-This file is the whole function: it imports only the standard library and boto3 (which AWS's Python
-runtime provides), so the kit zips it as it is (``provision/reaper/package.py``). The kit's expiry
-sweep (``provision/web/expiry.py``) uses the same endpoint helpers.
+The function is this file plus the kit's core package ``kitcore`` (AWS helpers: not-found errors,
+paging, deleting an endpoint with its config and model; tag keys; the UTC time format), which
+imports only the standard library and boto3 (which AWS's Python runtime provides): the kit zips
+both (``provision/reaper/package.py``), so the reaper and the kit's expiry sweep
+(``provision/expiry.py``) share one delete of an endpoint with its parts.
 
 Ownership (the same rule as ``classroom down`` and the expiry sweep): the reaper touches only what
 carries every tag of ``CLASS_TAGS`` (``classroom=<class>``), plus the Studio apps of the class's own
@@ -30,67 +32,11 @@ import json
 import os
 from typing import Any
 
-EXPIRES_TAG = "expires-at"
+from kitcore import tags as kit_tags
+from kitcore.aws import delete_endpoint_with_parts, error_code, is_not_found, paged, short
+from kitcore.times import format_utc, parse_utc
+
 REPORT_KEY = "kit-reaper"
-NOT_FOUND_CODES = ("ResourceNotFound", "ValidationException", "ValidationError", "NotFound")
-
-
-# --- shared helpers (also used by the kit's expiry sweep) ------------------------------------------
-def error_code(err: Exception) -> str:
-    return getattr(err, "response", {}).get("Error", {}).get("Code", "")
-
-
-def not_found(err: Exception) -> bool:
-    """SageMaker's "no such thing" (it answers ValidationException "Could not find ..." for most kinds)."""
-    text = str(err).lower()
-    return error_code(err) in NOT_FOUND_CODES and (
-        "not found" in text or "could not find" in text or "does not exist" in text
-    )
-
-
-def delete_endpoint_and_parts(sm, name: str, keep_configs: set[str] | None = None) -> list[str]:
-    """Delete the endpoint, then its config (unless in ``keep_configs``: still used by another endpoint)
-    and the config's model(s). Returns what was deleted (``"endpoint NAME"``, ``"endpoint-config
-    NAME"``, ``"model NAME"``); an endpoint that is already gone gives ``[]``."""
-    done: list[str] = []
-    try:
-        config = sm.describe_endpoint(EndpointName=name)["EndpointConfigName"]
-    except Exception as err:  # noqa: BLE001 - botocore ClientError
-        if not_found(err):
-            return done
-        raise
-    models: list[str] = []
-    try:
-        variants = sm.describe_endpoint_config(EndpointConfigName=config).get("ProductionVariants", [])
-        models = [v["ModelName"] for v in variants if v.get("ModelName")]
-    except Exception as err:  # noqa: BLE001
-        if not not_found(err):
-            raise
-    sm.delete_endpoint(EndpointName=name)
-    done.append(f"endpoint {name}")
-    if keep_configs and config in keep_configs:
-        return done
-    steps = [("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n))]
-    steps += [("model", m, lambda n: sm.delete_model(ModelName=n)) for m in models]
-    for kind, part, delete in steps:
-        try:
-            delete(part)
-            done.append(f"{kind} {part}")
-        except Exception as err:  # noqa: BLE001
-            if not not_found(err):
-                raise
-    return done
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    """An ISO 8601 time (``2026-11-23T14:30:00Z``) as an aware UTC datetime; None when missing/unreadable."""
-    if not value:
-        return None
-    try:
-        at = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def owned(tags: dict[str, str], class_tags: dict[str, str]) -> bool:
@@ -98,19 +44,8 @@ def owned(tags: dict[str, str], class_tags: dict[str, str]) -> bool:
     return bool(class_tags) and all(tags.get(k) == v for k, v in class_tags.items())
 
 
-def _paged(client, operation: str, key: str, **kwargs) -> list[dict]:
-    out: list[dict] = []
-    token = None
-    while True:
-        page = getattr(client, operation)(**kwargs, **({"NextToken": token} if token else {}))
-        out += page.get(key, [])
-        token = page.get("NextToken")
-        if not token:
-            return out
-
-
 def _tags(sm, arn: str) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in _paged(sm, "list_tags", "Tags", ResourceArn=arn)}
+    return {t["Key"]: t["Value"] for t in paged(sm, "list_tags", "Tags", ResourceArn=arn)}
 
 
 # --- one run ---------------------------------------------------------------------------------------
@@ -142,13 +77,13 @@ class Reaper:
         try:
             return fn()
         except Exception as err:  # noqa: BLE001 - one item's failure never stops the others
-            if not_found(err):
+            if is_not_found(err):
                 return None
-            self.errors.append(f"{what}: {error_code(err) or type(err).__name__}: {str(err)[:200]}")
+            self.errors.append(f"{what}: {error_code(err) or type(err).__name__}: {short(err)}")
             return None
 
     def endpoints(self) -> None:
-        listed = _paged(self.sm, "list_endpoints", "Endpoints")
+        listed = paged(self.sm, "list_endpoints", "Endpoints")
         ours: list[tuple[dict, dict]] = []
         for e in listed:
             tags = self._try(
@@ -160,7 +95,7 @@ class Reaper:
         for e, tags in ours:
             if e.get("EndpointStatus") == "Deleting":
                 continue
-            expires = parse_time(tags.get(EXPIRES_TAG))
+            expires = parse_utc(tags.get(kit_tags.EXPIRES))
             if self.class_over or (expires is not None and self.now >= expires):
                 doomed.append(e["EndpointName"])
         if not doomed:
@@ -176,12 +111,12 @@ class Reaper:
                     keep.add(d["EndpointConfigName"])
         for name in doomed:
             done = self._try(
-                f"endpoint {name}", lambda name=name: delete_endpoint_and_parts(self.sm, name, keep)
+                f"endpoint {name}", lambda name=name: delete_endpoint_with_parts(self.sm, name, keep)
             )
             self.removed += done or []
 
     def notebook_instances(self) -> None:
-        for nb in _paged(self.sm, "list_notebook_instances", "NotebookInstances"):
+        for nb in paged(self.sm, "list_notebook_instances", "NotebookInstances"):
             name, status = nb["NotebookInstanceName"], nb.get("NotebookInstanceStatus")
             tags = self._try(
                 f"tags of notebook instance {name}", lambda nb=nb: _tags(self.sm, nb["NotebookInstanceArn"])
@@ -211,7 +146,7 @@ class Reaper:
         if not self.domain_id:
             return
         apps = self._try(
-            "studio apps", lambda: _paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id)
+            "studio apps", lambda: paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id)
         )
         for app in apps or []:
             if app.get("Status") not in ("InService", "Pending"):
@@ -263,7 +198,7 @@ class Reaper:
         for kind, listing, key, name_key, arn_key, stop in kinds:
             jobs = self._try(
                 f"{kind}s",
-                lambda listing=listing, key=key: _paged(self.sm, listing, key, StatusEquals="InProgress"),
+                lambda listing=listing, key=key: paged(self.sm, listing, key, StatusEquals="InProgress"),
             )
             for job in jobs or []:
                 tags = self._try(
@@ -290,8 +225,8 @@ class Reaper:
             self._try("studio apps", self.studio_apps)
             self._try("running jobs", self.running_jobs)
         return {
-            "ran_at": self.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "ends_at": self.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ") if self.ends_at else None,
+            "ran_at": format_utc(self.now),
+            "ends_at": format_utc(self.ends_at) if self.ends_at else None,
             "class_over": self.class_over,
             "removed": self.removed,
             "stopped": self.stopped,
@@ -326,7 +261,7 @@ def run(env: dict[str, str] | None = None, now: dt.datetime | None = None, sm=No
 
     env = dict(os.environ if env is None else env)
     class_tags = json.loads(env.get("CLASS_TAGS") or "{}")
-    ends_at = parse_time(env.get("ENDS_AT"))
+    ends_at = parse_utc(env.get("ENDS_AT"))
     now = now or dt.datetime.now(dt.UTC)
     sm = sm or boto3.client("sagemaker")
     summary = Reaper(sm, class_tags, ends_at, env.get("DOMAIN_ID") or None, now).run()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from provision.reaper.handler import REPORT_KEY, parse_time
+from kitcore.times import parse_utc
+from provision.reaper.handler import REPORT_KEY
 
 
 def function_name(settings) -> str:
@@ -52,7 +53,7 @@ def status_lines(settings, logs, deployed: bool, now: dt.datetime | None = None)
     if summary is None:
         return ["reaper: deployed, no run in the last 24 h yet (it runs every 5 minutes)"]
     now = now or dt.datetime.now(dt.UTC)
-    ran = parse_time(summary.get("ran_at"))
+    ran = parse_utc(summary.get("ran_at"))
     ago = f"{int((now - ran).total_seconds() // 60)} min ago" if ran else "at an unknown time"
     lines = [f"reaper: last ran {summary.get('ran_at')} ({ago}); class ends {summary.get('ends_at')}"]
     done = [f"removed {x}" for x in summary.get("removed", [])] + [
