@@ -93,6 +93,23 @@ def test_the_scheduled_reaper_removes_an_expired_endpoint_with_no_kit_process(tm
             '{"Service":"sagemaker.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
         )
         role = iam.create_role(RoleName="reaper-e2e-training", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        # IAM is enforced on the role (issue 13): this throwaway role may do what training needs
+        iam.put_role_policy(
+            RoleName="reaper-e2e-training",
+            PolicyName="train",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["ecr:*", "s3:*", "logs:*", "cloudwatch:PutMetricData", "sagemaker:*"],
+                            "Resource": "*",
+                        }
+                    ],
+                }
+            ),
+        )
         bucket = json.loads((state / "classes" / CLASS / "outputs.json").read_text())["models_bucket"]
         run(["train", "rainfall", "--bucket", bucket, "--role", role], tmp_path, env, timeout=900)
         deploy = run(["deploy", "rainfall", "--minutes", "1"], tmp_path, env)
@@ -125,6 +142,7 @@ def test_the_scheduled_reaper_removes_an_expired_endpoint_with_no_kit_process(tm
         status = run(["status"], tmp_path, env)
         assert "reaper: last ran" in status.stdout
 
+        iam.delete_role_policy(RoleName="reaper-e2e-training", PolicyName="train")
         iam.delete_role(RoleName="reaper-e2e-training")
         down = run(["down", "--yes"], tmp_path, env)
         assert "0 left" in down.stdout
