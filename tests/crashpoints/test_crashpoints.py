@@ -27,7 +27,8 @@ def test_down_killed_twice_then_rerun_leaves_nothing(tmp_path):
         # Ctrl-C (SIGINT to the process group) after Terraform destroyed its 5th resource
         r = h.run("down", "--yes", kill=("terraform:#5", "INT"))
         assert r.code == 130 and "interrupted" in r.err, (r.code, r.out[-2000:], r.err[-2000:])
-        assert 0 < h.tf_state_resources() < before["terraform-state"]
+        # Terraform finishes what it has in flight on SIGINT (how much is left depends on timing)
+        assert h.tf_state_resources() < before["terraform-state"]
         point = h.finish_and_check(Point("down", "DeleteNotebookInstance, then terraform", "KILL, INT"))
         assert point.ok, point.problem
         assert point.receipt_left == 0 and point.rerun_code == 0
