@@ -259,9 +259,28 @@ class Harness:
             point.problem = f"after the re-run (exit {point.rerun_code}) still left: {left}"
         return point
 
+    def reset(self) -> None:
+        """Start the next point from an empty account, whatever the last one left (so that one
+        failing point does not spoil the ones after it)."""
+        import shutil
+        import urllib.request
+
+        try:
+            info = json.loads((self.state / "emulator" / "server.json").read_text())
+        except FileNotFoundError:
+            return
+        urllib.request.urlopen(urllib.request.Request(
+            f"http://127.0.0.1:{info['port']}/moto-api/reset", method="POST"), timeout=60).read()
+        for name in ("outputs.json", "teardown-progress.json", "teardown-receipt.json"):
+            (self.class_dir / name).unlink(missing_ok=True)
+        for f in (self.class_dir / "terraform").glob("terraform.tfstate*"):
+            f.unlink()
+        shutil.rmtree(self.class_dir / "handouts", ignore_errors=True)
+
     def crash_point(self, command: str, k: int | str, sig: str) -> Point:
         """A fresh class (for `down`), or none (for `up`); the command killed after its K-th call."""
         point = Point(command, k, sig)
+        self.reset()
         if command == "down":
             self.fresh_class()
             r = self.run("down", "--yes", kill=(k, sig))
