@@ -473,6 +473,7 @@ class _SettingsMethods:
                 variables[s.tf] = list(value) if isinstance(value, tuple) else value
         variables["students"] = roster.as_terraform(self.students())
         variables["reaper_package_path"] = None  # the kit zips the reaper just before Terraform runs
+        variables["notebooks"] = {}  # the lesson's .ipynb files: `classroom up` fills them in (Studio on)
         return variables
 
 
