@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
-from nbhelpers import STUDENT, run_notebook, stdout_of
+from nbhelpers import ROOT, STUDENT, run_notebook, stdout_of
 
 from provision import lab
 
@@ -100,10 +100,14 @@ def test_without_the_lab_the_sdk_leaves_the_machine(emulator, lesson_class, tmp_
 @pytest.fixture(scope="session")
 def sdk_v2_kernel(tmp_path_factory):
     """A kernel with SageMaker SDK v2 (never installed into the kit's venv): a virtualenv in the
-    kit's cache, built once from the package index (``pip install sagemaker==2.257.7 ipykernel``)."""
+    kit's cache, built once from the package index (``pip install sagemaker==2.257.7 ipykernel`` with
+    the versions pinned in tests/fixtures/sdk-v2-constraints.txt)."""
+    import hashlib
+
     from jobs.data import cache_root
 
-    venv = cache_root() / f"sdk-v2-{V2}-venv"
+    pins = ROOT / "tests" / "fixtures" / "sdk-v2-constraints.txt"  # `pip freeze` of such a venv
+    venv = cache_root() / f"sdk-v2-{V2}-{hashlib.sha256(pins.read_bytes()).hexdigest()[:8]}-venv"
     py = venv / "bin" / "python"
     if not (venv / ".complete").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
@@ -115,6 +119,8 @@ def sdk_v2_kernel(tmp_path_factory):
                 "install",
                 "-q",
                 "--disable-pip-version-check",
+                "-c",
+                str(pins),
                 f"sagemaker=={V2}",
                 "ipykernel",
             ],
