@@ -28,6 +28,7 @@ import jinja2
 
 from kitcore import tags as kit_tags
 from provision import roster
+from provision.accounts import config as acc
 from provision.errors import KitError
 
 DEFAULT_FILE = "classroom.toml"
@@ -401,6 +402,17 @@ SETTINGS: tuple[Setting, ...] = (
     S("reaper", "enabled", True, "reaper_enabled", kind=bool, tf="reaper_enabled"),
     S("reaper", "ends_at", "", "reaper_ends_at", _ends_at, optional=True, tf="reaper_ends_at",
       to_tf=lambda s, stamp: reaper_ends_at(s.reaper_ends_at, stamp)),
+    # a class of accounts (provision/accounts; the checks are in provision/accounts/config.py)
+    S("class", "accounts", "single", "accounts_mode", acc.check_mode),
+    S("accounts", "email", "", "accounts_email", acc.check_email),
+    S("accounts", "team_size", 0, "accounts_team_size", acc.check_team_size, kind=int),
+    S("accounts", "allowed_regions", [], "accounts_allowed_regions", acc.check_allowed_regions, kind=list,
+      item=str),
+    S("accounts", "cleaned_ou", "classroom-cleaned", "accounts_cleaned_ou", acc.check_cleaned_ou),
+    S("accounts", "access_role", "OrganizationAccountAccessRole", "accounts_access_role",
+      acc.check_access_role),
+    S("accounts", "parallel", 4, "accounts_parallel", acc.check_parallel, kind=int),
+    S("accounts", "close_on_down", False, "accounts_close_on_down", acc.check_close, kind=bool),
     S("emulator", "port", 0, "emulator_port",
       _between(0, 65535, "must be a port number 0-65535 (0 = any free port)"),
       kind=int, env="CLASSROOM_EMULATOR_PORT", env_check=_port_env),
@@ -427,6 +439,11 @@ class _SettingsMethods:
     @property
     def budget_enabled(self) -> bool:
         return bool(self.budget_email)
+
+    @property
+    def accounts(self) -> acc.AccountsConfig:
+        """``[class] accounts`` and ``[accounts]``: one account, or one per student / team."""
+        return acc.AccountsConfig.of(self)
 
     # -- derived names -----------------------------------------------------------------------------
 

@@ -54,7 +54,7 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 # Every service the modules use; each is pointed at the emulator for TARGET=local.
 LOCAL_SERVICES = (
     "budgets", "cloudwatchlogs", "ec2", "efs", "iam", "kms", "lambda", "apigatewayv2",
-    "resourcegroupstaggingapi", "s3", "s3control", "sagemaker", "sns", "sts",
+    "organizations", "resourcegroupstaggingapi", "s3", "s3control", "sagemaker", "sns", "sts",
 )
 
 # Places a filesystem mirror of hashicorp/aws is commonly found (the machine image's first).
@@ -123,6 +123,8 @@ class Provider:
     region: str
     tags: dict[str, str]
     endpoint: str | None = None  # the emulator's URL for target "local"
+    # a member account of a class of accounts: the provider assumes this role (provision/accounts)
+    assume_role_arn: str | None = None
 
     def __post_init__(self):
         if self.target not in ("local", "aws"):
@@ -146,6 +148,7 @@ def render_main(class_name: str, provider: Provider, variables: dict, module_sou
         endpoint=provider.endpoint,
         services=LOCAL_SERVICES,
         tags=provider.tags,
+        assume_role_arn=provider.assume_role_arn,
         variables=sorted(variables),
         module_source=module_source.as_posix(),
     )

@@ -26,13 +26,20 @@ def context_for(settings):
 @click.command("down")
 @click.option("--yes", is_flag=True, help="do not ask for the class name (for scripts)")
 @click.option("--dry-run", is_flag=True, help="print the plan (what, where, why) and stop")
+@click.option("--close-accounts", is_flag=True,
+              help="class of accounts: close the member accounts instead of returning them to the pool")
 @click.pass_context
-def command(ctx: click.Context, yes: bool, dry_run: bool) -> None:
+def command(ctx: click.Context, yes: bool, dry_run: bool, close_accounts: bool) -> None:
     """Delete everything the class left behind, in dependency order, and print a receipt."""
     from provision.cli import load_settings
     from provision.teardown import teardown
 
     settings = load_settings(ctx)
+    if settings.accounts.multi:
+        down_accounts(settings, yes, dry_run, close_accounts)
+        return
+    if close_accounts:
+        raise KitError("--close-accounts is only for a class of accounts ([class] accounts)")
     tctx = context_for(settings)
 
     def confirm(plan) -> bool:
@@ -47,3 +54,19 @@ def command(ctx: click.Context, yes: bool, dry_run: bool) -> None:
         return
     if not outcome.ok:
         raise KitError("the teardown is not complete (see the receipt above); run `classroom down` again")
+
+
+def down_accounts(settings, yes: bool, dry_run: bool, close: bool) -> None:
+    """A class of accounts: teardown in every member account, class receipt (provision/accounts)."""
+    from provision.accounts.down import down
+
+    def confirm(n: int) -> bool:
+        typed = click.prompt(f"Type the class name ({settings.class_name}) to delete everything of the "
+                             f"class in its {n} member account(s)", default="", show_default=False)
+        return typed.strip() == settings.class_name
+
+    receipt = down(settings, dry_run=dry_run, close=close or None, confirm=None if yes else confirm,
+                   log=click.echo)
+    if receipt is not None and not receipt["ok"]:
+        raise KitError("the teardown is not complete (see the class receipt above); run `classroom down` "
+                       "again")

@@ -16,6 +16,15 @@ def command(ctx: click.Context) -> None:
     from provision.status import emulator_line, format_class
 
     settings = load_settings(ctx)
+    if settings.accounts.multi:  # a class of accounts: per account, totalled (provision/accounts)
+        from provision.accounts.status import status
+
+        emulator = emulator_line(settings.target)
+        if settings.target == "local" and not emulator.startswith("embedded AWS: running"):
+            click.echo(emulator)
+            raise SystemExit(1)
+        status(settings, log=click.echo)
+        return
     created = classroom.created_resources(settings)  # from the state file: no AWS call
     emulator = emulator_line(settings.target)
     if settings.target == "local" and not emulator.startswith("embedded AWS: running"):

@@ -33,6 +33,9 @@ def command(ctx: click.Context) -> None:
     click.echo(f"class {settings.class_name!r} · target {settings.target} · region {settings.region}")
     for note in settings.notes:
         click.echo(f"note: {note}")
+    if settings.accounts.multi:
+        up_accounts(settings)
+        return
     outputs = classroom.up(settings)
     public = classroom.public_outputs(outputs)
     click.echo("\nOutputs:")
@@ -45,3 +48,15 @@ def command(ctx: click.Context) -> None:
     checklist = billing.checklist_once(classroom.class_dir(settings))
     if checklist:
         click.echo("\n" + checklist)
+
+
+def up_accounts(settings) -> None:
+    """A class of accounts (``[class] accounts``): the organization layer and every member account."""
+    from provision.accounts.up import up
+
+    for res in up(settings, log=click.echo):
+        click.echo(f"\n{res.member} (account {res.account_id}):")
+        for p in res.handouts:
+            click.echo(f"  handout (0600, never printed): {p}")
+    click.echo("\nBilling access: member accounts were created with IamUserAccessToBilling=ALLOW "
+               "(no root-user step).")

@@ -1,0 +1,229 @@
+"""The embedded AWS as a class of accounts needs it: Organizations, AssumeRole into member accounts with
+each account's resources apart, service control policies that deny, and the kit's account pool.
+
+Against the emulator process (real boto3 calls); each test resets the emulator afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from provision.accounts import org as org_mod
+from provision.accounts import state
+
+REGION = "us-east-1"
+MANAGEMENT = "123456789012"
+ROLE = "OrganizationAccountAccessRole"
+
+# What terraform/modules/org-class renders for the "limits" SCP (regions + training/hosting types),
+# cut down to what the tests below exercise; test_class_of_accounts.py checks the module's own.
+LIMITS = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "DenyOutsideAllowedRegions", "Effect": "Deny", "NotAction": ["iam:*", "sts:*", "organizations:*"],
+         "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]},
+                       "ArnNotLike": {"aws:PrincipalArn": [f"arn:aws:iam::*:role/{ROLE}"]}}},
+        {"Sid": "DenyHostingTypesOutsideAllowlist", "Effect": "Deny",
+         "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:CreateTransformJob"], "Resource": "*",
+         "Condition": {"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": ["ml.m4.xlarge", "ml.m5.xlarge"]}}},
+    ],
+}
+PROTECT = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "DenyLeavingTheOrganization", "Effect": "Deny",
+                   "Action": "organizations:LeaveOrganization", "Resource": "*"}],
+}
+
+
+@pytest.fixture
+def mgmt(emulator):
+    """``mgmt("s3")``: a client of the management account; the emulator is reset afterwards."""
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+    def make(service: str, region: str = REGION):
+        return boto3.client(service, region_name=region, endpoint_url=emulator.url, config=config,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    yield make
+    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/moto-api/reset", method="POST"))
+
+
+def _session(emulator, account_id: str, role: str = ROLE) -> boto3.session.Session:
+    base = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                 region_name=REGION)
+    sts = base.client("sts", endpoint_url=emulator.url)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role}",
+                            RoleSessionName="classroom-kit")["Credentials"]
+    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                 aws_secret_access_key=creds["SecretAccessKey"],
+                                 aws_session_token=creds["SessionToken"], region_name=REGION)
+
+
+def _new_account(orgs, name: str) -> str:
+    # botocore model: CreateAccount takes IamUserAccessToBilling (ALLOW|DENY) and RoleName
+    st = orgs.create_account(AccountName=name, Email=f"{name}@school.example", RoleName=ROLE,
+                             IamUserAccessToBilling="ALLOW")["CreateAccountStatus"]
+    st = orgs.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
+    assert st["State"] == "SUCCEEDED"
+    return st["AccountId"]
+
+
+def test_assumed_role_acts_in_the_member_account_and_accounts_are_apart(emulator, mgmt):
+    orgs = mgmt("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    a, b = _new_account(orgs, "class-a"), _new_account(orgs, "class-b")
+    sa, sb = _session(emulator, a), _session(emulator, b)
+    assert sa.client("sts", endpoint_url=emulator.url).get_caller_identity()["Account"] == a
+    assert sb.client("sts", endpoint_url=emulator.url).get_caller_identity()["Account"] == b
+
+    sa.client("s3", endpoint_url=emulator.url).create_bucket(Bucket="only-in-a")
+    sa.client("iam", endpoint_url=emulator.url).create_user(UserName="alice")
+    try:
+        assert [x["Name"] for x in sa.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"]] \
+            == ["only-in-a"]
+        assert sb.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"] == []
+        assert mgmt("s3").list_buckets()["Buckets"] == []
+        assert [u["UserName"] for u in sb.client("iam", endpoint_url=emulator.url).list_users()["Users"]] == []
+        # the member sees its organization; the access role exists in the member and trusts the management
+        org = sa.client("organizations", endpoint_url=emulator.url).describe_organization()["Organization"]
+        assert org["MasterAccountId"] == MANAGEMENT
+        role = sa.client("iam", endpoint_url=emulator.url).get_role(RoleName=ROLE)["Role"]
+        assert f"arn:aws:iam::{MANAGEMENT}:root" in json.dumps(role["AssumeRolePolicyDocument"])
+    finally:
+        sa.client("s3", endpoint_url=emulator.url).delete_bucket(Bucket="only-in-a")
+        sa.client("iam", endpoint_url=emulator.url).delete_user(UserName="alice")
+    assert sa.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"] == []
+
+
+def _ou_with_scps(orgs, root: str) -> str:
+    ou = orgs.create_organizational_unit(ParentId=root, Name="classroom-t")["OrganizationalUnit"]["Id"]
+    for name, doc in (("t-limits", LIMITS), ("t-protect", PROTECT)):
+        pid = orgs.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
+                                 Content=json.dumps(doc))["Policy"]["PolicySummary"]["Id"]
+        orgs.attach_policy(PolicyId=pid, TargetId=ou)
+    return ou
+
+
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+
+
+def _model(sm, account: str) -> None:
+    sm.create_model(ModelName="m", PrimaryContainer={"Image": IMAGE},
+                    ExecutionRoleArn=f"arn:aws:iam::{account}:role/execution")
+
+
+def _endpoint_config(sm, name: str, instance_type: str) -> None:
+    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[
+        {"VariantName": "v", "ModelName": "m", "InstanceType": instance_type, "InitialInstanceCount": 1}])
+
+
+def test_scps_deny_in_member_accounts_only(emulator, mgmt):
+    orgs = mgmt("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    member = _new_account(orgs, "class-scp")
+    ou = _ou_with_scps(orgs, root)
+    orgs.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    sm = _session(emulator, member).client("sagemaker", endpoint_url=emulator.url)
+    _model(sm, member)
+    _model(mgmt("sagemaker"), MANAGEMENT)
+
+    # SCPs apply only once their policy type is enabled on the root (AWS refuses to attach before;
+    # moto attaches anyway): not enabled -> not enforced
+    _endpoint_config(sm, "before-enabled", "ml.p3.2xlarge")
+    sm.delete_endpoint_config(EndpointConfigName="before-enabled")
+    orgs.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+
+    with pytest.raises(ClientError) as denied:
+        _endpoint_config(sm, "gpu", "ml.p3.2xlarge")
+    assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "service control policy" in denied.value.response["Error"]["Message"]
+    _endpoint_config(sm, "allowed", "ml.m5.xlarge")  # on the allowlist
+    # the management account is never restricted by SCPs
+    _endpoint_config(mgmt("sagemaker"), "mgmt-gpu", "ml.p3.2xlarge")
+
+    # regions: a member's user is denied outside us-east-1, the access role is exempt
+    iam = _session(emulator, member).client("iam", endpoint_url=emulator.url)
+    iam.create_user(UserName="student")
+    key = iam.create_access_key(UserName="student")["AccessKey"]
+    student = boto3.session.Session(aws_access_key_id=key["AccessKeyId"],
+                                    aws_secret_access_key=key["SecretAccessKey"])
+    with pytest.raises(ClientError) as region_denied:
+        student.client("sagemaker", region_name="eu-west-1", endpoint_url=emulator.url).list_endpoints()
+    assert region_denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert student.client("sagemaker", region_name=REGION, endpoint_url=emulator.url).list_endpoints()
+    _session(emulator, member).client("sagemaker", region_name="eu-west-1",
+                                      endpoint_url=emulator.url).list_endpoints()
+
+    # no leaving the organization
+    with pytest.raises(ClientError) as leave:
+        _session(emulator, member).client("organizations", endpoint_url=emulator.url).leave_organization()
+    assert leave.value.response["Error"]["Code"] == "AccessDeniedException"
+
+    sm.delete_endpoint_config(EndpointConfigName="allowed")
+    mgmt("sagemaker").delete_endpoint_config(EndpointConfigName="mgmt-gpu")
+    sm.delete_model(ModelName="m")
+    mgmt("sagemaker").delete_model(ModelName="m")
+    iam.delete_access_key(UserName="student", AccessKeyId=key["AccessKeyId"])
+    iam.delete_user(UserName="student")
+    assert sm.list_endpoint_configs()["EndpointConfigs"] == []
+
+
+def test_non_empty_ou_cannot_be_deleted(emulator, mgmt):
+    orgs = mgmt("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    ou = orgs.create_organizational_unit(ParentId=root, Name="x")["OrganizationalUnit"]["Id"]
+    acct = _new_account(orgs, "class-ou")
+    orgs.move_account(AccountId=acct, SourceParentId=root, DestinationParentId=ou)
+    # botocore model: DeleteOrganizationalUnit -> OrganizationalUnitNotEmptyException
+    with pytest.raises(ClientError) as err:
+        orgs.delete_organizational_unit(OrganizationalUnitId=ou)
+    assert err.value.response["Error"]["Code"] == "OrganizationalUnitNotEmptyException"
+    orgs.move_account(AccountId=acct, SourceParentId=ou, DestinationParentId=root)
+    orgs.delete_organizational_unit(OrganizationalUnitId=ou)
+    assert orgs.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"] == []
+
+
+def test_pool_reuses_cleaned_accounts_before_creating_new_ones(emulator, mgmt):
+    orgs = mgmt("organizations")
+    org = org_mod.check_management(orgs, MANAGEMENT, "local")  # creates the organization on the emulator
+    org_mod.ensure_scp_enabled(org, "local")
+    cleaned = org_mod.ensure_ou(org, "classroom-cleaned")
+    assert org_mod.ensure_ou(org, "classroom-cleaned") == cleaned  # found, not created twice
+    class_ou = orgs.create_organizational_unit(ParentId=org.root_id, Name="classroom-c1")["OrganizationalUnit"]["Id"]
+    kw = {"class_name": "c1", "role": ROLE, "class_ou": class_ou, "cleaned_ou": cleaned, "poll_s": 0.01}
+    a, how = org_mod.allocate(org, member="alice", account_name="c1-alice", email="a@school.example",
+                              recorded=None, **kw)
+    assert how == "created" and org_mod.parent_of(org, a) == class_ou
+    assert org_mod.tags_of(org, a)["classroom-member"] == "alice"
+    assert org_mod.allocate(org, member="alice", account_name="c1-alice", email="a@school.example",
+                            recorded=a, **kw) == (a, "recorded")
+
+    assert org_mod.release(org, a, cleaned, close=False) == "returned to the cleaned OU"
+    assert org_mod.parent_of(org, a) == cleaned and "classroom" not in org_mod.tags_of(org, a)
+    n_accounts = len(orgs.list_accounts()["Accounts"])
+    b, how = org_mod.allocate(org, member="bob", account_name="c1-bob", email="b@school.example",
+                              recorded=None, **kw)
+    assert (b, how) == (a, "pool")  # reused, nothing created
+    assert len(orgs.list_accounts()["Accounts"]) == n_accounts
+
+    # a closed account is never taken from the pool again
+    assert org_mod.release(org, b, cleaned, close=True) == "closed"
+    assert orgs.describe_account(AccountId=b)["Account"]["Status"] == "SUSPENDED"
+    c, how = org_mod.allocate(org, member="carol", account_name="c1-carol", email="c@school.example",
+                              recorded=None, **kw)
+    assert how == "created" and c != b
+    # the access role of a new account is assumable from the management account
+    assert state.role_arn(c, ROLE) == f"arn:aws:iam::{c}:role/{ROLE}"
+    s = _session(emulator, c)
+    assert s.client("sts", endpoint_url=emulator.url).get_caller_identity()["Account"] == c
+    org_mod.release(org, c, cleaned, close=False)
+    assert org_mod.accounts_in(org, class_ou) == []
