@@ -94,8 +94,14 @@ def _condition_holds(op_full: str, key: str, policy_values: list[str], ctx: dict
         want_null = policy_values[0].lower() == "true"
         return (not present) == want_null
     negated = "Not" in op
-    if not present:
-        # IfExists: a missing key makes the condition true; a negated operator is true as well
+    if not present or not request_values:
+        # set operators (IAM user guide, "Multivalued context keys"): ForAnyValue over no value is
+        # false, ForAllValues over no value is true — negated or not. Single-valued: IfExists makes a
+        # missing key true; a negated operator is true for a missing key as well.
+        if qualifier == "ForAnyValue":
+            return False
+        if qualifier == "ForAllValues":
+            return True
         return if_exists or negated
     if qualifier == "ForAnyValue":
         hits = [(_base_match(op, policy_values, v) != negated) for v in request_values]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -118,10 +119,12 @@ def up(settings, log: Log = print) -> list[MemberResult]:
     data.update({"mode": cfg.mode, "org_variables": org_vars})
     state.save(settings, data)
     log(f"organization {org.root_id}: OU {ou_name(settings)!r} and its service control policies")
+    t_org = time.monotonic()
     ws = org_workspace(settings, emu, org_vars, stream=False)
     ws.init()
     ws.apply()
     org_out = ws.outputs()
+    log(f"  applied in {time.monotonic() - t_org:.0f} s")
     class_ou = org_out["organizational_unit_id"]
     cleaned_ou = org_mod.ensure_ou(org, cfg.cleaned_ou)
     data.update({"class_ou": class_ou, "cleaned_ou": cleaned_ou})
@@ -153,8 +156,6 @@ def up(settings, log: Log = print) -> list[MemberResult]:
     lock = threading.Lock()
 
     def one(m: members_mod.Member) -> MemberResult:
-        import time
-
         res = results[m.name]
         started = time.monotonic()
         try:
