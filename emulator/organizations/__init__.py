@@ -7,8 +7,11 @@ is resolved to the member account on every request, and every backend is keyed b
 member's buckets, users and endpoints are its own (tests/accounts/test_emulator_org.py proves both).
 
 What it lacks, added here: service control policies having an effect on requests (``enforce``, using
-the evaluation in ``scp``), and DeleteOrganizationalUnit's refusal of an OU that still holds accounts
-or OUs (botocore model: OrganizationalUnitNotEmptyException; moto deletes it anyway).
+the evaluation in ``scp``); the AdministratorAccess policy on the access role CreateAccount makes
+(Organizations user guide, "Accessing member accounts": the role "grants full administrative
+permissions in the member account"; moto creates it without any policy, so the IAM enforcement would
+deny the management account everything there); and DeleteOrganizationalUnit's refusal of an OU that
+still holds accounts or OUs (botocore model: OrganizationalUnitNotEmptyException; moto deletes it).
 
 And one speed fix that a class of accounts needs: moto finds the account of every request's access
 key by looking at the IAM backend of every account in every partition — and looking creates the
@@ -26,6 +29,29 @@ def install() -> None:
     enforce.install()
     _refuse_deleting_non_empty_ous()
     _find_access_keys_in_existing_backends()
+    _access_role_is_administrator()
+
+
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def _access_role_is_administrator() -> None:
+    from moto.iam.models import iam_backends
+    from moto.organizations.models import OrganizationsBackend
+
+    original = OrganizationsBackend.create_account
+    if getattr(original, "_kit", False):
+        return
+
+    def create_account(self, **kwargs):
+        status = original(self, **kwargs)
+        account_id = status["CreateAccountStatus"]["AccountId"]
+        role = kwargs.get("RoleName") or "OrganizationAccountAccessRole"
+        iam_backends[account_id]["global"].attach_role_policy(ADMINISTRATOR_ACCESS, role)
+        return status
+
+    create_account._kit = True  # type: ignore[attr-defined]
+    OrganizationsBackend.create_account = create_account  # type: ignore[method-assign]
 
 
 def _find_access_keys_in_existing_backends() -> None:

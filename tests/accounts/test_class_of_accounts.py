@@ -49,18 +49,29 @@ enabled = false
 def run(args, cwd, env, ok=True):
     proc = subprocess.run([CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
     if ok:
-        assert proc.returncode == 0, \
+        assert proc.returncode == 0, (
             f"classroom {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
 def _member(url: str, account: str) -> boto3.session.Session:
-    sts = boto3.client("sts", region_name="us-east-1", endpoint_url=url,
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                        RoleSessionName="test-check")["Credentials"]
-    return boto3.session.Session(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
-                                 aws_session_token=c["SessionToken"], region_name="us-east-1")
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    c = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="test-check"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=c["AccessKeyId"],
+        aws_secret_access_key=c["SecretAccessKey"],
+        aws_session_token=c["SessionToken"],
+        region_name="us-east-1",
+    )
 
 
 def _train_and_deploy(s: boto3.session.Session, url: str, account: str, bucket: str) -> str:
@@ -70,31 +81,52 @@ def _train_and_deploy(s: boto3.session.Session, url: str, account: str, bucket: 
     s3.upload_fileobj(io.BytesIO(rows.encode()), bucket, "rain/train/train.csv")
     role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
     sm.create_training_job(
-        TrainingJobName="rain-1", RoleArn=role,
+        TrainingJobName="rain-1",
+        RoleArn=role,
         AlgorithmSpecification={"TrainingImage": LL_IMAGE, "TrainingInputMode": "File"},
         HyperParameters={"predictor_type": "regressor", "feature_dim": "1", "epochs": "3"},
-        InputDataConfig=[{"ChannelName": "train", "ContentType": "text/csv", "DataSource": {"S3DataSource": {
-            "S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/rain/train/"}}}],
+        InputDataConfig=[
+            {
+                "ChannelName": "train",
+                "ContentType": "text/csv",
+                "DataSource": {
+                    "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/rain/train/"}
+                },
+            }
+        ],
         OutputDataConfig={"S3OutputPath": f"s3://{bucket}/rain/out"},
         ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
-        StoppingCondition={"MaxRuntimeInSeconds": 600})
+        StoppingCondition={"MaxRuntimeInSeconds": 600},
+    )
     deadline = time.monotonic() + 120
     while (d := sm.describe_training_job(TrainingJobName="rain-1"))["TrainingJobStatus"] == "InProgress":
         assert time.monotonic() < deadline, "training did not finish"
         time.sleep(0.5)
     assert d["TrainingJobStatus"] == "Completed", d.get("FailureReason")
-    sm.create_model(ModelName="rain-model", ExecutionRoleArn=role, PrimaryContainer={
-        "Image": LL_IMAGE, "ModelDataUrl": d["ModelArtifacts"]["S3ModelArtifacts"]})
-    sm.create_endpoint_config(EndpointConfigName="rain-config", ProductionVariants=[{
-        "VariantName": "v", "ModelName": "rain-model", "InstanceType": "ml.m5.xlarge",
-        "InitialInstanceCount": 1}])
+    sm.create_model(
+        ModelName="rain-model",
+        ExecutionRoleArn=role,
+        PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": d["ModelArtifacts"]["S3ModelArtifacts"]},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName="rain-config",
+        ProductionVariants=[
+            {
+                "VariantName": "v",
+                "ModelName": "rain-model",
+                "InstanceType": "ml.m5.xlarge",
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
     sm.create_endpoint(EndpointName="rain-endpoint", EndpointConfigName="rain-config")
     deadline = time.monotonic() + 120
     while sm.describe_endpoint(EndpointName="rain-endpoint")["EndpointStatus"] == "Creating":
         assert time.monotonic() < deadline
         time.sleep(0.5)
     answer = s.client("sagemaker-runtime", endpoint_url=url).invoke_endpoint(
-        EndpointName="rain-endpoint", ContentType="text/csv", Body=b"10\n")
+        EndpointName="rain-endpoint", ContentType="text/csv", Body=b"10\n"
+    )
     assert answer["Body"].read()
     return "rain-endpoint"
 
@@ -105,8 +137,9 @@ def test_per_student_class_of_five_accounts(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["CLASSROOM_STATE_DIR"] = str(state)
     (tmp_path / "classroom.toml").write_text(SETTINGS)
-    (tmp_path / "roster.csv").write_text("user_name,email\n" + "".join(f"{s},{s}@school.example\n"
-                                                                       for s in STUDENTS))
+    (tmp_path / "roster.csv").write_text(
+        "user_name,email\n" + "".join(f"{s},{s}@school.example\n" for s in STUDENTS)
+    )
     cdir = state / "classes" / "orgclass"
     try:
         up = run(["up"], tmp_path, env)
@@ -115,8 +148,13 @@ def test_per_student_class_of_five_accounts(tmp_path):
         url = f"http://127.0.0.1:{info['port']}"
 
         def mgmt(service):
-            return boto3.client(service, region_name="us-east-1", endpoint_url=url,
-                                aws_access_key_id="testing", aws_secret_access_key="testing")
+            return boto3.client(
+                service,
+                region_name="us-east-1",
+                endpoint_url=url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
 
         orgs = mgmt("organizations")
         data = json.loads((cdir / "accounts.json").read_text())
@@ -126,8 +164,12 @@ def test_per_student_class_of_five_accounts(tmp_path):
         class_ou, cleaned_ou = data["class_ou"], data["cleaned_ou"]
         in_ou = {a["Id"] for a in orgs.list_accounts_for_parent(ParentId=class_ou)["Accounts"]}
         assert in_ou == set(accounts.values())
-        scps = {p["Name"] for p in orgs.list_policies_for_target(
-            TargetId=class_ou, Filter="SERVICE_CONTROL_POLICY")["Policies"]}
+        scps = {
+            p["Name"]
+            for p in orgs.list_policies_for_target(TargetId=class_ou, Filter="SERVICE_CONTROL_POLICY")[
+                "Policies"
+            ]
+        }
         # AWS attaches FullAWSAccess to every new OU; the class's two SCPs come on top
         assert scps == {"FullAWSAccess", "classroom-orgclass-limits", "classroom-orgclass-protect"}
         scps -= {"FullAWSAccess"}
@@ -148,16 +190,26 @@ def test_per_student_class_of_five_accounts(tmp_path):
         ana = _member(url, accounts["ana"])
         models_bucket = json.loads((cdir / "accounts" / "ana" / "outputs.json").read_text())["models_bucket"]
         _train_and_deploy(ana, url, accounts["ana"], models_bucket)
-        assert _member(url, accounts["ben"]).client("sagemaker", endpoint_url=url).list_endpoints()[
-            "Endpoints"] == []
+        assert (
+            _member(url, accounts["ben"]).client("sagemaker", endpoint_url=url).list_endpoints()["Endpoints"]
+            == []
+        )
 
         # the SCP allowlist (rendered by terraform/modules/org-class) denies an outside instance type in a
         # member account — even to the kit's own access role; the management account is not restricted
         sm = ana.client("sagemaker", endpoint_url=url)
         with pytest.raises(ClientError) as denied:
-            sm.create_endpoint_config(EndpointConfigName="gpu", ProductionVariants=[{
-                "VariantName": "v", "ModelName": "rain-model", "InstanceType": "ml.p3.2xlarge",
-                "InitialInstanceCount": 1}])
+            sm.create_endpoint_config(
+                EndpointConfigName="gpu",
+                ProductionVariants=[
+                    {
+                        "VariantName": "v",
+                        "ModelName": "rain-model",
+                        "InstanceType": "ml.p3.2xlarge",
+                        "InitialInstanceCount": 1,
+                    }
+                ],
+            )
         assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
         assert "explicit deny in a service control policy" in denied.value.response["Error"]["Message"]
         with pytest.raises(ClientError) as left:
@@ -182,8 +234,12 @@ def test_per_student_class_of_five_accounts(tmp_path):
         # every account is back in the pool, clean; the class's OU and SCPs are gone
         pool = {a["Id"] for a in orgs.list_accounts_for_parent(ParentId=cleaned_ou)["Accounts"]}
         assert set(accounts.values()) <= pool
-        assert all(ou["Id"] != class_ou for ou in orgs.list_organizational_units_for_parent(
-            ParentId=orgs.list_roots()["Roots"][0]["Id"])["OrganizationalUnits"])
+        assert all(
+            ou["Id"] != class_ou
+            for ou in orgs.list_organizational_units_for_parent(ParentId=orgs.list_roots()["Roots"][0]["Id"])[
+                "OrganizationalUnits"
+            ]
+        )
         names = {p["Name"] for p in orgs.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]}
         assert not names & scps
         for account in accounts.values():

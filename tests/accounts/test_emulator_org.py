@@ -26,19 +26,37 @@ ROLE = "OrganizationAccountAccessRole"
 LIMITS = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "DenyOutsideAllowedRegions", "Effect": "Deny", "NotAction": ["iam:*", "sts:*", "organizations:*"],
-         "Resource": "*",
-         "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]},
-                       "ArnNotLike": {"aws:PrincipalArn": [f"arn:aws:iam::*:role/{ROLE}"]}}},
-        {"Sid": "DenyHostingTypesOutsideAllowlist", "Effect": "Deny",
-         "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:CreateTransformJob"], "Resource": "*",
-         "Condition": {"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": ["ml.m4.xlarge", "ml.m5.xlarge"]}}},
+        {
+            "Sid": "DenyOutsideAllowedRegions",
+            "Effect": "Deny",
+            "NotAction": ["iam:*", "sts:*", "organizations:*"],
+            "Resource": "*",
+            "Condition": {
+                "StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]},
+                "ArnNotLike": {"aws:PrincipalArn": [f"arn:aws:iam::*:role/{ROLE}"]},
+            },
+        },
+        {
+            "Sid": "DenyHostingTypesOutsideAllowlist",
+            "Effect": "Deny",
+            "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:CreateTransformJob"],
+            "Resource": "*",
+            "Condition": {
+                "ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": ["ml.m4.xlarge", "ml.m5.xlarge"]}
+            },
+        },
     ],
 }
 PROTECT = {
     "Version": "2012-10-17",
-    "Statement": [{"Sid": "DenyLeavingTheOrganization", "Effect": "Deny",
-                   "Action": "organizations:LeaveOrganization", "Resource": "*"}],
+    "Statement": [
+        {
+            "Sid": "DenyLeavingTheOrganization",
+            "Effect": "Deny",
+            "Action": "organizations:LeaveOrganization",
+            "Resource": "*",
+        }
+    ],
 }
 
 
@@ -48,28 +66,40 @@ def mgmt(emulator):
     config = Config(retries={"max_attempts": 1, "mode": "standard"})
 
     def make(service: str, region: str = REGION):
-        return boto3.client(service, region_name=region, endpoint_url=emulator.url, config=config,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=emulator.url,
+            config=config,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     yield make
     urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/moto-api/reset", method="POST"))
 
 
 def _session(emulator, account_id: str, role: str = ROLE) -> boto3.session.Session:
-    base = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                 region_name=REGION)
+    base = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
     sts = base.client("sts", endpoint_url=emulator.url)
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role}",
-                            RoleSessionName="classroom-kit")["Credentials"]
-    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
-                                 aws_secret_access_key=creds["SecretAccessKey"],
-                                 aws_session_token=creds["SessionToken"], region_name=REGION)
+    creds = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/{role}", RoleSessionName="classroom-kit"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=REGION,
+    )
 
 
 def _new_account(orgs, name: str) -> str:
     # botocore model: CreateAccount takes IamUserAccessToBilling (ALLOW|DENY) and RoleName
-    st = orgs.create_account(AccountName=name, Email=f"{name}@school.example", RoleName=ROLE,
-                             IamUserAccessToBilling="ALLOW")["CreateAccountStatus"]
+    st = orgs.create_account(
+        AccountName=name, Email=f"{name}@school.example", RoleName=ROLE, IamUserAccessToBilling="ALLOW"
+    )["CreateAccountStatus"]
     st = orgs.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
     assert st["State"] == "SUCCEEDED"
     return st["AccountId"]
@@ -86,16 +116,22 @@ def test_assumed_role_acts_in_the_member_account_and_accounts_are_apart(emulator
     sa.client("s3", endpoint_url=emulator.url).create_bucket(Bucket="only-in-a")
     sa.client("iam", endpoint_url=emulator.url).create_user(UserName="alice")
     try:
-        assert [x["Name"] for x in sa.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"]] \
-            == ["only-in-a"]
+        assert [x["Name"] for x in sa.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"]] == [
+            "only-in-a"
+        ]
         assert sb.client("s3", endpoint_url=emulator.url).list_buckets()["Buckets"] == []
         assert mgmt("s3").list_buckets()["Buckets"] == []
-        assert [u["UserName"] for u in sb.client("iam", endpoint_url=emulator.url).list_users()["Users"]] == []
+        assert [
+            u["UserName"] for u in sb.client("iam", endpoint_url=emulator.url).list_users()["Users"]
+        ] == []
         # the member sees its organization; the access role exists in the member and trusts the management
         org = sa.client("organizations", endpoint_url=emulator.url).describe_organization()["Organization"]
         assert org["MasterAccountId"] == MANAGEMENT
         role = sa.client("iam", endpoint_url=emulator.url).get_role(RoleName=ROLE)["Role"]
         assert f"arn:aws:iam::{MANAGEMENT}:root" in json.dumps(role["AssumeRolePolicyDocument"])
+        # ... with full administrative permissions, as AWS makes it (moto attaches nothing)
+        attached = sa.client("iam", endpoint_url=emulator.url).list_attached_role_policies(RoleName=ROLE)
+        assert [p["PolicyName"] for p in attached["AttachedPolicies"]] == ["AdministratorAccess"]
     finally:
         sa.client("s3", endpoint_url=emulator.url).delete_bucket(Bucket="only-in-a")
         sa.client("iam", endpoint_url=emulator.url).delete_user(UserName="alice")
@@ -105,8 +141,9 @@ def test_assumed_role_acts_in_the_member_account_and_accounts_are_apart(emulator
 def _ou_with_scps(orgs, root: str) -> str:
     ou = orgs.create_organizational_unit(ParentId=root, Name="classroom-t")["OrganizationalUnit"]["Id"]
     for name, doc in (("t-limits", LIMITS), ("t-protect", PROTECT)):
-        pid = orgs.create_policy(Name=name, Description=name, Type="SERVICE_CONTROL_POLICY",
-                                 Content=json.dumps(doc))["Policy"]["PolicySummary"]["Id"]
+        pid = orgs.create_policy(
+            Name=name, Description=name, Type="SERVICE_CONTROL_POLICY", Content=json.dumps(doc)
+        )["Policy"]["PolicySummary"]["Id"]
         orgs.attach_policy(PolicyId=pid, TargetId=ou)
     return ou
 
@@ -115,13 +152,20 @@ IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
 def _model(sm, account: str) -> None:
-    sm.create_model(ModelName="m", PrimaryContainer={"Image": IMAGE},
-                    ExecutionRoleArn=f"arn:aws:iam::{account}:role/execution")
+    sm.create_model(
+        ModelName="m",
+        PrimaryContainer={"Image": IMAGE},
+        ExecutionRoleArn=f"arn:aws:iam::{account}:role/execution",
+    )
 
 
 def _endpoint_config(sm, name: str, instance_type: str) -> None:
-    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[
-        {"VariantName": "v", "ModelName": "m", "InstanceType": instance_type, "InitialInstanceCount": 1}])
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m", "InstanceType": instance_type, "InitialInstanceCount": 1}
+        ],
+    )
 
 
 def test_scps_deny_in_member_accounts_only(emulator, mgmt):
@@ -144,7 +188,7 @@ def test_scps_deny_in_member_accounts_only(emulator, mgmt):
     with pytest.raises(ClientError) as denied:
         _endpoint_config(sm, "gpu", "ml.p3.2xlarge")
     assert denied.value.response["Error"]["Code"] == "AccessDeniedException"
-    assert "service control policy" in denied.value.response["Error"]["Message"]
+    assert "explicit deny in a service control policy" in denied.value.response["Error"]["Message"]
     _endpoint_config(sm, "allowed", "ml.m5.xlarge")  # on the allowlist
     # the management account is never restricted by SCPs
     _endpoint_config(mgmt("sagemaker"), "mgmt-gpu", "ml.p3.2xlarge")
@@ -152,15 +196,20 @@ def test_scps_deny_in_member_accounts_only(emulator, mgmt):
     # regions: a member's user is denied outside us-east-1, the access role is exempt
     iam = _session(emulator, member).client("iam", endpoint_url=emulator.url)
     iam.create_user(UserName="student")
+    # identity policies allow everything: only the SCP limits the student
+    iam.attach_user_policy(UserName="student", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     key = iam.create_access_key(UserName="student")["AccessKey"]
-    student = boto3.session.Session(aws_access_key_id=key["AccessKeyId"],
-                                    aws_secret_access_key=key["SecretAccessKey"])
+    student = boto3.session.Session(
+        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"]
+    )
     with pytest.raises(ClientError) as region_denied:
         student.client("sagemaker", region_name="eu-west-1", endpoint_url=emulator.url).list_endpoints()
     assert region_denied.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "explicit deny in a service control policy" in region_denied.value.response["Error"]["Message"]
     assert student.client("sagemaker", region_name=REGION, endpoint_url=emulator.url).list_endpoints()
-    _session(emulator, member).client("sagemaker", region_name="eu-west-1",
-                                      endpoint_url=emulator.url).list_endpoints()
+    _session(emulator, member).client(
+        "sagemaker", region_name="eu-west-1", endpoint_url=emulator.url
+    ).list_endpoints()
 
     # no leaving the organization
     with pytest.raises(ClientError) as leave:
@@ -171,6 +220,7 @@ def test_scps_deny_in_member_accounts_only(emulator, mgmt):
     mgmt("sagemaker").delete_endpoint_config(EndpointConfigName="mgmt-gpu")
     sm.delete_model(ModelName="m")
     mgmt("sagemaker").delete_model(ModelName="m")
+    iam.detach_user_policy(UserName="student", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     iam.delete_access_key(UserName="student", AccessKeyId=key["AccessKeyId"])
     iam.delete_user(UserName="student")
     assert sm.list_endpoint_configs()["EndpointConfigs"] == []
@@ -198,28 +248,34 @@ def test_pool_reuses_cleaned_accounts_before_creating_new_ones(emulator, mgmt):
     org_mod.ensure_scp_enabled(org, "local")
     cleaned = org_mod.ensure_ou(org, "classroom-cleaned")
     assert org_mod.ensure_ou(org, "classroom-cleaned") == cleaned  # found, not created twice
-    class_ou = orgs.create_organizational_unit(ParentId=org.root_id, Name="classroom-c1")["OrganizationalUnit"]["Id"]
+    class_ou = orgs.create_organizational_unit(ParentId=org.root_id, Name="classroom-c1")[
+        "OrganizationalUnit"
+    ]["Id"]
     kw = {"class_name": "c1", "role": ROLE, "class_ou": class_ou, "cleaned_ou": cleaned, "poll_s": 0.01}
-    a, how = org_mod.allocate(org, member="alice", account_name="c1-alice", email="a@school.example",
-                              recorded=None, **kw)
+    a, how = org_mod.allocate(
+        org, member="alice", account_name="c1-alice", email="a@school.example", recorded=None, **kw
+    )
     assert how == "created" and org_mod.parent_of(org, a) == class_ou
     assert org_mod.tags_of(org, a)["classroom-member"] == "alice"
-    assert org_mod.allocate(org, member="alice", account_name="c1-alice", email="a@school.example",
-                            recorded=a, **kw) == (a, "recorded")
+    assert org_mod.allocate(
+        org, member="alice", account_name="c1-alice", email="a@school.example", recorded=a, **kw
+    ) == (a, "recorded")
 
     assert org_mod.release(org, a, cleaned, close=False) == "returned to the cleaned OU"
     assert org_mod.parent_of(org, a) == cleaned and "classroom" not in org_mod.tags_of(org, a)
     n_accounts = len(orgs.list_accounts()["Accounts"])
-    b, how = org_mod.allocate(org, member="bob", account_name="c1-bob", email="b@school.example",
-                              recorded=None, **kw)
+    b, how = org_mod.allocate(
+        org, member="bob", account_name="c1-bob", email="b@school.example", recorded=None, **kw
+    )
     assert (b, how) == (a, "pool")  # reused, nothing created
     assert len(orgs.list_accounts()["Accounts"]) == n_accounts
 
     # a closed account is never taken from the pool again
     assert org_mod.release(org, b, cleaned, close=True) == "closed"
     assert orgs.describe_account(AccountId=b)["Account"]["Status"] == "SUSPENDED"
-    c, how = org_mod.allocate(org, member="carol", account_name="c1-carol", email="c@school.example",
-                              recorded=None, **kw)
+    c, how = org_mod.allocate(
+        org, member="carol", account_name="c1-carol", email="c@school.example", recorded=None, **kw
+    )
     assert how == "created" and c != b
     # the access role of a new account is assumable from the management account
     assert state.role_arn(c, ROLE) == f"arn:aws:iam::{c}:role/{ROLE}"
