@@ -107,6 +107,7 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
                 row["ok"] = bool(outcome.receipt["ok"])
                 row["remaining_total"] = outcome.receipt["remaining_total"]
                 row["api_calls"] = ctx.aws.count()
+                row["deleted"] = sum(k["deleted"] for k in outcome.receipt["kinds"])
         except Exception as err:  # noqa: BLE001 - one account's failure is recorded, the others go on
             row["error"] = f"{type(err).__name__}: {err}" if not isinstance(err, KitError) else str(err)
             out(f"failed: {row['error']}")
