@@ -19,6 +19,7 @@ unchanged — each state's provider assumes ``OrganizationAccountAccessRole`` in
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from provision.statedir import ensure_dir, read_json, write_json
 ACCOUNTS_FILE = "accounts.json"
 CLASS_RECEIPT_FILE = "class-receipt.json"
 SESSION_NAME = "classroom-kit"
+_CLIENT_LOCK = threading.Lock()  # creating clients from one boto3 session is not thread-safe
 
 
 def accounts_file(settings) -> Path:
@@ -62,7 +64,9 @@ def member_session(account_id: str, role: str, region: str,
                    base: boto3.session.Session | None = None) -> boto3.session.Session:
     """A boto3 session acting in the member account through its access role (1 hour)."""
     base = base or boto3.session.Session()
-    creds = base.client("sts", region_name=region).assume_role(
+    with _CLIENT_LOCK:
+        sts = base.client("sts", region_name=region)
+    creds = sts.assume_role(
         RoleArn=role_arn(account_id, role), RoleSessionName=SESSION_NAME, DurationSeconds=3600,
     )["Credentials"]
     return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],

@@ -39,13 +39,18 @@ def status(settings, log: Callable[[str], None] = print) -> dict:
         f"OU {data.get('class_ou', '?')}")
     for member, rec, st, err in found:
         created = resources_in_state(state.member_dir(settings, member) / "terraform" / "terraform.tfstate")
-        log(f"\n== {member} · account {rec['account_id']} · {len(created)} resource(s) created by the kit")
+        head = f"== {member} · account {rec['account_id']} · {len(created)} resource(s) created by the kit"
         if st is None:
             errors += 1
-            log(f"  could not be read: {err}")
+            log(f"{head} · could not be read: {err}")
             continue
         total += st.total_per_hour
         unpriced += len(st.unpriced)
+        if not st.running:
+            log(f"{head} · nothing is running: $0.00/hour")
+            continue
+        # the account's table (what runs, $/hour, its free-tier use) as for a single-account class
+        log(head)
         log(format_status(st, f"{settings.class_name}/{member}"))
     log(f"\nClass total: ≈ ${total:.2f}/hour across {len(members)} account(s)"
         + (f"; {unpriced} item(s) without a price not included" if unpriced else "")
