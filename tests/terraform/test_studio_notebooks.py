@@ -17,7 +17,7 @@ import pytest
 from provision import lab
 from provision.tfrunner import Provider, Workspace
 
-from .tfhelpers import REPO_TERRAFORM
+from tfhelpers import REPO_TERRAFORM
 
 pytestmark = pytest.mark.terraform
 BUCKET = "public-share-20260101-0900"
