@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import boto3
 
 from kitcore import tags as kit_tags
-from kitcore.aws import delete_hosting, short, wait_for_status
+from kitcore.aws import delete_hosting, paged, short, wait_for_status
 from kitcore.errors import KitError
 from kitcore.statedir import write_private
 from kitcore.times import utc_in
@@ -365,26 +365,15 @@ class SageMaker:
         )
 
     def tuning_jobs(self, name: str) -> list[dict]:
-        out = []
+        """The tuner's training jobs (name, status, objective, hyperparameters) for the report."""
         try:
-            pages = self.sm.get_paginator("list_training_jobs_for_hyper_parameter_tuning_job").paginate(
-                HyperParameterTuningJobName=name
-            )
-            for page in pages:
-                for j in page.get("TrainingJobSummaries", []):
-                    out.append(
-                        {
-                            "name": j["TrainingJobName"],
-                            "status": j["TrainingJobStatus"],
-                            "objective": j.get("FinalHyperParameterTuningJobObjectiveMetric", {}).get(
-                                "Value"
-                            ),
-                            "hyperparameters": j.get("TunedHyperParameters", {}),
-                        }
-                    )
+            jobs = paged(self.sm, "list_training_jobs_for_hyper_parameter_tuning_job", "TrainingJobSummaries",
+                         HyperParameterTuningJobName=name)
         except Exception:  # noqa: BLE001 - a listing is a report extra, never a reason to fail
-            return out
-        return out
+            return []
+        return [{"name": j["TrainingJobName"], "status": j["TrainingJobStatus"],
+                 "objective": j.get("FinalHyperParameterTuningJobObjectiveMetric", {}).get("Value"),
+                 "hyperparameters": j.get("TunedHyperParameters", {})} for j in jobs]
 
     # -- hosting ---------------------------------------------------------------------------------
 
