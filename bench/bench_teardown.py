@@ -44,14 +44,20 @@ def run() -> list[dict]:
     t0 = time.monotonic()
     domain = h.studio(sm, ec2, profiles=STUDENTS)
     h.versioned_bucket(s3, "ml101-models", versions=1200, markers=150)
+    # made in Studio: tag propagation puts the class's tags on the endpoint, its config and its model
+    # (untagged configs of tagged endpoints cost a DescribeEndpoint + DescribeEndpointConfig each:
+    # tests/teardown/test_ownership.py)
     for i in range(ENDPOINTS_HERE):
-        h.endpoint(sm, f"student-{i:02d}-ep")
+        h.endpoint(sm, f"student-{i:02d}-ep", tag_all=True)
     for i in range(ENDPOINTS_THERE):
-        h.endpoint(sm2, f"lost-{i:02d}-ep")
+        h.endpoint(sm2, f"lost-{i:02d}-ep", tag_all=True)
     sm.create_notebook_instance(NotebookInstanceName="instructor-nb", InstanceType="ml.t3.medium",
-                                RoleArn=h.ROLE)
+                                RoleArn=h.ROLE, Tags=h.CLASS_TAGS)
+    # SageMaker's shared groups: not provably the class's, listed as left alone (no delete)
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/studio"):
         logs.create_log_group(logGroupName=g)
+    for i in range(ENDPOINTS_HERE):  # each endpoint's own group comes with it
+        logs.create_log_group(logGroupName=f"/aws/sagemaker/Endpoints/student-{i:02d}-ep")
     h.tuning_job(sm, "rain-tuning", s3=s3)
     setup_s = time.monotonic() - t0
 

@@ -334,6 +334,14 @@ def _port_env(value: str) -> int:
     return int(value)
 
 
+def _dedicated(value: bool, r: _Reader) -> bool:
+    if value and not r.values.get("expected_account_id"):
+        raise r.fail("class", "dedicated_account", "needs expected_account_id: a dedicated account's "
+                                                    "untagged SageMaker resources are deleted too, so the "
+                                                    "account must be pinned")
+    return value
+
+
 def _provider_mirror(mirror: str, r: _Reader) -> str:
     path = (r.base / Path(mirror).expanduser()).resolve()
     if not path.is_dir():
@@ -350,6 +358,8 @@ SETTINGS: tuple[Setting, ...] = (
       env="TARGET", env_check=_target_env),
     S("class", "expected_account_id", "", "expected_account_id",
       _rule(ACCOUNT_RE.match, "{v!r} must be a 12-digit AWS account id"), optional=True),
+    # teardown: untagged SageMaker resources of the swept regions are the class's too
+    S("class", "dedicated_account", False, "dedicated_account", _dedicated, kind=bool),
     S("class", "roster", "roster.csv", "roster_path", _roster, attr_default=None),
     S("class", "max_students", 100, "max_students", _between(1, 1000, "must be between 1 and 1000"),
       kind=int),

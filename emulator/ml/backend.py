@@ -251,8 +251,13 @@ class MLMixin:
         target = criteria.get("TargetObjectiveMetricValue")
         max_runtime = limits.get("MaxRuntimeInSeconds")
 
+        # AWS, CreateHyperParameterTuningJob Tags: "Tags that you specify for the tuning job are also
+        # added to all training jobs that the tuning job launches." (teardown scopes children by them)
+        job_tags = copy.deepcopy(kwargs.get("tags") or []) or None
+
         def create_child(child: str, tuned: dict[str, str], hook, on_finish=None):
             kw = _child_kwargs(child, definition, tuned)
+            kw["tags"] = copy.deepcopy(job_tags)
             job = self._ml_create_training(
                 kw, tuning_arn=arn, hook=hook if early == "Auto" else None, on_finish=on_finish
             )

@@ -47,6 +47,9 @@ class ClassScope:
     terraform_pending: Callable[[], bool] | None = None
     # every managed resource instance the class's Terraform state still holds (the receipt counts each)
     terraform_resources: Callable[[], list[dict]] | None = None
+    # [class] dedicated_account = true (with the account id pinned): SageMaker resources without a
+    # classroom tag are the class's too (provision/teardown/ownership.py)
+    dedicated: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,17 @@ class Context:
     _notes: dict = field(default_factory=dict, repr=False)
     # item key -> status seen by the wait's listing just before a retried delete (``see``/``take_seen``)
     _seen: dict = field(default_factory=dict, repr=False)
+    # what a listing pass saw that is not the class's (``left_alone``): listed, never deleted
+    _alone: dict = field(default_factory=dict, repr=False)
+
+    def left_alone(self, it: Item) -> None:
+        """Record a resource a kind listed that is not the class's (the plan and receipt show it)."""
+        with self._memo_lock:
+            self._alone.setdefault(it.key, it)
+
+    def alone(self) -> list[Item]:
+        with self._memo_lock:
+            return list(self._alone.values())
 
     def see(self, key: tuple[str, str, str], status: str) -> None:
         """Remember the status a wait's listing showed, for the delete retried right after it."""
@@ -122,6 +136,7 @@ class Context:
         with self._memo_lock:
             self._memo = {}
             self._notes = {}
+            self._alone = {}
 
     @property
     def in_pass(self) -> bool:

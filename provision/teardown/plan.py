@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from botocore.exceptions import EndpointConnectionError
 
-from provision.teardown import registry
+from provision.teardown import ownership, registry
 from provision.teardown.aws import describe_error, with_retries
 from provision.teardown.model import Context, Item, Kind
 
@@ -26,6 +26,9 @@ class Plan:
     listed: list[tuple[str, str, int]] = field(default_factory=list)
     # (kind, region) -> how a listing was answered without listing (e.g. its domain is gone)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # listed but not the class's: never deleted, shown with region, age and $/hour (ownership.py)
+    left_alone: list[Item] = field(default_factory=list)
+    dedicated: bool = False  # [class] dedicated_account: untagged SageMaker resources are in scope
 
     def by_kind(self) -> dict[str, list[Item]]:
         out: dict[str, list[Item]] = defaultdict(list)
@@ -35,7 +38,8 @@ class Plan:
 
     def to_json(self) -> dict:
         return {"regions": self.regions, "errors": self.errors, "warnings": self.warnings,
-                "items": [it.to_json() for it in self.items]}
+                "items": [it.to_json() for it in self.items],
+                "left_alone": [it.to_json() for it in self.left_alone]}
 
 
 def merge(*groups: list[Item]) -> list[Item]:
@@ -103,8 +107,14 @@ def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: lis
     wanted = {k.name for k in kinds}
     items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
                   [it for it in (extra or []) if it.kind in wanted])
+    mine = {it.key for it in items}
+    alone = [it for it in ctx.alone() if it.key not in mine]  # e.g. an untagged config of an owned endpoint
+    try:
+        alone = with_retries(lambda: ownership.priced(ctx, alone))
+    except Exception as err:  # the price of what is left alone is information, never a blocker
+        warnings.append(f"could not price what is left alone: {describe_error(err)}")
     return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings), listed=listed,
-                notes=ctx.notes())
+                notes=ctx.notes(), left_alone=merge(alone), dedicated=ctx.scope.dedicated)
 
 
 def format_plan(plan: Plan, class_name: str) -> str:
@@ -112,6 +122,9 @@ def format_plan(plan: Plan, class_name: str) -> str:
     rows = [(it.kind, it.name, it.region, it.reason) for it in plan.items]
     lines = [f"Teardown plan for class {class_name!r}: {len(plan.items)} item(s); "
              f"swept regions: {len(plan.regions)}"]
+    if plan.dedicated:
+        lines.append("  [class] dedicated_account = true: SageMaker resources without a classroom tag in the "
+                     "swept regions are in scope too (each such line says so)")
     if rows:
         heads = ("KIND", "NAME", "REGION", "WHY IN SCOPE")
         widths = [min(60, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(heads[:3])]
@@ -120,8 +133,25 @@ def format_plan(plan: Plan, class_name: str) -> str:
             lines.append("  ".join(c.ljust(w) for c, w in zip(r[:3], widths, strict=True)) + "  " + r[3])
     else:
         lines.append("  nothing in scope")
+    lines += format_left_alone(plan.left_alone)
     for kind, err in sorted(plan.errors.items()):
         lines.append(f"  ! {kind}: {err}")
     for warning in plan.warnings:
         lines.append(f"  ? sweep: {warning} (skipped; check that region by hand)")
     return "\n".join(lines)
+
+
+def format_left_alone(items: list[Item]) -> list[str]:
+    """The "not the class's: left alone" table: kind, name, region, age, $/hour, why (never deleted)."""
+    if not items:
+        return []
+    lines = [f"Not the class's: left alone ({len(items)}; never deleted by the kit, not counted as left "
+             "over — delete them yourself if they are yours):"]
+    rows = [(it.kind, it.name, it.region, ownership.age(it), ownership.per_hour_text(it), it.reason)
+            for it in items]
+    heads = ("KIND", "NAME", "REGION", "AGE", "$/HOUR")
+    widths = [min(60, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(heads)]
+    lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  WHY NOT")
+    for r in rows:
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
+    return lines

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
-from provision.teardown import registry
+from provision.teardown import ownership, registry
 from provision.teardown.aws import with_retries
 from provision.teardown.model import Context, Item
 from provision.teardown.plan import Plan, build_plan, merge
@@ -19,7 +19,7 @@ RECEIPT_FILE = "teardown-receipt.json"
 
 
 def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
-              plan: Plan | None = None) -> tuple[list[Item], dict, list[str], list[dict]]:
+              plan: Plan | None = None) -> tuple[list[Item], dict, list[str], list[dict], list[Item]]:
     """What still exists, and what was re-checked how.
 
     Every kind of the receipt is listed again in full in every region it is listed in (the class's
@@ -48,7 +48,10 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
     unconfirmed: dict[str, list[Item]] = defaultdict(list)
     for it in run_items:
         k = registry.get(it.kind)
-        if it.kind not in confirmed or not k.in_receipt_listing or (it.kind, it.region) not in covered:
+        # "reached": the class's only through an owned item (an endpoint's config) that is gone now, so
+        # a listing by ownership would not show it: look it up
+        if (it.kind not in confirmed or not k.in_receipt_listing or (it.kind, it.region) not in covered
+                or it.get("reached")):
             unconfirmed[it.kind].append(it)
     still: list[Item] = []
     errors = dict(fresh.errors)
@@ -62,12 +65,14 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
         for region in sorted({it.region for it in items}):
             rechecked.append({"kind": name, "region": region, "found": None,
                               "how": "the run's items looked up again"})
-    return merge(fresh.items, still), errors, fresh.warnings, rechecked
+    left = merge(fresh.items, still)
+    gone_keys = {it.key for it in left} | {it.key for it in run_items}
+    return left, errors, fresh.warnings, rechecked, [it for it in fresh.left_alone if it.key not in gone_keys]
 
 
 def build(ctx: Context, results: list[KindResult], run_items: list[Item], started: dt.datetime,
           account_id: str | None, plan: Plan | None = None) -> dict:
-    left, errors, warnings, rechecked = leftovers(ctx, results, run_items, plan)
+    left, errors, warnings, rechecked, alone = leftovers(ctx, results, run_items, plan)
     left_by_kind: dict[str, list[Item]] = defaultdict(list)
     for it in left:
         left_by_kind[it.kind].append(it)
@@ -90,6 +95,11 @@ def build(ctx: Context, results: list[KindResult], run_items: list[Item], starte
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "kinds": rows, "remaining_total": len(left), "kinds_with_problems": problems,
         "unchecked_regions": warnings, "rechecked": rechecked,
+        # not the class's: listed for the instructor, never deleted, not counted in "ok" / the exit code
+        "left_alone": [{"kind": it.kind, "name": it.name, "region": it.region, "id": it.id,
+                        "age": ownership.age(it), "created": it.get("created"),
+                        "per_hour": float(it.get("per_hour")) if it.get("per_hour") else None,
+                        "instance_type": it.get("instance_type"), "why": it.reason} for it in alone],
         "ok": not left and problems == 0 and not warnings,
     }
 
@@ -121,6 +131,15 @@ def format_table(receipt: dict) -> str:
                f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
                "— run `classroom down` again, or see the notes above")
     out.append(recheck_summary(receipt.get("rechecked", [])))
+    alone = receipt.get("left_alone") or []
+    if alone:
+        out.append(f"  not the class's: left alone: {len(alone)} (not counted; see the plan's list or "
+                   "teardown-receipt.json)")
+        for a in alone[:20]:
+            cost = f"${a['per_hour']:.3f}/h" if a.get("per_hour") is not None else "no price"
+            out.append(f"    {a['kind']} {a['name']} ({a['region']}, {a['age']}, {cost}): {a['why']}")
+        if len(alone) > 20:
+            out.append(f"    ... and {len(alone) - 20} more")
     for w in receipt.get("unchecked_regions", []):
         out.append(f"  ? not checked: {w}")
     out.append(verdict)

@@ -70,7 +70,7 @@ def _tfstate_resources(class_dir: Path) -> Any:
 
 def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dict[str, str] | None = None,
                      expected_account_id: str | None = None, terraform_destroy: Any = None,
-                     sweep_regions: tuple[str, ...] | None = None) -> ClassScope:
+                     sweep_regions: tuple[str, ...] | None = None, dedicated: bool = False) -> ClassScope:
     outputs = {k: _unwrap(v) for k, v in _read(class_dir / "outputs.json").items()}
     info = _read(class_dir / "class.json")
     domains: list[str] = []
@@ -98,6 +98,7 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
         terraform_destroy=terraform_destroy,
         terraform_pending=_tfstate_pending(class_dir) if terraform_destroy else None,
         terraform_resources=_tfstate_resources(class_dir) if terraform_destroy else None,
+        dedicated=dedicated,
     )
 
 
@@ -111,4 +112,5 @@ def scope_from_settings(settings: Any) -> ClassScope:
         tags=dict(settings.tags),
         expected_account_id=settings.expected_account_id,
         terraform_destroy=lambda: classroom.terraform_destroy(settings),
+        dedicated=bool(getattr(settings, "dedicated_account", False)),
     )

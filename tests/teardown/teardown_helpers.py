@@ -13,6 +13,9 @@ OTHER = "eu-west-1"
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/classroom-sagemaker"
 IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+# what makes a student's resource the class's: Studio's tag propagation copies the domain's and
+# profile's tags (Terraform's default_tags) onto it; the kit's jobs add them too
+CLASS_TAGS = [{"Key": "classroom", "Value": "ml101"}, {"Key": "managed-by", "Value": "classroom-kit"}]
 
 
 def make_scope(state: Path, **kw) -> ClassScope:
@@ -27,14 +30,19 @@ def make_ctx(scope: ClassScope, hooks=None, max_attempts: int = 4) -> Context:
                    poll_initial_s=0.05, poll_max_s=0.5, wait_timeout_s=30, workers=8)
 
 
-def endpoint(sm, name: str, bucket: str = "ml101-models") -> None:
-    """Model + config + endpoint, as a notebook's deploy() makes them."""
-    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE,
+def endpoint(sm, name: str, bucket: str = "ml101-models", tags: list | None = CLASS_TAGS,
+             tag_all: bool = False) -> None:
+    """Model + config + endpoint, as a notebook's deploy() makes them. ``tags`` go on the endpoint (and
+    on its config and model with ``tag_all``); an untagged config and model are the class's through
+    their endpoint. ``tags=None``: another team's endpoint."""
+    extra = {"Tags": tags} if tags and tag_all else {}
+    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE, **extra,
                     PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
+    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", **extra, ProductionVariants=[{
         "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
         "InstanceType": "ml.m5.xlarge"}])
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config",
+                       **({"Tags": tags} if tags else {}))
 
 
 def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) -> None:
@@ -48,8 +56,9 @@ def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) ->
         list(pool.map(lambda i: s3.delete_object(Bucket=name, Key=f"data/part-{i:04d}.csv"), range(markers)))
 
 
-def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None) -> None:
-    """A tuning job that keeps running until stopped (XGBoost, 100,000 rounds, data in ``bucket``)."""
+def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None, tags: list | None = CLASS_TAGS) -> None:
+    """A tuning job that keeps running until stopped (XGBoost, 100,000 rounds, data in ``bucket``);
+    its training jobs carry its tags (as on AWS)."""
     if s3 is not None:
         rows = "\n".join(f"{(i % 7) * 0.5 + 1},{i % 7},{(i * 3) % 11},{i % 5}" for i in range(200)) + "\n"
         for channel in ("train", "validation"):
@@ -57,7 +66,7 @@ def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None) -> None:
     channels = [{"ChannelName": ch, "ContentType": "text/csv", "DataSource": {"S3DataSource": {
         "S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/{ch}/"}}} for ch in ("train", "validation")]
     sm.create_hyper_parameter_tuning_job(
-        HyperParameterTuningJobName=name,
+        HyperParameterTuningJobName=name, **({"Tags": tags} if tags else {}),
         HyperParameterTuningJobConfig={
             "Strategy": "Random",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
@@ -192,7 +201,9 @@ def small_class(client) -> dict:
     versioned_bucket(s3, "ml101-models", versions=40, markers=5)
     endpoint(sm, "rain-xgb")
     endpoint(sm2, "wrong-region-ep")
-    sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                Tags=CLASS_TAGS)
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
+    client("logs", OTHER).create_log_group(logGroupName="/aws/sagemaker/Endpoints/wrong-region-ep")
     tuning_job(sm, "rain-tuning", s3=s3)
     return {"domain": domain, "buckets": ("ml101-models",)}

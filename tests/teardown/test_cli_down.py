@@ -46,7 +46,10 @@ def test_down_plan_confirmation_receipt_and_status(cli_class, client):
     s3, sm = client("s3"), client("sagemaker")
     s3.create_bucket(Bucket="clitest-models")
     s3.put_object(Bucket="clitest-models", Key="model.tar.gz", Body=b"x")
-    sm.create_notebook_instance(NotebookInstanceName="nb-cli", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm.create_notebook_instance(NotebookInstanceName="nb-cli", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                Tags=[{"Key": "classroom", "Value": "clitest"}])
+    # another team's notebook in the same account: `classroom down` lists it and leaves it alone
+    sm.create_notebook_instance(NotebookInstanceName="team-b-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
 
     status = invoke(settings, "status")
     assert status.exit_code == 0, status.output
@@ -64,9 +67,14 @@ def test_down_plan_confirmation_receipt_and_status(cli_class, client):
     done = invoke(settings, "down", input="clitest\n")
     assert done.exit_code == 0, done.output
     assert "Type the class name" in done.output and "0 left" in done.output
-    assert s3.list_buckets()["Buckets"] == [] and sm.list_notebook_instances()["NotebookInstances"] == []
+    assert "Not the class's: left alone (1;" in done.output
+    assert "not the class's: left alone: 1" in done.output
+    assert s3.list_buckets()["Buckets"] == []
+    names = [n["NotebookInstanceName"] for n in sm.list_notebook_instances()["NotebookInstances"]]
+    assert names == ["team-b-nb"]
     receipt = json.loads((class_dir / "teardown-receipt.json").read_text())
     assert receipt["ok"] and receipt["class"] == "clitest"
+    assert [(x["name"], x["per_hour"]) for x in receipt["left_alone"]] == [("team-b-nb", 0.05)]
 
 
 def test_down_refuses_another_account(cli_class, client):

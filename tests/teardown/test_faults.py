@@ -90,6 +90,7 @@ def test_interrupted_at_each_step_in_turn_a_rerun_ends_clean(client, reset_emula
         faults = Faults().add(operation, "interrupt", after=after)
         with pytest.raises(KeyboardInterrupt):
             teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
+            pytest.fail(f"not interrupted at {operation}")
         assert faults.fired(operation) == 1, operation
         assert (td_state / PROGRESS_FILE).exists()
     out = teardown(make_ctx(scope_for(td_state, made)), log=quiet)

@@ -9,6 +9,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 from teardown_helpers import (
+    CLASS_TAGS,
     OTHER,
     REGION,
     endpoint,
@@ -37,7 +38,9 @@ def leftovers(client, reset_emulator):
     for name in ("rain-xgb", "credit-ll"):
         endpoint(sm, name)
     endpoint(sm2, "wrong-region-ep")
-    sm.create_notebook_instance(NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN)  # noqa: E501
+    sm.create_notebook_instance(NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium",
+                                RoleArn=ROLE_ARN, Tags=CLASS_TAGS)
+    # the endpoint's own group comes with it; SageMaker's shared group holds every team's job logs
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/Endpoints/rain-xgb"):
         logs.create_log_group(logGroupName=g)
     tuning_job(sm, "rain-tuning", s3=s3)
@@ -106,7 +109,11 @@ def test_leftover_scenario_is_deleted_in_order_and_receipt_is_zero(leftovers, td
         sm.describe_domain(DomainId=lo["domain"])
     names = {b["Name"] for b in s3.list_buckets()["Buckets"]}
     assert names == {"not-the-class-bucket"}
-    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == ["/app/other"]
+    # SageMaker's shared log group is not provably the class's: left alone, listed, not counted
+    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [
+        "/app/other", "/aws/sagemaker/TrainingJobs"]
+    assert [(a["kind"], a["name"]) for a in receipt["left_alone"]] == [
+        ("log-groups", "/aws/sagemaker/TrainingJobs")]
     groups = [f"security-group-for-{d}-nfs-{lo['domain']}" for d in ("inbound", "outbound")]
     nfs = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": groups}])
     assert nfs["SecurityGroups"] == []

@@ -81,6 +81,8 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[class]\nname = "ML_Class"\n', "line 2: [class] name 'ML_Class' must be 2-31 lowercase"),
     ('[class]\ntarget = "cloud"\n', "[class] target 'cloud' must be local (embedded AWS) or aws"),
     ('[class]\nexpected_account_id = "1234"\n', "[class] expected_account_id '1234' must be a 12-digit"),
+    ('[class]\ndedicated_account = true\n', "[class] dedicated_account needs expected_account_id"),
+    ('[class]\ndedicated_account = "yes"\n', "[class] dedicated_account must be true or false"),
     ('[class]\nroster = "nobody.csv"\n', "[class] roster file"),
     ('[class]\nroster = "people.csv"\n', "people.csv does not exist"),
     ('[class]\nmax_students = 0\n', "[class] max_students must be between 1 and 1000"),
@@ -290,3 +292,14 @@ def test_account_public_access_block_is_explained(aws_env, reset_emulator):
     assert "BlockPublicPolicy and RestrictPublicBuckets on" in str(err.value) and "\n" not in str(err.value)
     s3control.delete_public_access_block(AccountId=account)
     preflight.check_public_access_block(s3control, account)
+
+
+def test_a_dedicated_account_is_pinned_and_reaches_the_teardown_scope(tmp_path):
+    from provision.teardown.scope import scope_from_settings
+
+    f = tmp_path / "classroom.toml"
+    f.write_text('[class]\nexpected_account_id = "123456789012"\ndedicated_account = true\n')
+    s = settings.load(f)
+    assert s.dedicated_account and s.expected_account_id == "123456789012"
+    assert scope_from_settings(s).dedicated is True
+    assert settings.load(None).dedicated_account is False

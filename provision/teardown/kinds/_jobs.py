@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from provision.teardown.aws import error_code, is_not_found, page_size, paged
-from provision.teardown.model import Context, Item, Kind, item
+from provision.teardown.model import Context, Item, Kind
+from provision.teardown.ownership import classify
 
 RUNNING = ("InProgress", "Stopping")
 
@@ -21,6 +22,7 @@ class RunningJobs(Kind):
     stop_op: ClassVar[str]
     stop_param: ClassVar[str]
     what: ClassVar[str]
+    use: ClassVar[str] = "training"  # the price table's use (the "left alone" list's $/hour)
 
     @property
     def describe_op(self) -> str:
@@ -37,11 +39,11 @@ class RunningJobs(Kind):
     def list(self, ctx: Context, region: str, statuses: tuple[str, ...] = RUNNING) -> list[Item]:
         out = []
         for status in statuses:
-            for j in self._listing(ctx, region, status):
-                name = j[self.name_field]
-                out.append(item(self.name, region, name,
-                                f"{self.what} {status} in the class's region: bills by the hour",
-                                status=status))
+            rows = [{**j, "_status": status} for j in self._listing(ctx, region, status)]
+            out += classify(ctx, self.name, region, rows, arn=self.name_field.replace("Name", "Arn"),
+                            name=self.name_field, use=self.use,
+                            why_here=f"{self.what} {status} in the class's region, bills by the hour",
+                            status="_status")
         return out
 
     def relist_items(self, ctx: Context, region: str) -> list[Item]:

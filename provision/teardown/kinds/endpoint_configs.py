@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from provision.teardown.aws import is_not_found, page_size, paged
-from provision.teardown.model import Context, Item, Kind, item
+from provision.teardown.model import Context, Item, Kind
+from provision.teardown.ownership import classify
 from provision.teardown.registry import register
 
 
@@ -24,9 +25,9 @@ class EndpointConfigs(Kind):
     gone_when_deleted = True  # DeleteEndpointConfig returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, c["EndpointConfigName"],
-                     "endpoint config in the class's region (left behind when only the endpoint is deleted)")
-                for c in _all(ctx, region)]
+        return classify(ctx, self.name, region, _all(ctx, region), arn="EndpointConfigArn",
+                        name="EndpointConfigName",
+                        why_here="endpoint config (left behind when only the endpoint is deleted)")
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -5,7 +5,8 @@ writing (and so recreates the group) until the job, endpoint, notebook or app is
 from __future__ import annotations
 
 from provision.teardown.aws import is_not_found, paged
-from provision.teardown.model import Context, Item, Kind, item
+from provision.teardown.model import Context, Item, Kind
+from provision.teardown.ownership import classify, tag_index
 from provision.teardown.registry import register
 
 PREFIX = "/aws/sagemaker/"
@@ -32,8 +33,19 @@ class LogGroups(Kind):
         return paged(logs, "describe_log_groups", "logGroups", logGroupNamePrefix=PREFIX)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, g["logGroupName"], "SageMaker log group in the class's region")
-                for g in self._all(ctx, region)]
+        """Log groups tagged for the class (or, in a dedicated account, every ``/aws/sagemaker/*`` group
+        without a classroom tag). An endpoint's own group comes with the endpoint (its ``expand``).
+        SageMaker's shared groups (``/aws/sagemaker/TrainingJobs``, ``TransformJobs``,
+        ``NotebookInstances``, ``studio``) hold every team's logs: left alone unless dedicated."""
+        groups = self._all(ctx, region)
+        tags = tag_index(ctx, region, "logs") if groups else {}
+
+        def tags_of(g: dict) -> dict[str, str]:
+            arn = str(g.get("arn", "")).lower()
+            return tags.get(arn) or tags.get(arn.removesuffix(":*")) or {}
+
+        return classify(ctx, self.name, region, groups, arn="arn", name="logGroupName",
+                        why_here="SageMaker log group", created="creationTime", tags_of=tags_of)
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from provision.teardown.aws import is_not_found, page_size, paged
-from provision.teardown.model import Context, Item, Kind, item
+from provision.teardown.model import Context, Item, Kind
+from provision.teardown.ownership import classify
 from provision.teardown.registry import register
 
 
@@ -24,8 +25,8 @@ class Models(Kind):
     gone_when_deleted = True  # DeleteModel returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, m["ModelName"], "model in the class's region")
-                for m in _all(ctx, region)]
+        return classify(ctx, self.name, region, _all(ctx, region), arn="ModelArn", name="ModelName",
+                        why_here="model")
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -7,7 +7,8 @@ does the next step, raising NotReady until the instance can be deleted.
 from __future__ import annotations
 
 from provision.teardown.aws import error_code, is_not_found, page_size, paged
-from provision.teardown.model import Context, Item, Kind, NotReady, item
+from provision.teardown.model import Context, Item, Kind, NotReady
+from provision.teardown.ownership import classify
 from provision.teardown.registry import register
 
 # NotebookInstanceStatus (botocore's sagemaker 2017-07-24 model): Pending | InService | Stopping |
@@ -29,11 +30,12 @@ class NotebookInstances(Kind):
     def list(self, ctx: Context, region: str) -> list[Item]:
         sm = ctx.aws.client("sagemaker", region)
         here = region == ctx.scope.region
-        why = ("notebook instance in the class's region: bills by the hour while InService" if here else
+        why = ("notebook instance in the class's region, bills by the hour while InService" if here else
                f"notebook instance found by the sweep of {region} (wrong region?)")
-        return [item(self.name, region, n["NotebookInstanceName"], why,
-                     instance_type=n.get("InstanceType"))
-                for n in paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())]
+        rows = paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())
+        return classify(ctx, self.name, region, rows, arn="NotebookInstanceArn", name="NotebookInstanceName",
+                        why_here=why, use="notebook", instance_type="InstanceType",
+                        status="NotebookInstanceStatus")
 
     def delete(self, ctx: Context, it: Item) -> None:
         sm = ctx.aws.client("sagemaker", it.region)

@@ -17,3 +17,4 @@ class TransformJobs(RunningJobs):
     stop_op = "stop_transform_job"
     stop_param = "TransformJobName"
     what = "transform job"
+    use = "transform"

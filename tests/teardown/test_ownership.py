@@ -1,0 +1,160 @@
+"""Ownership-scoped teardown on the embedded AWS: the class's account also holds "another team's"
+SageMaker work (untagged, other names, another class's tag, another Studio domain, other regions).
+A non-dedicated teardown deletes every class item and not one decoy, and lists the decoys as "not the
+class's: left alone" (region, age, $/hour) without counting them; a dedicated one deletes the untagged
+ones too, and still never what is tagged for another class."""
+
+from __future__ import annotations
+
+import pytest
+from teardown_helpers import (
+    CLASS_TAGS,
+    OTHER,
+    REGION,
+    ROLE,
+    endpoint,
+    make_ctx,
+    make_scope,
+    studio,
+    tuning_job,
+)
+
+from provision.teardown import teardown
+from provision.teardown.receipt import format_table
+
+OTHER_CLASS = [{"Key": "classroom", "Value": "stats202"}]
+
+
+def _domain_arn_tags(sm, domain: str) -> list[dict]:
+    """The tags SageMaker adds by itself to what is created in Studio (AWS doc: "Tag SageMaker AI
+    resources created in Studio": sagemaker:domain-arn / sagemaker:user-profile-arn)."""
+    arn = sm.describe_domain(DomainId=domain)["DomainArn"]
+    profile = arn.replace(":domain/", ":user-profile/") + "/s01"
+    return [{"Key": "sagemaker:domain-arn", "Value": arn},
+            {"Key": "sagemaker:user-profile-arn", "Value": profile}]
+
+
+@pytest.fixture
+def account(client, reset_emulator):
+    """The class's resources and the decoys, side by side."""
+    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
+                              client("logs"))
+    ours = studio(sm, ec2, profiles=1)
+    theirs = studio(sm, ec2, profiles=1, name="team-b")
+    s3.create_bucket(Bucket="ml101-models")
+    # -- the class's
+    endpoint(sm, "rain-xgb")                                  # tagged endpoint; config + model reached
+    endpoint(sm, "studio-ep", tags=_domain_arn_tags(sm, ours))    # made in the class's domain
+    endpoint(sm2, "lost-ep")                                  # tagged, in the wrong region
+    sm.create_model(ModelName="orphan-model", ExecutionRoleArn=ROLE, Tags=CLASS_TAGS,
+                    PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://ml101-models/m.tar.gz"})
+    sm.create_notebook_instance(NotebookInstanceName="s01-nb", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                Tags=CLASS_TAGS)
+    tuning_job(sm, "ml101-tune", s3=s3)                       # its training jobs carry its tags
+    logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
+    # -- the decoys ("another team")
+    endpoint(sm, "team-b-ep", tags=None)                      # untagged, class's region
+    endpoint(sm2, "team-b-eu", tags=None)                     # untagged, another region
+    endpoint(sm, "stats-ep", tags=OTHER_CLASS, tag_all=True)  # another class of the same kit
+    endpoint(sm, "team-b-studio", tags=_domain_arn_tags(sm, theirs))  # another Studio domain
+    sm.create_notebook_instance(NotebookInstanceName="team-b-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm2.create_notebook_instance(NotebookInstanceName="team-b-nb-eu", InstanceType="ml.t2.medium",
+                                 RoleArn=ROLE)
+    sm.create_model(ModelName="team-b-model", ExecutionRoleArn=ROLE,
+                    PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://b/m.tar.gz"})
+    tuning_job(sm, "team-b-tune", s3=s3, tags=None)
+    logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/team-b-ep")
+    return {"sm": sm, "sm2": sm2, "logs": logs, "ours": ours, "theirs": theirs}
+
+
+def _names(a) -> dict[str, set[str]]:
+    sm, sm2, logs = a["sm"], a["sm2"], a["logs"]
+    running = sm.list_hyper_parameter_tuning_jobs(
+        StatusEquals="InProgress")["HyperParameterTuningJobSummaries"]
+    return {
+        "endpoints": {e["EndpointName"] for s in (sm, sm2) for e in s.list_endpoints()["Endpoints"]},
+        "configs": {c["EndpointConfigName"] for s in (sm, sm2)
+                    for c in s.list_endpoint_configs()["EndpointConfigs"]},
+        "models": {m["ModelName"] for s in (sm, sm2) for m in s.list_models()["Models"]},
+        "notebooks": {n["NotebookInstanceName"] for s in (sm, sm2)
+                      for n in s.list_notebook_instances()["NotebookInstances"]},
+        "tuning": {j["HyperParameterTuningJobName"] for j in running},
+        "logs": {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]},
+        "domains": {d["DomainId"] for d in sm.list_domains()["Domains"]},
+    }
+
+
+DECOYS = {
+    "endpoints": {"team-b-ep", "team-b-eu", "stats-ep", "team-b-studio"},
+    "configs": {"team-b-ep-config", "team-b-eu-config", "stats-ep-config", "team-b-studio-config"},
+    "models": {"team-b-ep-model", "team-b-eu-model", "stats-ep-model", "team-b-studio-model", "team-b-model"},
+    "notebooks": {"team-b-nb", "team-b-nb-eu"},
+    "tuning": {"team-b-tune"},
+    # the second: SageMaker's shared group, both teams' training jobs write there (left alone)
+    "logs": {"/aws/sagemaker/Endpoints/team-b-ep", "/aws/sagemaker/TrainingJobs"},
+}
+
+
+def test_a_non_dedicated_teardown_deletes_every_class_item_and_not_one_decoy(account, td_state):
+    a = account
+    ctx = make_ctx(make_scope(td_state, domain_ids=(a["ours"],), buckets=("ml101-models",)))
+    lines: list[str] = []
+    out = teardown(ctx, log=lines.append)
+    text = "\n".join(lines)
+    assert out.ok, text
+
+    left = _names(a)
+    for what, decoys in DECOYS.items():
+        assert left[what] == decoys, (what, left[what])   # every decoy is there, nothing of the class
+    assert left["domains"] == {a["theirs"]}
+
+    # the plan: why each is the class's; the decoys apart, with region, age and $/hour
+    reasons = {(it.kind, it.id): it.reason for it in out.plan.items}
+    assert "tagged classroom=ml101" in reasons[("endpoints", "rain-xgb")]
+    assert f"made in the class's Studio domain {a['ours']}" in reasons[("endpoints", "studio-ep")]
+    assert reasons[("endpoint-configs", "rain-xgb-config")] == "config of the class's endpoint rain-xgb"
+    assert reasons[("models", "studio-ep-model")] == "model of the class's endpoint studio-ep"
+    assert reasons[("log-groups", "/aws/sagemaker/Endpoints/rain-xgb")].startswith("log group of")
+    assert ("endpoints", "lost-ep") in reasons and ("notebook-instances", "s01-nb") in reasons
+    alone = {(it.kind, it.region, it.id): it for it in out.plan.left_alone}
+    assert alone[("endpoints", REGION, "team-b-ep")].reason.startswith("no classroom tag")
+    assert alone[("endpoints", REGION, "stats-ep")].reason == "tagged classroom=stats202 (another class)"
+    assert alone[("endpoints", REGION, "team-b-studio")].reason == \
+        f"made in another Studio domain ({a['theirs']})"
+    assert alone[("endpoints", OTHER, "team-b-eu")].get("per_hour") == ""  # no eu-west-1 price: never guessed
+    assert alone[("endpoints", REGION, "team-b-ep")].get("per_hour") == "0.230"
+    assert alone[("notebook-instances", REGION, "team-b-nb")].get("per_hour") == "0.050"
+    assert ("tuning-jobs", REGION, "team-b-tune") in alone
+    assert "Not the class's: left alone" in text and "team-b-eu" in text and "$0.230" in text
+    assert not any(it.kind == "endpoints" and it.id.startswith("team-b") for it in out.plan.items)
+
+    # the receipt lists them again, and they do not count: exit code 0
+    kinds_alone = {(x["kind"], x["name"]) for x in out.receipt["left_alone"]}
+    assert ("endpoints", "team-b-ep") in kinds_alone and ("notebook-instances", "team-b-nb-eu") in kinds_alone
+    assert all(x["age"] != "?" for x in out.receipt["left_alone"])
+    assert out.receipt["ok"] and out.receipt["remaining_total"] == 0
+    assert "not the class's: left alone" in format_table(out.receipt)
+    # no call ever named a decoy in a delete or stop
+    touched = {str(v) for c in ctx.aws.calls if c.operation.startswith(("Delete", "Stop"))
+               for v in (c.params or {}).values()}
+    assert not {n for group in DECOYS.values() for n in group} & touched
+
+
+def test_a_dedicated_teardown_deletes_the_untagged_too_but_never_another_class(account, td_state):
+    a = account
+    ctx = make_ctx(make_scope(td_state, domain_ids=(a["ours"],), buckets=("ml101-models",), dedicated=True))
+    lines: list[str] = []
+    out = teardown(ctx, log=lines.append)
+    text = "\n".join(lines)
+    assert out.ok, text
+    assert "dedicated_account = true" in text.splitlines()[1]
+    reasons = {(it.kind, it.id): it.reason for it in out.plan.items}
+    assert "in scope because [class] dedicated_account = true" in reasons[("endpoints", "team-b-ep")]
+    assert "in scope because [class] dedicated_account = true" in reasons[
+        ("notebook-instances", "team-b-nb-eu")]
+    left = _names(a)
+    assert left["endpoints"] == {"stats-ep"} and left["configs"] == {"stats-ep-config"}
+    assert left["models"] == {"stats-ep-model"}
+    assert left["notebooks"] == set() and left["tuning"] == set() and left["logs"] == set()
+    assert [(x["kind"], x["name"]) for x in out.receipt["left_alone"]] == [
+        ("endpoints", "stats-ep"), ("endpoint-configs", "stats-ep-config"), ("models", "stats-ep-model")]
