@@ -153,11 +153,23 @@ def check_account(settings, account: str | None = None) -> str:
 
 # -- Terraform -------------------------------------------------------------------------------------
 
+def new_stamp(now: dt.datetime | None = None) -> str:
+    """``YYYYMMDD-HHMM-xxxxxx``: the minute and 6 random lowercase letters/digits (36^6, about 2e9), so
+    bucket names and the account alias (both unique across all of AWS) do not collide between
+    classes started in the same minute."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_lowercase + string.digits
+    suffix = "".join(secrets.choice(alphabet) for _ in range(6))
+    return f"{(now or dt.datetime.now(dt.UTC)).strftime('%Y%m%d-%H%M')}-{suffix}"
+
+
 def stamp_for(settings) -> str:
-    """``YYYYMMDD-HHMM`` fixed at the class's first ``up`` so that names stay stable."""
+    """The stamp fixed at the class's first ``up`` (``new_stamp``) so that names stay stable."""
     state = class_state(settings)
     if not state.get("stamp"):
-        state["stamp"] = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M")
+        state["stamp"] = new_stamp()
         save_class_state(settings, state)
     return state["stamp"]
 

@@ -38,7 +38,11 @@ CLASS_NAME_RE = re.compile(r"^[a-z0-9](-?[a-z0-9]){1,30}$")
 IAM_NAME_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,64}$")
 ALIAS_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
-STAMP_RE = re.compile(r"^[0-9]{8}-[0-9]{4}$")
+# YYYYMMDD-HHMM-xxxxxx: the minute of the class's first `up` and 6 random characters fixed with it, so
+# two classes started in the same minute anywhere get different bucket names and aliases (S3 bucket
+# names and account aliases are unique across all of AWS). Stamps of older classes have no suffix.
+STAMP_RE = re.compile(r"^[0-9]{8}-[0-9]{4}(-[a-z0-9]{6})?$")
+SAMPLE_STAMP = "20260101-0000-abc123"
 INSTANCE_TYPE_RE = re.compile(r"^ml\.[a-z0-9-]+\.[a-z0-9]+$")
 PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*/$")
 BUCKET_PLACEHOLDERS = ("{stamp}", "{class}")
@@ -230,7 +234,7 @@ def _account_alias(alias: str, r: _Reader) -> str:
         if not ALIAS_RE.match(alias) or "--" in alias or alias.isdigit():
             raise r.fail("admin", "account_alias", f"{alias!r} must be 3-63 lowercase letters, digits and "
                                                    "single hyphens, not all digits (or \"auto\", or \"\")")
-    elif len(r.values["class_name"]) > 49:
+    elif len(r.values["class_name"]) > 62 - len(SAMPLE_STAMP):
         raise r.fail("class", "name", "is too long for the automatic account alias (<name>-<stamp>)")
     return alias
 
@@ -244,7 +248,7 @@ def _bucket_template(key: str) -> Check:
             rest = rest.replace(ph, "")
         if "{" in rest or "}" in rest:
             raise r.fail("buckets", key, f"{template!r}: only {{stamp}} and {{class}} may be used")
-        sample = template.replace("{stamp}", "20260101-0000").replace("{class}", r.values["class_name"])
+        sample = template.replace("{stamp}", SAMPLE_STAMP).replace("{class}", r.values["class_name"])
         if problem := bucket_name_problem(sample):
             raise r.fail("buckets", key, f"gives bucket names like {sample!r}: {problem}")
         return template
@@ -521,7 +525,7 @@ Settings.__doc__ = "The validated settings of one class: one attribute per decla
 
 def check_stamp(stamp: str) -> None:
     if not isinstance(stamp, str) or not STAMP_RE.match(stamp):
-        raise KitError(f"class stamp {stamp!r} is not YYYYMMDD-HHMM")
+        raise KitError(f"class stamp {stamp!r} is not YYYYMMDD-HHMM-xxxxxx")
 
 
 def bucket_name_problem(name: str) -> str | None:

@@ -14,12 +14,12 @@ variable "class_name" {
 }
 
 variable "stamp" {
-  description = "Creation stamp YYYYMMDD-HHMM, fixed at the class's first apply so names stay stable"
+  description = "Creation stamp YYYYMMDD-HHMM-xxxxxx (minute + 6 random characters), fixed at the class's first apply so names stay stable and unique"
   type        = string
 
   validation {
-    condition     = can(regex("^[0-9]{8}-[0-9]{4}$", var.stamp))
-    error_message = "stamp must look like YYYYMMDD-HHMM."
+    condition     = can(regex("^[0-9]{8}-[0-9]{4}(-[a-z0-9]{6})?$", var.stamp))
+    error_message = "stamp must look like YYYYMMDD-HHMM-xxxxxx."
   }
 }
 

@@ -18,6 +18,9 @@ from provision.teardown.model import item
 from provision.teardown.runner import PROGRESS_FILE, Progress
 
 INTERRUPTED = "(left by an interrupted teardown)"
+# These tests make untagged resources with boto3 and are about resuming and counting, not about
+# ownership: their classes declare the account dedicated, so untagged SageMaker resources are in
+# scope (tests/teardown/test_ownership.py covers the other mode).
 
 
 def quiet(_: str) -> None:
@@ -82,7 +85,7 @@ def test_interrupted_while_a_notebook_instance_is_deleted_the_rerun_finishes(cli
     sm, logs = client("sagemaker"), client("logs")
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
     logs.create_log_group(logGroupName="/aws/sagemaker/NotebookInstances")
-    scope = make_scope(td_state, sweep_regions=("us-east-1",))
+    scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True)
     # Ctrl-C right after DeleteNotebookInstance was accepted, before the run could record it
     faults = Faults().add("ListNotebookInstances", "interrupt", once_seen="DeleteNotebookInstance")
     with pytest.raises(KeyboardInterrupt):
@@ -107,7 +110,7 @@ def test_an_item_the_fresh_listing_no_longer_returns_is_gone_whatever_its_delete
     asking for it fails in a way the kit does not know (here: access denied)."""
     Progress(td_state).save([item("notebook-instances", "us-east-1", "ghost", "notebook instance")])
     faults = Faults().add("DescribeNotebookInstance", "deny", times=100)
-    scope = make_scope(td_state, sweep_regions=("us-east-1",))
+    scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True)
     out = teardown(make_ctx(scope, hooks=faults.hooks()), log=quiet)
     assert out.ok, out.receipt
     assert all(it.id != "ghost" for it in out.plan.items)
@@ -120,7 +123,7 @@ def test_the_interrupted_note_does_not_grow(client, reset_emulator, td_state):
     for name in ("m1", "m2"):
         sm.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={
             "Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"})
-    scope = make_scope(td_state, sweep_regions=("us-east-1",))
+    scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True)
     faults = Faults().add("DeleteModel", "interrupt")
     with pytest.raises(KeyboardInterrupt):
         teardown(make_ctx(scope, hooks=faults.hooks()), log=quiet)
@@ -163,7 +166,7 @@ def test_the_receipt_counts_every_item_of_a_skipped_kind_and_every_resource_in_t
     base = scope_from_files(class_name="ml101", region="us-east-1", class_dir=td_state,
                             expected_account_id="123456789012", terraform_destroy=destroy,
                             sweep_regions=("us-east-1",))
-    scope = make_scope(td_state, sweep_regions=("us-east-1",), terraform_destroy=destroy,
+    scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True, terraform_destroy=destroy,
                        terraform_pending=base.terraform_pending,
                        terraform_resources=base.terraform_resources)
     # the notebook instance cannot be stopped: log groups and terraform wait for it
@@ -196,7 +199,7 @@ def test_a_notebook_instance_in_maintenance_is_waited_for_not_failed(client, res
               .add("DescribeNotebookInstance", "answer", times=1, answer=_nb_answer("InMaintenance"))
               .add("ListNotebookInstances", "answer", times=2, once_seen="DescribeNotebookInstance",
                    answer={"NotebookInstances": [_nb_answer("InMaintenance")]}))
-    ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",)), hooks=faults.hooks())
+    ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True), hooks=faults.hooks())
     out = teardown(ctx, log=quiet)
     assert out.ok, out.receipt
     assert faults.fired("ListNotebookInstances") == 2
@@ -214,7 +217,7 @@ def test_a_notebook_instance_pending_maintenance_is_stopped_like_a_running_one(c
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
     faults = Faults().add("DescribeNotebookInstance", "answer", times=1,
                           answer=_nb_answer("PendingMaintenance"))
-    ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",)), hooks=faults.hooks())
+    ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True), hooks=faults.hooks())
     out = teardown(ctx, log=quiet)
     assert out.ok, out.receipt
     ops = [c.operation for c in ctx.aws.calls]

@@ -174,10 +174,13 @@ def _check_studio(sm, out: dict) -> None:
     assert idle["LifecycleManagement"] == "ENABLED" and idle["IdleTimeoutInMinutes"] == 60
     assert settings_["JupyterLabAppSettings"]["DefaultResourceSpec"]["InstanceType"] == "ml.t3.medium"
     assert _tags(sm.list_tags(ResourceArn=domain["DomainArn"])["Tags"]) == TAGS
+    # what students create in Studio carries the domain's and profile's tags: teardown scopes by them
+    assert domain["TagPropagation"] == "ENABLED"
     profiles = sm.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]
     assert {p["UserProfileName"] for p in profiles} == STUDENTS | {"instructor"}
     ada = sm.describe_user_profile(DomainId=domain_id, UserProfileName="ada")
     assert ada["UserSettings"]["ExecutionRole"] == out["execution_role_arn"]
+    assert _tags(sm.list_tags(ResourceArn=ada["UserProfileArn"])["Tags"])["classroom"] == TAGS["classroom"]
 
 
 def _check_budget(budgets, out: dict) -> None:

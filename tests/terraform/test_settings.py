@@ -94,7 +94,7 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[admin]\naccount_alias = "My_Alias"\n', "[admin] account_alias 'My_Alias' must be 3-63 lowercase"),
     ('[admin]\ncreate_access_key = "yes"\n', "[admin] create_access_key must be true or false"),
     ('[buckets]\nmodels = "sm-models"\n', "[buckets] models 'sm-models' must contain {stamp}"),
-    ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-20260101-0000'"),
+    ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-20260101-0000-abc123'"),
     ('[buckets]\nshare = "x.y-{stamp}"\n', "only lowercase letters, digits and hyphens"),
     ('[buckets]\nshare = "xn--{stamp}"\n', "S3 reserves the prefix 'xn--'"),
     ('[buckets]\nmodels = "{user}-{stamp}"\n', "only {stamp} and {class} may be used"),
@@ -145,7 +145,7 @@ def test_explicit_missing_file_is_an_error(tmp_path):
 
 
 def test_stamp_is_checked():
-    with pytest.raises(KitError, match="is not YYYYMMDD-HHMM"):
+    with pytest.raises(KitError, match="is not YYYYMMDD-HHMM-xxxxxx"):
         settings.Settings().terraform_variables("2026-01-01")
 
 
@@ -303,3 +303,23 @@ def test_a_dedicated_account_is_pinned_and_reaches_the_teardown_scope(tmp_path):
     assert s.dedicated_account and s.expected_account_id == "123456789012"
     assert scope_from_settings(s).dedicated is True
     assert settings.load(None).dedicated_account is False
+
+
+def test_stamps_are_unique_beyond_the_minute_and_fixed_at_the_first_up(tmp_path, monkeypatch):
+    """Bucket names and account aliases are unique across all of AWS: two classes started in the same
+    minute must not collide, so the stamp carries 6 random characters, kept in class.json."""
+    import datetime as dt
+
+    from provision import classroom
+
+    now = dt.datetime(2026, 12, 6, 3, 40, tzinfo=dt.UTC)
+    stamps = {classroom.new_stamp(now) for _ in range(200)}
+    assert len(stamps) == 200 and all(settings.STAMP_RE.match(s) for s in stamps)
+    assert all(s.startswith("20261206-0340-") for s in stamps)
+    models, share = settings.Settings().bucket_names(next(iter(stamps)))
+    assert models.startswith("sm-models-20261206-0340-") and len(share) <= 63
+    settings.check_stamp("20261206-0340")  # a class created before the suffix keeps its names
+    monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path))
+    s = settings.Settings(class_name="stamped")
+    first = classroom.stamp_for(s)
+    assert classroom.stamp_for(s) == first and settings.STAMP_RE.match(first) and len(first) == 20

@@ -2,15 +2,24 @@ locals {
   # Studio's JupyterServer/default apps report the pseudo instance type "system".
   app_instance_types = distinct(concat(var.notebook_instance_types, ["system"]))
 
-  # Create calls and the allowlist that applies to them. Every call listed supports the
-  # sagemaker:InstanceTypes condition key (Service Authorization Reference, Amazon SageMaker).
+  # Create and update calls and the allowlist that applies to them. Every call listed carries the
+  # sagemaker:InstanceTypes condition key (Service Authorization Reference, Amazon SageMaker AI:
+  # CreateSpace/UpdateSpace, CreateDomain/UpdateDomain and CreateUserProfile/UpdateUserProfile carry
+  # the default app instance types of their settings; UpdateTrainingJob the warm pool's type).
   rules = {
     DenyNotebookAndAppTypesOutsideAllowlist = {
-      actions = ["sagemaker:CreateNotebookInstance", "sagemaker:UpdateNotebookInstance", "sagemaker:CreateApp"]
+      actions = [
+        "sagemaker:CreateNotebookInstance", "sagemaker:UpdateNotebookInstance", "sagemaker:CreateApp",
+        "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:CreateDomain", "sagemaker:UpdateDomain",
+        "sagemaker:CreateUserProfile", "sagemaker:UpdateUserProfile",
+      ]
       allowed = local.app_instance_types
     }
     DenyTrainingTypesOutsideAllowlist = {
-      actions = ["sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob"]
+      actions = [
+        "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob",
+        "sagemaker:UpdateTrainingJob",
+      ]
       allowed = var.training_instance_types
     }
     DenyHostingTypesOutsideAllowlist = {
@@ -23,7 +32,9 @@ locals {
 ################################################################################
 # Policy: deny SageMaker create calls whose instance type is not allowed
 # ForAnyValue:StringNotLike denies when ANY requested type is outside the list; a request with no
-# instance type at all (serverless inference) is not denied.
+# instance type at all has no sagemaker:InstanceTypes key, and ForAnyValue on a missing key is false
+# (IAM User Guide, "Multivalued context keys"): serverless inference stays allowed, and CreateApp
+# gets its own Null statement below so an app cannot be started without naming its type.
 ################################################################################
 
 data "aws_iam_policy_document" "this" {
@@ -43,6 +54,22 @@ data "aws_iam_policy_document" "this" {
         variable = "sagemaker:InstanceTypes"
         values   = statement.value.allowed
       }
+    }
+  }
+
+  # A CreateApp without ResourceSpec.InstanceType carries no sagemaker:InstanceTypes at all, so the
+  # statement above cannot deny it: deny it here (Null = "true": the key is absent). Studio names the
+  # type it starts; the domain's default type is on the allowlist (the kit checks that).
+  statement {
+    sid       = "DenyAppsWithoutAnInstanceType"
+    effect    = "Deny"
+    actions   = ["sagemaker:CreateApp"]
+    resources = ["*"]
+
+    condition {
+      test     = "Null"
+      variable = "sagemaker:InstanceTypes"
+      values   = ["true"]
     }
   }
 }

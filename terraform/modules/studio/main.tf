@@ -280,6 +280,12 @@ resource "aws_sagemaker_domain" "this" {
     home_efs_file_system = var.home_efs_retention
   }
 
+  # The domain's and profiles' custom tags (the class's classroom=<class>, from default_tags) are
+  # copied onto what students create in Studio, so teardown can tell the class's endpoints, models
+  # and jobs from another team's (CreateDomain TagPropagation, default DISABLED; provider 5.100
+  # aws_sagemaker_domain.tag_propagation).
+  tag_propagation = "ENABLED"
+
   tags = var.tags
 
   # The role's policy must exist before Studio starts apps under it.

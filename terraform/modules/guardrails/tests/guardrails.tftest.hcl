@@ -31,15 +31,27 @@ run "default_allowlists_are_the_free_tier" {
   assert {
     condition = alltrue([
       for st in jsondecode(data.aws_iam_policy_document.this[0].json).Statement :
-      st.Effect == "Deny" && st.Resource == "*" && keys(st.Condition) == ["ForAnyValue:StringNotLike"]
+      st.Effect == "Deny" && st.Resource == "*" && (
+        keys(st.Condition) == ["ForAnyValue:StringNotLike"] || keys(st.Condition) == ["Null"]
+      )
     ])
-    error_message = "every guardrail statement must be a Deny on ForAnyValue:StringNotLike"
+    error_message = "every guardrail statement must be a Deny on ForAnyValue:StringNotLike (or the Null hole)"
+  }
+
+  # the hole: a CreateApp without an instance type has no sagemaker:InstanceTypes key at all
+  assert {
+    condition = [
+      for st in jsondecode(data.aws_iam_policy_document.this[0].json).Statement :
+      [flatten([st.Action]), st.Condition["Null"]["sagemaker:InstanceTypes"]] if st.Sid == "DenyAppsWithoutAnInstanceType"
+    ] == [[["sagemaker:CreateApp"], "true"]]
+    error_message = "a CreateApp without an instance type must be denied (Null condition on sagemaker:InstanceTypes)"
   }
 
   assert {
     condition = {
       for st in jsondecode(data.aws_iam_policy_document.this[0].json).Statement :
       st.Sid => toset(flatten([st.Condition["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]]))
+      if st.Sid != "DenyAppsWithoutAnInstanceType"
       } == {
       DenyNotebookAndAppTypesOutsideAllowlist = toset(["ml.t3.medium", "ml.t2.medium", "system"])
       DenyTrainingTypesOutsideAllowlist       = toset(["ml.m4.xlarge", "ml.m5.xlarge"])
@@ -51,12 +63,16 @@ run "default_allowlists_are_the_free_tier" {
   assert {
     condition = toset(flatten([
       for st in jsondecode(data.aws_iam_policy_document.this[0].json).Statement : flatten([st.Action])
+      if st.Sid != "DenyAppsWithoutAnInstanceType"
       ])) == toset([
       "sagemaker:CreateNotebookInstance", "sagemaker:UpdateNotebookInstance", "sagemaker:CreateApp",
+      "sagemaker:CreateSpace", "sagemaker:UpdateSpace", "sagemaker:CreateDomain", "sagemaker:UpdateDomain",
+      "sagemaker:CreateUserProfile", "sagemaker:UpdateUserProfile",
       "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateProcessingJob",
+      "sagemaker:UpdateTrainingJob",
       "sagemaker:CreateEndpointConfig", "sagemaker:CreateTransformJob",
     ])
-    error_message = "the guardrail must cover training, tuning, processing, transform, endpoint config, notebook and app create calls"
+    error_message = "the guardrail must cover every call that carries sagemaker:InstanceTypes: training, tuning, processing, transform, endpoint config, notebook, app, space, domain and user profile create/update calls"
   }
 
   assert {

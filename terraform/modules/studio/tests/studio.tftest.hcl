@@ -51,6 +51,11 @@ run "domain_role_and_retention" {
   }
 
   assert {
+    condition     = aws_sagemaker_domain.this[0].tag_propagation == "ENABLED"
+    error_message = "the domain must propagate the class's tags to what students create in Studio (teardown scopes by them)"
+  }
+
+  assert {
     condition     = aws_sagemaker_domain.this[0].retention_policy[0].home_efs_file_system == "Delete"
     error_message = "the home EFS volume must be deleted with the domain (the API default Retain leaves a billed volume)"
   }
