@@ -31,10 +31,25 @@ def _write_ready(path: Path, payload: dict) -> None:
 
 HEALTH_PATH = "/__classroom/health"
 QUOTAS_PATH = "/__classroom/quotas"
+KNOBS_PATH = "/__classroom/knobs"  # POST a JSON object: test knobs (emulator/account/s3_policy_race.py)
+
+
+def _knobs(environ, start_response):
+    from emulator.account import s3_policy_race
+
+    try:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        values = json.loads(environ["wsgi.input"].read(size) or b"{}")
+        body, status = json.dumps(s3_policy_race.set_knobs(values)).encode(), "200 OK"
+    except (KeyError, ValueError, TypeError) as err:
+        body, status = json.dumps({"error": f"unknown or bad knob: {err}"}).encode(), "400 Bad Request"
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def with_health(app):
-    """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend)."""
+    """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend), and
+    ``POST /__classroom/knobs`` (test knobs)."""
 
     def wrapped(environ, start_response):
         if environ.get("PATH_INFO") == QUOTAS_PATH and environ.get("REQUEST_METHOD") in ("POST", "DELETE"):
@@ -48,6 +63,8 @@ def with_health(app):
                 quotas.set_overrides(json.loads(environ["wsgi.input"].read(length) or b"{}"))
             start_response("204 No Content", [("Content-Length", "0")])
             return [b""]
+        if environ.get("PATH_INFO") == KNOBS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return _knobs(environ, start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH:
             body = json.dumps({"service": "classroom-embedded-aws", "pid": os.getpid()}).encode()
             start_response("200 OK", [("Content-Type", "application/json"),

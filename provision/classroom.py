@@ -200,6 +200,20 @@ def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = Non
                              log_path=run_log(settings, command), label=label)
 
 
+def record_sdk_default_bucket(state: dict, region: str, account: str) -> None:
+    """At the class's first ``up``: the SDK's default bucket ``sagemaker-<region>-<account>`` and whether
+    it existed before the class. A Studio notebook's ``Session().default_bucket()`` creates it when it
+    is missing (the execution role may); teardown deletes it only when it did not exist before the
+    class (then the class made it) — never a bucket the account already had."""
+    if "sdk_default_bucket_existed" in state:
+        return
+    name = f"sagemaker-{region}-{account}"
+    names = {b["Name"] for b in boto3.client("s3", region_name=region).list_buckets().get("Buckets", [])}
+    state["sdk_default_bucket_name"] = name
+    state["sdk_default_bucket_existed"] = name in names
+    state["first_up"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 def up(settings, stream: bool | None = None) -> dict:
     """Create (or converge) the class's account setup; returns all outputs (secrets included)."""
     variables = settings.terraform_variables(stamp_for(settings))  # validates roster etc. first
@@ -210,11 +224,14 @@ def up(settings, stream: bool | None = None) -> dict:
         variables["notebooks"] = {p.name: str(p) for p in lab.build(class_dir(settings) / "notebooks")}
     emu = activate(settings, start_emulator=True)
     account = check_account(settings)
+    # before anything is created: the region must be enabled for the account (opt-in regions)
+    preflight.check_region_enabled(boto3.client("ec2", region_name=settings.region), settings.region, account)
     # before anything is created: an account-level public access block would make the share
     # bucket's policy fail half-way through the apply
     preflight.check_public_access_block(preflight.s3control_client(settings.region), account)
     state = class_state(settings)
     state.update({"account_id": account, "target": settings.target, "region": settings.region})
+    record_sdk_default_bucket(state, settings.region, account)
     save_class_state(settings, state)
     ws = workspace(settings, emu, stream=stream, variables=variables, command="up", label="account setup")
     ws.init()

@@ -28,6 +28,7 @@ class PriceTable:
     note: str
     per_hour: dict
     free_tier: tuple[FreeTier, ...]
+    free_tier_note: str = ""
 
     def price(self, region: str, use: str, instance_type: str) -> float | None:
         """$/instance-hour, or None when the table has no figure for it."""
@@ -50,4 +51,5 @@ def load(path: Path = PRICES) -> PriceTable:
     free = tuple(FreeTier(use, float(v["hours"]), tuple(v["instance_types"]))
                  for use, v in data.get("free_tier", {}).items() if isinstance(v, dict))
     return PriceTable(as_of=data["as_of"], source=data["source"], note=data.get("note", ""),
-                      per_hour=data["per_hour"], free_tier=free)
+                      per_hour=data["per_hour"], free_tier=free,
+                      free_tier_note=str(data.get("free_tier", {}).get("note", "")))

@@ -16,14 +16,16 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from provision import quotas
 from provision.errors import KitError
 
 OK, WARNING, BLOCKING = "ok", "warning", "blocking"
 CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"})
 MIN_TERRAFORM = (1, 6)
-#: what the default run asks for at most at once (make train: three jobs in parallel, the spam
-#: tuner 3 training jobs in parallel, three endpoints, one batch transform)
-NEEDS = {"training job usage": 3, "endpoint usage": 3, "transform job usage": 1}
+#: what the default run asks for at most at once (make train: three jobs in parallel — rainfall 1 and
+#: credit 1 training instance while spam's tuner runs 3 — three endpoints, one batch transform):
+#: one source, provision/quotas.py, also printed by `make up` and said in the README
+NEEDS = quotas.needs_by_usage()
 DEFAULT_INSTANCE_TYPE = "ml.m5.xlarge"
 
 

@@ -15,6 +15,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from kitcore.aws import short
 from provision.errors import KitError
 
 ACCOUNT_HOST_PREFIX = re.compile(r"^(https?://)[0-9]{12}\.(?=(127\.|localhost|\[::1\]))")
@@ -58,3 +59,21 @@ def check_public_access_block(s3control_client, account_id: str) -> None:
             f"account {account_id} has S3 Block Public Access {' and '.join(blocking)} on, so the public "
             f"share bucket's read policy would fail; {FIX}"
         )
+
+
+def check_region_enabled(ec2_client, region: str, account_id: str) -> None:
+    """Raise KitError unless ``region`` is enabled for the account (before anything is created).
+
+    Regions launched after 2019-03-20 are opt-in (AWS Account Management Reference Guide, "Enable or
+    disable AWS Regions in your account"); EC2 DescribeRegions with AllRegions gives each region's
+    OptInStatus: "opt-in-not-required" or "opted-in" is usable, "not-opted-in" is not.
+    """
+    try:
+        regions = ec2_client.describe_regions(AllRegions=True, RegionNames=[region])["Regions"]
+    except Exception as err:  # noqa: BLE001 - botocore ClientError or a connection error
+        raise KitError(f"cannot check whether region {region} is enabled for account {account_id} "
+                       f"(ec2:DescribeRegions: {short(err)})") from None
+    status = regions[0].get("OptInStatus", "") if regions else ""
+    if status not in ("opt-in-not-required", "opted-in"):
+        raise KitError(f"region {region} is not enabled for account {account_id} (opt-in status "
+                       f"{status or 'unknown'}): enable it (Account → AWS Regions) or pick another region")

@@ -14,7 +14,10 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
+import importlib.util
 import ipaddress
+import json
 import os
 import re
 import tomllib
@@ -198,6 +201,11 @@ def _class_name(name: str, r: _Reader) -> str:
 def _region(region: str, r: _Reader) -> str:
     if region not in sagemaker_regions():
         raise r.fail("class", "region", f"{region!r} is not a region with SageMaker (e.g. us-east-1)")
+    missing = lesson_image_gaps(region)
+    if missing:
+        raise r.fail("class", "region", f"{region!r} has no {' or '.join(missing)} image (the SageMaker "
+                                        "SDK's image config), so the lesson cannot run there; pick e.g. "
+                                        "us-east-1")
     return region
 
 
@@ -549,6 +557,49 @@ def bucket_name_problem(name: str) -> str | None:
         if name.endswith(suffix):
             return f"S3 reserves the suffix {suffix!r}"
     return None
+
+
+# The images the lesson jobs use: linear-learner (version 1) and XGBoost (jobs/sdk.py XGBOOST_VERSION),
+# training and serving.
+LESSON_IMAGES = (("linear-learner", None, "1"), ("xgboost", "training", "1.7-1"),
+                 ("xgboost", "inference", "1.7-1"))
+
+
+@functools.cache
+def _image_registries() -> dict[tuple[str, str | None, str], frozenset[str]]:
+    """Regions of each lesson image, read from the SageMaker SDK's own image config (the JSON files
+    ``sagemaker.core.image_uris.retrieve`` reads: sagemaker-core ``image_uri_config/<algorithm>.json``),
+    located without importing the SDK (importing it takes seconds)."""
+    spec = importlib.util.find_spec("sagemaker")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    out: dict[tuple[str, str | None, str], frozenset[str]] = {}
+    for algorithm, scope, version in LESSON_IMAGES:
+        for root in roots:
+            path = Path(root) / "core" / "image_uri_config" / f"{algorithm}.json"
+            if path.is_file():
+                config = json.loads(path.read_text())
+                config = config[scope] if scope else config
+                out[(algorithm, scope, version)] = frozenset(config["versions"][version]["registries"])
+                break
+        else:
+            raise KitError(f"the SageMaker SDK's image config for {algorithm} is not installed (make setup)")
+    return out
+
+
+def lesson_image_gaps(region: str) -> list[str]:
+    """The lesson images missing in ``region`` (empty: the lesson can run there)."""
+    gaps = []
+    for (algorithm, scope, version), regions in _image_registries().items():
+        if region not in regions:
+            name = f"{algorithm} {version}" + (f" ({scope})" if scope else "")
+            if name not in gaps:
+                gaps.append(name)
+    return gaps
+
+
+def lesson_regions() -> list[str]:
+    """Regions with SageMaker and every image the lesson uses."""
+    return [r for r in sagemaker_regions() if not lesson_image_gaps(r)]
 
 
 def sagemaker_regions() -> list[str]:

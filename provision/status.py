@@ -37,6 +37,7 @@ class Status:
     running: list[Running] = field(default_factory=list)
     free_hours: dict[str, float] = field(default_factory=dict)
     table: costs.PriceTable | None = None
+    plan: str = ""  # which free offer applies: the SageMaker free trial, credits, or "cannot tell"
 
     @property
     def total_per_hour(self) -> float:
@@ -193,7 +194,7 @@ def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
         if r.per_hour is None:
             price = table.price(r.region, r.use, r.instance_type)
             r.per_hour = price * r.count if price is not None else None
-    st = Status(running=found, table=table)
+    st = Status(running=found, table=table, plan=free_plan(ctx))
     for tier in table.free_tier:
         if tier.use == "training":
             st.free_hours["training"] = _training_hours(ctx, ctx.scope.region, tier.instance_types)
@@ -204,6 +205,28 @@ def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
                 if r.use == tier.use and r.instance_type in tier.instance_types
             )
     return st
+
+
+def free_plan(ctx: Context) -> str:
+    """Which free offer applies. Accounts created on or after 2025-07-15 are on the AWS free plan
+    with credits, not the SageMaker free trial (aws.amazon.com/free). The Free Tier API's
+    GetAccountPlanState (botocore 1.44 service ``freetier``) answers for accounts on that plan; when
+    it cannot be asked or does not answer, say so instead of guessing."""
+    try:
+        state = ctx.aws.client("freetier", "us-east-1").get_account_plan_state()
+    except Exception as err:  # AccessDenied, an account without a plan, the embedded AWS: cannot tell
+        from provision.teardown.aws import describe_error
+
+        return ("cannot tell whether the SageMaker free trial (accounts created before 2025-07-15) or "
+                f"free-plan credits (created on or after) apply: GetAccountPlanState: {describe_error(err)}"
+                " — see Billing → Free Tier / Credits")
+    kind = state.get("accountPlanType", "?")
+    credits = state.get("accountPlanRemainingCredits") or {}
+    left = f"${float(credits.get('amount', 0)):.2f} credits left" if credits else "credits"
+    until = state.get("accountPlanExpirationDate")
+    when = f" until {until:%Y-%m-%d}" if hasattr(until, "strftime") else ""
+    return (f"AWS free plan ({kind}, {state.get('accountPlanStatus', '?')}): {left}{when}; the SageMaker "
+            "free-trial hours below do not apply to this account (credits pay instead)")
 
 
 def format_status(st: Status, class_name: str) -> str:
@@ -236,7 +259,10 @@ def format_status(st: Status, class_name: str) -> str:
         lines.append(total)
     if st.table:
         lines.append(f"  prices: {st.table.caption}")
-        lines.append("Free tier used so far (lower bound; legacy free tier, first 2 months):")
+        if st.plan:
+            lines.append(f"Free offer: {st.plan}")
+        lines.append("Free tier used so far (lower bound; legacy free tier, first 2 months; batch "
+                     "transform is not in it):")
         for tier in st.table.free_tier:
             used = st.free_hours.get(tier.use, 0.0)
             lines.append(

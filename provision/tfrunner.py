@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -313,7 +314,25 @@ class Workspace:
             return self._run(cmd, *args, **options)
 
     def apply(self) -> None:
-        self._run_initialised("apply", input=False, auto_approve=IsFlagged)
+        """``terraform apply``; applied again (after a pause) when S3 refused the public bucket policy
+        right after the bucket's block-public-access flags were relaxed. AWS can answer AccessDenied
+        for a short while then (known advice: wait and retry), and the provider retries PutBucketPolicy
+        only on MalformedPolicy and NoSuchBucket (hashicorp/terraform-provider-aws
+        internal/service/s3/bucket_policy.go, resourceBucketPolicyPut), so the first ``make up`` would
+        otherwise fail half-way. The second apply only creates what is still missing."""
+        waits = list(POLICY_RETRY_WAITS_S)
+        while True:
+            try:
+                self._run_initialised("apply", input=False, auto_approve=IsFlagged)
+                return
+            except KitError as err:
+                if not waits or not _POLICY_RACE.search(str(err)):
+                    raise
+                wait = waits.pop(0)
+                print(f"  S3 refused the public bucket policy right after its public access block was "
+                      f"relaxed (AWS needs a moment); applying again in {wait:.0f} s",
+                      file=self.out or sys.stderr, flush=True)
+                time.sleep(wait)
 
     def plan_has_changes(self) -> bool:
         """True if a plan against the real (or emulated) account would change anything."""
@@ -492,6 +511,11 @@ def resources_in_state(state_file: Path) -> list[dict]:
                 "id": attrs.get("id") or attrs.get("arn") or "",
             })
     return found
+
+
+# the provider's error for a refused public bucket policy (PutBucketPolicy, 403 AccessDenied)
+_POLICY_RACE = re.compile(r"Policy.*PutBucketPolicy.*AccessDenied", re.S)
+POLICY_RETRY_WAITS_S = (5.0, 10.0, 20.0)
 
 
 def _first_error(lines: list[str], cmd: str, ws: Workspace) -> str:

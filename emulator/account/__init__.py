@@ -11,7 +11,16 @@ from __future__ import annotations
 
 def install() -> None:
     """Patch moto's response classes with the account-setup operations. Idempotent."""
-    from emulator.account import budgets, ec2_groups, iam, quotas, regions, studio_api, studio_lcc
+    from emulator.account import (
+        budgets,
+        ec2_groups,
+        iam,
+        quotas,
+        regions,
+        s3_policy_race,
+        studio_api,
+        studio_lcc,
+    )
 
     studio_api.install()
     studio_lcc.install()
@@ -20,3 +29,4 @@ def install() -> None:
     ec2_groups.install()
     regions.install()
     quotas.install()
+    s3_policy_race.install()

@@ -45,6 +45,9 @@ def command(ctx: click.Context) -> None:
         click.echo("\nCredential handouts (mode 0600, never printed):")
         for p in paths:
             click.echo(f"  {p}")
+    from provision import quotas
+
+    click.echo("\n" + "\n".join(quotas.lines()))
     checklist = billing.checklist_once(classroom.class_dir(settings))
     if checklist:
         click.echo("\n" + checklist)

@@ -83,6 +83,10 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
             buckets += [b for b in _strings(value) if not b.startswith("arn:")]
     default = (_strings(outputs.get("sdk_default_bucket")) or _strings(info.get("sdk_default_bucket"))
                or [None])[0]
+    # the SDK's default bucket did not exist at the class's first `up`: if it exists now, a notebook
+    # of the class created it (Session().default_bucket(); the execution role may create exactly it)
+    if default is None and info.get("sdk_default_bucket_existed") is False:
+        default = info.get("sdk_default_bucket_name") or None
     recorded = str(info.get("account_id") or "") or None
     if recorded and expected_account_id and recorded != expected_account_id:
         # the pin and the class's record disagree: neither may be trusted to delete (issue 18 item 2)

@@ -21,6 +21,44 @@ def test_price_table_is_dated_sourced_and_never_guesses():
     assert table.free("training").hours == 50 and table.free("hosting").hours == 125
 
 
+def test_prices_match_the_aws_price_list_with_sources_and_dates():
+    """AWS price list (AmazonSageMaker, On-Demand), read 2026-12-01: hosting ml.m4.xlarge 0.24 in
+    us-east-1/us-east-2/us-west-2 (the table had 0.28); 0.269 is ml.m5.xlarge hosting in us-west-1;
+    batch transform is not in the free tier."""
+    import json
+
+    table = costs.load()
+    for region in ("us-east-1", "us-east-2", "us-west-2"):
+        assert table.price(region, "hosting", "ml.m4.xlarge") == 0.24
+        assert table.price(region, "hosting", "ml.m5.xlarge") == 0.23
+        assert table.price(region, "hosting", "ml.t2.medium") == 0.056
+    assert table.price("us-west-1", "hosting", "ml.m5.xlarge") == 0.269
+    assert table.free("transform") is None and "Batch transform is NOT in it" in table.free_tier_note
+    data = json.loads(costs.PRICES.read_text())
+    figures = data["figures"].values()
+    assert all(re.match(r"^\d{4}-\d{2}-\d{2}", f["read"]) and f["source"] for f in figures)
+    assert "us-west-1" in data["note"] and "0.28" in data["note"]
+
+
+def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(client, reset_emulator,
+                                                                            td_state):
+    from teardown_helpers import Faults
+
+    from provision.status import free_plan
+
+    # the embedded AWS has no Free Tier API: it cannot tell, and says so
+    said = free_plan(make_ctx(make_scope(td_state)))
+    assert said.startswith("cannot tell whether the SageMaker free trial")
+    # an account on the free plan (created on or after 2025-07-15): AWS's answer, made up here
+    answer = {"accountId": "123456789012", "accountPlanType": "FREE", "accountPlanStatus": "ACTIVE",
+              "accountPlanRemainingCredits": {"amount": 187.5, "unit": "USD"},
+              "accountPlanExpirationDate": dt.datetime(2027, 1, 31, tzinfo=dt.UTC)}
+    faults = Faults().add("GetAccountPlanState", "answer", answer=answer)
+    said = free_plan(make_ctx(make_scope(td_state), hooks=faults.hooks()))
+    assert said.startswith("AWS free plan (FREE, ACTIVE): $187.50 credits left until 2027-01-31")
+    assert "free-trial hours below do not apply" in said
+
+
 def test_status_lists_running_things_with_cost_per_hour(client, reset_emulator, td_state):
     sm, ec2 = client("sagemaker"), client("ec2")
     domain = studio(sm, ec2, profiles=1)

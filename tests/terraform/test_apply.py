@@ -142,6 +142,37 @@ def _check_role_and_guardrail(iam, out: dict) -> None:
             GroupName="Administrators")["AttachedPolicies"]]
 
 
+def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
+    """A Studio notebook's Session().default_bucket() runs under the execution role: the role may find,
+    create and use sagemaker-<region>-<account> and no other bucket; exercised with the role's own
+    credentials (STS AssumeRole), as far as the embedded AWS enforces permissions today."""
+    import boto3
+
+    bucket = f"sagemaker-us-east-1-{ACCOUNT}"
+    role = out["execution_role_arn"]
+    need = ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketLocation"]
+    ok = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=need,
+                                       ResourceArns=[f"arn:aws:s3:::{bucket}"])["EvaluationResults"]
+    assert {r["EvalActionName"]: r["EvalDecision"] for r in ok} == dict.fromkeys(need, "allowed")
+    other = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=["s3:CreateBucket"],
+                                          ResourceArns=["arn:aws:s3:::someone-elses-bucket"])
+    assert other["EvaluationResults"][0]["EvalDecision"] != "allowed"
+    creds = boto3.client("sts", region_name="us-east-1").assume_role(
+        RoleArn=role, RoleSessionName="studio-notebook")["Credentials"]
+    as_role = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+                            aws_secret_access_key=creds["SecretAccessKey"],
+                            aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    from sagemaker.core.helper.session_helper import Session
+
+    assert Session(boto_session=as_role).default_bucket() == bucket
+    try:
+        assert bucket in {b["Name"] for b in s3.list_buckets()["Buckets"]}
+        as_role.client("s3").put_object(Bucket=bucket, Key="notebook/data.csv", Body=b"1,2\n")
+    finally:
+        s3.delete_object(Bucket=bucket, Key="notebook/data.csv")
+        s3.delete_bucket(Bucket=bucket)
+
+
 def _check_students(iam, out: dict) -> None:
     group = iam.get_group(GroupName="Students")
     assert {u["UserName"] for u in group["Users"]} == STUDENTS
@@ -229,6 +260,42 @@ def _check_nothing_left(iam, s3, sm, budgets) -> None:
     assert budgets.describe_budgets(AccountId=ACCOUNT).get("Budgets", []) == []
 
 
+def _knobs(url: str, **values) -> dict:
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/__classroom/knobs", data=json.dumps(values).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as answer:
+        return json.loads(answer.read())
+
+
+def test_the_emulator_refuses_a_public_policy_right_after_the_block_is_relaxed(client, reset_emulator,
+                                                                            emulator):
+    """The knob that models AWS's PutBucketPolicy race (emulator/account/s3_policy_race.py)."""
+    import time
+
+    from botocore.exceptions import ClientError
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket="race-bucket")
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::race-bucket/*"}]})
+    _knobs(emulator.url, s3_policy_refusal_s=1)
+    try:
+        s3.put_public_access_block(Bucket="race-bucket", PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False})
+        with pytest.raises(ClientError, match="AccessDenied"):
+            s3.put_bucket_policy(Bucket="race-bucket", Policy=policy)
+        time.sleep(1.1)
+        s3.put_bucket_policy(Bucket="race-bucket", Policy=policy)
+    finally:
+        _knobs(emulator.url, s3_policy_refusal_s=0)
+    s3.delete_bucket_policy(Bucket="race-bucket")
+    s3.delete_bucket(Bucket="race-bucket")
+
+
 def test_classroom_apply_check_replan_destroy(emulator, client, reset_emulator, tmp_path, capsys):
     iam, s3, sm = client("iam"), client("s3"), client("sagemaker")
     budgets, s3control = client("budgets"), preflight.s3control_client("us-east-1")
@@ -236,12 +303,20 @@ def test_classroom_apply_check_replan_destroy(emulator, client, reset_emulator, 
     preflight.check_public_access_block(s3control, ACCOUNT)  # no account-level block: passes
     ws = _workspace(tmp_path, st, emulator.url)
     ws.init()
-    ws.apply()
+    # AWS can refuse PutBucketPolicy for a short while after the bucket's public access block is
+    # relaxed; the emulator does so on demand (2 s here): the first apply must still succeed
+    _knobs(emulator.url, s3_policy_refusal_s=2)
+    try:
+        ws.apply()
+    finally:
+        _knobs(emulator.url, s3_policy_refusal_s=0)
+    assert "S3 refused the public bucket policy" in capsys.readouterr().err
     try:
         out = ws.outputs()
         _check_admin(iam, out)
         _check_buckets(s3, out)
         _check_role_and_guardrail(iam, out)
+        _check_sdk_default_bucket(iam, s3, out)
         _check_students(iam, out)
         _check_studio(sm, out)
         _check_budget(budgets, out)

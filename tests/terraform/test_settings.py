@@ -82,6 +82,9 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[class]\ntarget = "cloud"\n', "[class] target 'cloud' must be local (embedded AWS) or aws"),
     ('[class]\nexpected_account_id = "1234"\n', "[class] expected_account_id '1234' must be a 12-digit"),
     ('[class]\ndedicated_account = true\n', "[class] dedicated_account needs expected_account_id"),
+    # the SageMaker SDK's image config (sagemaker-core 2.27) has no linear-learner / XGBoost 1.7-1 there
+    ('[class]\nregion = "ap-east-2"\n', "region 'ap-east-2' has no linear-learner 1 or xgboost 1.7-1"),
+    ('[class]\nregion = "mx-central-1"\n', "so the lesson cannot run there"),
     ('[class]\ndedicated_account = "yes"\n', "[class] dedicated_account must be true or false"),
     ('[class]\nroster = "nobody.csv"\n', "[class] roster file"),
     ('[class]\nroster = "people.csv"\n', "people.csv does not exist"),
@@ -94,7 +97,7 @@ def test_alias_can_be_left_alone(tmp_path):
     ('[admin]\naccount_alias = "My_Alias"\n', "[admin] account_alias 'My_Alias' must be 3-63 lowercase"),
     ('[admin]\ncreate_access_key = "yes"\n', "[admin] create_access_key must be true or false"),
     ('[buckets]\nmodels = "sm-models"\n', "[buckets] models 'sm-models' must contain {stamp}"),
-    ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-20260101-0000-abc123'"),
+    ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-2026"),
     ('[buckets]\nshare = "x.y-{stamp}"\n', "only lowercase letters, digits and hyphens"),
     ('[buckets]\nshare = "xn--{stamp}"\n', "S3 reserves the prefix 'xn--'"),
     ('[buckets]\nmodels = "{user}-{stamp}"\n', "only {stamp} and {class} may be used"),
@@ -323,3 +326,23 @@ def test_stamps_are_unique_beyond_the_minute_and_fixed_at_the_first_up(tmp_path,
     s = settings.Settings(class_name="stamped")
     first = classroom.stamp_for(s)
     assert classroom.stamp_for(s) == first and settings.STAMP_RE.match(first) and len(first) == 20
+
+
+def test_lesson_regions_come_from_the_sdks_image_config():
+    from jobs.sdk import XGBOOST_VERSION
+
+    assert {v for a, _, v in settings.LESSON_IMAGES if a == "xgboost"} == {XGBOOST_VERSION}
+    regions = settings.lesson_regions()
+    assert {"us-east-1", "eu-west-1", "af-south-1"} <= set(regions)
+    # sagemaker-core 2.27: none of these has the lesson's images (SageMaker itself is there)
+    for region in ("ap-east-2", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "mx-central-1"):
+        assert region in settings.sagemaker_regions() and region not in regions
+
+
+def test_up_refuses_a_region_not_enabled_for_the_account_before_anything_is_created(client, reset_emulator):
+    """EC2 DescribeRegions AllRegions: af-south-1 is opt-in and, for a new account, not opted in."""
+    ec2 = client("ec2")
+    preflight.check_region_enabled(ec2, "us-east-1", "123456789012")
+    with pytest.raises(KitError, match=r"^region af-south-1 is not enabled for account 123456789012 "
+                                       r"\(opt-in status not-opted-in\)"):
+        preflight.check_region_enabled(ec2, "af-south-1", "123456789012")

@@ -1,5 +1,7 @@
-"""The SageMaker SDK's default bucket ``sagemaker-<region>-<account>``: only when the kit created it
-(the class state names it); a bucket the account had before the class is never touched.
+"""The SageMaker SDK's default bucket ``sagemaker-<region>-<account>``: only when the class made it
+(class.json records at the first ``up`` that it did not exist yet; a Studio notebook's
+``Session().default_bucket()`` creates it under the execution role); a bucket the account had before
+the class is never touched.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ class SdkDefaultBucket(Kind):
         name = ctx.scope.default_bucket
         if not name or name not in existing_buckets(ctx.aws.client("s3", region)):
             return []
-        return [item(self.name, region, name, "the SDK's default bucket, created by the kit for this class")]
+        return [item(self.name, region, name, "the SDK's default bucket: it did not exist before the class's "
+                                              "first `up`, so the class's notebooks made it")]
 
     def delete(self, ctx: Context, it: Item) -> None:
         delete_bucket(ctx.aws.client("s3", it.region), it.id)
