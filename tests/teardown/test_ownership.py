@@ -158,3 +158,31 @@ def test_a_dedicated_teardown_deletes_the_untagged_too_but_never_another_class(a
     assert left["notebooks"] == set() and left["tuning"] == set() and left["logs"] == set()
     assert [(x["kind"], x["name"]) for x in out.receipt["left_alone"]] == [
         ("endpoints", "stats-ep"), ("endpoint-configs", "stats-ep-config"), ("models", "stats-ep-model")]
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_the_sdk_default_bucket_goes_only_when_the_class_made_it(client, reset_emulator, td_state, existed):
+    """class.json records at the first `up` whether sagemaker-<region>-<account> existed; a bucket the
+    account had before the class is never touched."""
+    from provision.statedir import write_json
+    from provision.teardown.scope import scope_from_files
+
+    s3 = client("s3")
+    name = "sagemaker-us-east-1-123456789012"
+    s3.create_bucket(Bucket=name)  # Session().default_bucket() in a notebook
+    s3.put_object(Bucket=name, Key="notebook/data.csv", Body=b"1,2\n")
+    write_json(td_state / "class.json", {"account_id": "123456789012", "sdk_default_bucket_name": name,
+                                         "sdk_default_bucket_existed": existed})
+    scope = scope_from_files(class_name="ml101", region=REGION, class_dir=td_state,
+                             tags={"classroom": "ml101"}, sweep_regions=(REGION,))
+    out = teardown(make_ctx(scope), log=lambda _: None)
+    assert out.ok, out.receipt
+    left = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert (name in left) is existed
+    if existed:
+        s3.delete_object(Bucket=name, Key="notebook/data.csv")
+        s3.delete_bucket(Bucket=name)
+    else:
+        reasons = [it.reason for it in out.plan.items if it.kind == "sdk-default-bucket"]
+        assert reasons == ["the SDK's default bucket: it did not exist before the class's first `up`, "
+                           "so the class's notebooks made it"]
