@@ -159,7 +159,19 @@ def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
     assert other["EvaluationResults"][0]["EvalDecision"] != "allowed"
     creds = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn=role, RoleSessionName="studio-notebook")["Credentials"]
-    as_role = boto3.Session(aws_access_key_id=creds["AccessKeyId"],
+
+
+    class ToTheEmulator(boto3.Session):
+        """The SDK names STS's public regional endpoint explicitly (session_helper
+        generate_default_sagemaker_bucket_name: endpoint_url=sts_regional_endpoint(region)), which
+        would bypass AWS_ENDPOINT_URL: route it to the embedded AWS like every other call."""
+
+        def client(self, service_name, *args, **kwargs):
+            if service_name == "sts":
+                kwargs.pop("endpoint_url", None)
+            return super().client(service_name, *args, **kwargs)
+
+    as_role = ToTheEmulator(aws_access_key_id=creds["AccessKeyId"],
                             aws_secret_access_key=creds["SecretAccessKey"],
                             aws_session_token=creds["SessionToken"], region_name="us-east-1")
     from sagemaker.core.helper.session_helper import Session
