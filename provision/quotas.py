@@ -37,7 +37,8 @@ def default_run_needs(spam_max_parallel: int = SPAM_MAX_PARALLEL) -> list[Need]:
 
 def needs_by_usage() -> dict[str, int]:
     """Service Quotas' names after "<instance type> for ": training job usage, endpoint usage, ..."""
-    names = {"training": "training job usage", "hosting": "endpoint usage", "transform": "transform job usage"}
+    names = {"training": "training job usage", "hosting": "endpoint usage",
+             "transform": "transform job usage"}
     return {names[n.use]: n.instances for n in default_run_needs()}
 
 

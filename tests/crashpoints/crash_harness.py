@@ -140,10 +140,13 @@ class Harness:
             sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
                 "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
                 "InstanceType": "ml.m5.xlarge"}])
-            sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+            # made in Studio: the domain's tag propagation puts the class's tag on it (its config and
+            # model are the class's through it) — the teardown deletes only what is the class's
+            sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config",
+                               Tags=[{"Key": "classroom", "Value": CLASS}])
         sm = self.client("sagemaker")
         sm.create_notebook_instance(NotebookInstanceName="student-b-nb", InstanceType="ml.t3.medium",
-                                    RoleArn=role)
+                                    RoleArn=role, Tags=[{"Key": "classroom", "Value": CLASS}])
         if domain:
             for user in ("student-a", "student-b"):
                 sm.create_app(DomainId=domain, UserProfileName=user, AppType="JupyterServer",
