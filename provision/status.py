@@ -222,7 +222,10 @@ def free_plan(ctx: Context) -> str:
                 " — see Billing → Free Tier / Credits")
     kind = state.get("accountPlanType", "?")
     credits = state.get("accountPlanRemainingCredits") or {}
-    left = f"${float(credits.get('amount', 0)):.2f} credits left" if credits else "credits"
+    if not credits:  # no credits reported: not proof either way
+        return (f"AWS account plan {kind} without credits reported: cannot tell whether the SageMaker free "
+                "trial applies (it does for accounts created before 2025-07-15) — see Billing → Free Tier")
+    left = f"${float(credits.get('amount', 0)):.2f} credits left"
     until = state.get("accountPlanExpirationDate")
     when = f" until {until:%Y-%m-%d}" if hasattr(until, "strftime") else ""
     return (f"AWS free plan ({kind}, {state.get('accountPlanStatus', '?')}): {left}{when}; the SageMaker "

@@ -57,6 +57,11 @@ def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(cli
     said = free_plan(make_ctx(make_scope(td_state), hooks=faults.hooks()))
     assert said.startswith("AWS free plan (FREE, ACTIVE): $187.50 credits left until 2027-01-31")
     assert "free-trial hours below do not apply" in said
+    # a plan without credits (e.g. an older account): not proof either way
+    paid = {k: v for k, v in answer.items() if k != "accountPlanRemainingCredits"} | {"accountPlanType": "PAID"}
+    faults = Faults().add("GetAccountPlanState", "answer", answer=paid)
+    said = free_plan(make_ctx(make_scope(td_state), hooks=faults.hooks()))
+    assert said.startswith("AWS account plan PAID without credits reported: cannot tell")
 
 
 def test_status_lists_running_things_with_cost_per_hour(client, reset_emulator, td_state):
