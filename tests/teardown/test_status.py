@@ -58,7 +58,8 @@ def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(cli
     assert said.startswith("AWS free plan (FREE, ACTIVE): $187.50 credits left until 2027-01-31")
     assert "free-trial hours below do not apply" in said
     # a plan without credits (e.g. an older account): not proof either way
-    paid = {k: v for k, v in answer.items() if k != "accountPlanRemainingCredits"} | {"accountPlanType": "PAID"}
+    paid = {k: v for k, v in answer.items() if k != "accountPlanRemainingCredits"}
+    paid["accountPlanType"] = "PAID"
     faults = Faults().add("GetAccountPlanState", "answer", answer=paid)
     said = free_plan(make_ctx(make_scope(td_state), hooks=faults.hooks()))
     assert said.startswith("AWS account plan PAID without credits reported: cannot tell")
