@@ -24,7 +24,8 @@ from typing import Any
 ENV = "CLASSROOM_EMULATOR_QUOTAS"
 TYPES = ("ml.m5.xlarge", "ml.m4.xlarge", "ml.t3.medium", "ml.t2.medium", "ml.p3.2xlarge", "ml.g4dn.xlarge")
 DEFAULT_VALUES = {
-    "training job usage": 4.0,
+    # the default run trains on up to 5 instances at once (provision/quotas.py)
+    "training job usage": 8.0,
     "endpoint usage": 4.0,
     "transform job usage": 4.0,
     "studio": 50.0,
