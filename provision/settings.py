@@ -333,7 +333,8 @@ def reaper_ends_at(value: str | None, stamp: str) -> str:
         at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     else:
         hour, minute = (int(x) for x in value.split(":")) if value else (EVENING_HOUR, 0)
-        start = dt.datetime.strptime(stamp, "%Y%m%d-%H%M").replace(tzinfo=dt.UTC).astimezone()
+        # the stamp's minute (YYYYMMDD-HHMM, then the random suffix that keeps names unique)
+        start = dt.datetime.strptime(stamp[:13], "%Y%m%d-%H%M").replace(tzinfo=dt.UTC).astimezone()
         at = start.replace(hour=hour, minute=minute, second=0, microsecond=0)
         if at < start + dt.timedelta(hours=1):
             at += dt.timedelta(days=1)

@@ -346,3 +346,8 @@ def test_up_refuses_a_region_not_enabled_for_the_account_before_anything_is_crea
     with pytest.raises(KitError, match=r"^region af-south-1 is not enabled for account 123456789012 "
                                        r"\(opt-in status not-opted-in\)"):
         preflight.check_region_enabled(ec2, "af-south-1", "123456789012")
+
+
+def test_the_reaper_end_reads_a_stamp_with_its_random_suffix():
+    assert settings.reaper_ends_at("2026-12-06T20:00:00Z", "20261206-0900-abc123") == "2026-12-06T20:00:00Z"
+    assert settings.reaper_ends_at("", "20261206-0900-abc123") == settings.reaper_ends_at("", "20261206-0900")
