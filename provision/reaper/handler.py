@@ -149,7 +149,7 @@ class Reaper:
             "studio apps", lambda: paged(self.sm, "list_apps", "Apps", DomainIdEquals=self.domain_id)
         )
         for app in apps or []:
-            if app.get("Status") not in ("InService", "Pending"):
+            if app.get("Status") != "InService":  # a Pending app cannot be deleted yet: the next run does
                 continue
             owner = (
                 {"UserProfileName": app["UserProfileName"]}

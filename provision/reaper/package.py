@@ -9,10 +9,12 @@ runtime provides.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 import kitcore
+from kitcore.statedir import ensure_dir
 
 HANDLER = Path(__file__).with_name("handler.py")
 KITCORE = Path(kitcore.__file__).parent
@@ -27,10 +29,12 @@ def files() -> dict[str, bytes]:
 
 
 def build_package(out: Path) -> Path:
+    """Write the zip to ``out`` (mode 0600, its folder 0700: it lives in the private state folder)."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out.parent)
     tmp = out.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w") as zf:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
         for name, data in sorted(files().items()):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16

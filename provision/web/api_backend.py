@@ -83,8 +83,11 @@ def deploy(settings, endpoints: list, emulator_url: str | None) -> Apis:
     from provision.web.endpoint_api import MODULE_DIR, build_package
 
     apis = Apis()
-    base: Path = classroom.class_dir(settings) / "endpoint-api"
+    from kitcore.statedir import ensure_dir, lock_down
+
+    base: Path = ensure_dir(classroom.class_dir(settings) / "endpoint-api")
     package = build_package(base / "function.zip")
+    lock_down(base)  # the state folder stays private (0700 / 0600)
     provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
                         endpoint=emulator_url)
     try:

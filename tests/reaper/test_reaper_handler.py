@@ -86,7 +86,9 @@ def _cleanup(sm, before: dict[str, set[str]]) -> None:
         sm.delete_model(ModelName=name)
     for name in now["notebooks"] - before["notebooks"]:
         for _ in range(300):  # Stopping and Deleting take a moment, as on AWS
-            found = ignore_not_found(lambda name=name: sm.describe_notebook_instance(NotebookInstanceName=name))
+            found = ignore_not_found(
+                lambda name=name: sm.describe_notebook_instance(NotebookInstanceName=name)
+            )
             if found is None:
                 break
             if found["NotebookInstanceStatus"] == "InService":
@@ -212,3 +214,75 @@ def test_package_is_deterministic_and_standalone(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["expires-at", str(tmp_path / "task" / "handler.py")]
+
+
+def test_after_the_class_the_apps_of_the_class_domain_stop(aws):
+    """Studio apps of the class's domain are deleted (= stopped) after ends_at; another domain's stay."""
+    sm, ec2 = aws("sagemaker"), aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    domains = {}
+    for name in ("reapclass", "otherclass"):
+        domains[name] = sm.create_domain(
+            DomainName=name,
+            AuthMode="IAM",
+            DefaultUserSettings={"ExecutionRole": ROLE},
+            SubnetIds=[subnet],
+            VpcId=vpc,
+        )["DomainId"]
+        sm.create_user_profile(DomainId=domains[name], UserProfileName="student-01")
+        sm.create_app(
+            DomainId=domains[name], UserProfileName="student-01", AppType="JupyterServer", AppName="default"
+        )
+
+    def in_service(domain: str) -> list[dict]:
+        return [
+            a for a in sm.list_apps(DomainIdEquals=domain)["Apps"] if a["Status"] in ("InService", "Pending")
+        ]
+
+    env = {
+        "CLASS_NAME": "reapclass",
+        "CLASS_TAGS": json.dumps({"classroom": "reapclass"}),
+        "ENDS_AT": PAST,
+        "DOMAIN_ID": domains["reapclass"],
+    }
+
+    def settle(domain: str) -> None:  # Pending → InService (AWS refuses to delete a Pending app)
+        for _ in range(200):
+            apps = sm.list_apps(DomainIdEquals=domain)["Apps"]
+            if apps and all(a["Status"] not in ("Pending", "Deleting") for a in apps):
+                return
+            time.sleep(0.1)
+
+    for domain in domains.values():
+        settle(domain)
+    try:
+        summary = handler.run(env=env, now=NOW, sm=sm)
+        assert summary["errors"] == []
+        assert summary["stopped"] == ["studio-app JupyterServer/default of student-01"]
+        assert in_service(domains["reapclass"]) == [] and len(in_service(domains["otherclass"])) == 1
+    finally:
+        for domain in domains.values():
+            settle(domain)
+            for app in in_service(domain):
+                sm.delete_app(
+                    DomainId=domain,
+                    UserProfileName="student-01",
+                    AppType=app["AppType"],
+                    AppName=app["AppName"],
+                )
+            for _ in range(100):
+                if not [a for a in sm.list_apps(DomainIdEquals=domain)["Apps"] if a["Status"] != "Deleted"]:
+                    break
+                time.sleep(0.1)
+            sm.delete_user_profile(DomainId=domain, UserProfileName="student-01")
+            for _ in range(100):
+                if not sm.list_user_profiles(DomainIdEquals=domain)["UserProfiles"]:
+                    break
+                time.sleep(0.1)
+            sm.delete_domain(DomainId=domain, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+        for _ in range(100):
+            if not [d for d in sm.list_domains()["Domains"] if d["DomainId"] in domains.values()]:
+                break
+            time.sleep(0.1)
+        assert not [d for d in sm.list_domains()["Domains"] if d["DomainId"] in domains.values()]
