@@ -49,9 +49,12 @@ def member_context(settings, emu, member: str, account_id: str, aws: Aws | None 
         (mdir / "outputs.json").unlink(missing_ok=True)
 
     has_state = (mdir / "terraform" / "terraform.tfstate").exists()
+    # the sweep for stray endpoints and notebook instances covers the allowed regions only: the class's
+    # "limits" SCP denies every other region to everyone in the account but the kit's access role
     scope = scope_from_files(class_name=settings.class_name, region=settings.region, class_dir=mdir,
                              tags=settings.tags, expected_account_id=account_id,
-                             terraform_destroy=destroy if has_state else None)
+                             terraform_destroy=destroy if has_state else None,
+                             sweep_regions=tuple(settings.accounts.allowed_regions))
     if aws is None:
         aws = Aws(session=state.member_session(account_id, settings.accounts.access_role, settings.region))
     if settings.target == "local":
