@@ -3,25 +3,19 @@ users with their own access keys and assumed-role sessions, each removed after i
 
 from __future__ import annotations
 
-import json
 import urllib.request
 from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
+from iamhelpers import REGION, doc
 
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 def _reset(url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
-
-
-def doc(*statements: dict) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,7 @@ import pytest
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
-from .conftest import ACCOUNT, REGION, doc
+from iamhelpers import ACCOUNT, REGION, doc
 
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/nobody"
 IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
