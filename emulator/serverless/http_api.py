@@ -33,7 +33,7 @@ import logging
 import re
 import threading
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 log = logging.getLogger(__name__)
@@ -266,6 +266,11 @@ def map_response(payload: str) -> tuple[int, dict[str, str], list[str], bytes]:
     return 200, {"content-type": "application/json"}, [], data
 
 
+def _not_found(request_id: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    status, headers, body = _json(404, "Not Found")
+    return status, [*headers.items(), ("apigw-requestid", request_id)], body
+
+
 def handle(environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
     from emulator.serverless import lambda_runtime
 
@@ -275,8 +280,7 @@ def handle(environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
     path = "/" + unquote(path)
     found = find_api(api_id)
     if found is None or found[2].protocol_type != "HTTP":
-        status, headers, body = _json(404, "Not Found")
-        return status, [*headers.items(), ("apigw-requestid", request_id)], body
+        return _not_found(request_id)
     account_id, region, api = found
     first, _, after = path[1:].partition("/")
     if first and first in api.stages and first != "$default":
@@ -284,36 +288,21 @@ def handle(environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
     elif "$default" in api.stages:
         stage = "$default"
     else:
-        status, headers, body = _json(404, "Not Found")
-        return status, [*headers.items(), ("apigw-requestid", request_id)], body
+        return _not_found(request_id)
     method = environ["REQUEST_METHOD"]
     route, params = match_route(list(api.routes.values()), method, path)
     integration = None
     if route is not None and (route.target or "").startswith("integrations/"):
         integration = api.integrations.get(route.target.split("/", 1)[1])
     if route is None or integration is None:
-        status, headers, body = _json(404, "Not Found")
-        return status, [*headers.items(), ("apigw-requestid", request_id)], body
+        return _not_found(request_id)
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     body_in = environ["wsgi.input"].read(length) if length > 0 else b""
-    result = _invoke(
-        lambda_runtime,
-        api,
-        account_id,
-        region,
-        stage,
-        route,
-        integration,
-        environ,
-        path,
-        params,
-        body_in,
-        request_id,
-        method,
-    )
+    call = _Call(api, account_id, region, stage, route, integration, path, params, method, request_id)
+    result = _invoke(lambda_runtime, call, environ, body_in)
     status, headers, cookies, body = result
     out = [
         (k, v) for k, v in headers.items() if k not in ("content-length", "transfer-encoding", "connection")
@@ -323,32 +312,37 @@ def handle(environ: dict) -> tuple[int, list[tuple[str, str]], bytes]:
     return status, out, body
 
 
-def _invoke(
-    lambda_runtime,
-    api,
-    account_id,
-    region,
-    stage,
-    route,
-    integration,
-    environ,
-    path,
-    params,
-    body_in,
-    request_id,
-    method,
-):
+class _Call(NamedTuple):
+    """The API, stage, route and integration a request matched, and its request id."""
+
+    api: Any
+    account_id: str
+    region: str
+    stage: str
+    route: Any
+    integration: Any
+    path: str
+    params: dict
+    method: str
+    request_id: str
+
+
+def _error(status: int, reason: str) -> tuple[int, dict[str, str], list[str], bytes]:
+    s, h, b = _json(status, reason)
+    return s, h, [], b
+
+
+def _invoke(lambda_runtime, call: _Call, environ: dict, body_in: bytes):
+    api, account_id, region, stage, route, integration, path, params, method, request_id = call
     if integration.integration_type != "AWS_PROXY" or (integration.payload_format_version or "2.0") != "2.0":
         log.warning("HTTP API %s: only AWS_PROXY payload 2.0 integrations are served", api.api_id)
-        s, h, b = _json(500, "Internal Server Error")
-        return s, h, [], b
+        return _error(500, "Internal Server Error")
     fn = _function_from_uri(integration.integration_uri, account_id, region)
     route_path = route.route_key.partition(" ")[2] if route.route_key != "$default" else path
     source_arn = f"arn:aws:execute-api:{region}:{account_id}:{api.api_id}/{stage}/{method}{route_path}"
     if fn is None or not may_invoke(fn, "apigateway.amazonaws.com", source_arn):
         log.warning("HTTP API %s: function missing or no permission for %s", api.api_id, source_arn)
-        s, h, b = _json(500, "Internal Server Error")
-        return s, h, [], b
+        return _error(500, "Internal Server Error")
     event = build_event(environ, api, account_id, stage, route, path, params, body_in, request_id)
     timeout_s = (integration.timeout_in_millis or 30000) / 1000
     box: dict[str, Any] = {}
@@ -363,20 +357,16 @@ def _invoke(
     t.start()
     t.join(timeout_s)
     if t.is_alive():
-        s, h, b = _json(503, "Service Unavailable")
-        return s, h, [], b
+        return _error(503, "Service Unavailable")
     if "exc" in box:
         log.warning("HTTP API %s: invoke failed: %s", api.api_id, box["exc"])
-        s, h, b = _json(500, "Internal Server Error")
-        return s, h, [], b
+        return _error(500, "Internal Server Error")
     payload, error, _tail = box["result"]
     if error is not None or payload is None:
-        s, h, b = _json(500, "Internal Server Error")
-        return s, h, [], b
+        return _error(500, "Internal Server Error")
     status, headers, cookies, body = map_response(payload)
     if status == 500 and not body:
-        s, h, b = _json(500, "Internal Server Error")
-        return s, h, [], b
+        return _error(500, "Internal Server Error")
     headers.setdefault("content-type", "application/json")
     return status, headers, cookies, body
 
