@@ -197,6 +197,14 @@ class TuningAPI:
         }
         return _clean(base)
 
+    def _ml_tuning_state(self, name: str) -> tuning.TuningState:
+        """The tuning job's ML state; ResourceNotFound (AWS's message) when there is none."""
+        state = self.ml_tuning.get(name)
+        if state is None:
+            arn = arn_formatter("hyper-parameter-tuning-job", name, self.account_id, self.region_name)  # type: ignore[attr-defined]
+            raise ResourceNotFound(f"Amazon SageMaker can't find a tuning job with name {arn}")
+        return state
+
     def list_training_jobs_for_hyper_parameter_tuning_job(
         self,
         hyper_parameter_tuning_job_name: str,
@@ -206,15 +214,7 @@ class TuningAPI:
         sort_order: str | None,
         status_equals: str | None,
     ) -> dict[str, Any]:
-        state = self.ml_tuning.get(hyper_parameter_tuning_job_name)
-        if state is None:
-            arn = arn_formatter(
-                "hyper-parameter-tuning-job",
-                hyper_parameter_tuning_job_name,
-                self.account_id,
-                self.region_name,
-            )  # type: ignore[attr-defined]
-            raise ResourceNotFound(f"Amazon SageMaker can't find a tuning job with name {arn}")
+        state = self._ml_tuning_state(hyper_parameter_tuning_job_name)
         with state.lock:
             summaries = [state.summary(c) for c in state.children]
         if status_equals:
@@ -245,15 +245,7 @@ class TuningAPI:
         return out
 
     def stop_hyper_parameter_tuning_job(self, hyper_parameter_tuning_job_name: str) -> None:
-        state = self.ml_tuning.get(hyper_parameter_tuning_job_name)
-        if state is None:
-            arn = arn_formatter(
-                "hyper-parameter-tuning-job",
-                hyper_parameter_tuning_job_name,
-                self.account_id,
-                self.region_name,
-            )  # type: ignore[attr-defined]
-            raise ResourceNotFound(f"Amazon SageMaker can't find a tuning job with name {arn}")
+        state = self._ml_tuning_state(hyper_parameter_tuning_job_name)
         if state.status != "InProgress" or state.stop.is_set():
             raise ValidationError(
                 f"The request was rejected because the tuning job is in status "
