@@ -303,17 +303,7 @@ def exercise_role(acct: ClassAccount, tag: str | None = None) -> list[str]:
         if (
             step(
                 "sagemaker:CreateEndpointConfig",
-                lambda: sm.create_endpoint_config(
-                    EndpointConfigName=config,
-                    ProductionVariants=[
-                        {
-                            "VariantName": "AllTraffic",
-                            "ModelName": model,
-                            "InstanceType": "ml.m5.xlarge",
-                            "InitialInstanceCount": 1,
-                        }
-                    ],
-                ),
+                lambda: _endpoint_config(sm, config, model, "ml.m5.xlarge", variant="AllTraffic"),
             )
             is not None
         ):
@@ -392,13 +382,7 @@ def exercise_role(acct: ClassAccount, tag: str | None = None) -> list[str]:
         student
         and step(
             "sagemaker:CreateApp ml.t3.medium",
-            lambda: sm.create_app(
-                DomainId=acct.domain,
-                UserProfileName=student,
-                AppType="JupyterLab",
-                AppName=f"app-{tag}",
-                ResourceSpec={"InstanceType": "ml.t3.medium"},
-            ),
+            lambda: _jupyter_app(sm, acct, student, f"app-{tag}", "ml.t3.medium"),
         )
         is not None
     ):
@@ -443,21 +427,43 @@ def _drop_default_bucket(acct: ClassAccount) -> None:
 
 
 def _force_clean(acct: ClassAccount, sm, made: dict[str, list[str]]) -> None:
-    for name in made["endpoint"]:
-        try:
-            sm.delete_endpoint(EndpointName=name)
-        except ClientError:
-            pass
-    for name in made["config"]:
-        try:
-            sm.delete_endpoint_config(EndpointConfigName=name)
-        except ClientError:
-            pass
-    for name in made["model"]:
-        try:
-            sm.delete_model(ModelName=name)
-        except ClientError:
-            pass
+    deletes = (
+        ("endpoint", lambda n: sm.delete_endpoint(EndpointName=n)),
+        ("config", lambda n: sm.delete_endpoint_config(EndpointConfigName=n)),
+        ("model", lambda n: sm.delete_model(ModelName=n)),
+    )
+    for kind, delete in deletes:
+        for name in made[kind]:
+            try:
+                delete(name)
+            except ClientError:
+                pass
+
+
+def _endpoint_config(sm, name: str, model: str, instance_type: str, variant: str = "a") -> dict:
+    """CreateEndpointConfig with one production variant of one instance."""
+    return sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": variant,
+                "ModelName": model,
+                "InstanceType": instance_type,
+                "InitialInstanceCount": 1,
+            }
+        ],
+    )
+
+
+def _jupyter_app(sm, acct: ClassAccount, profile: str, name: str, instance_type: str) -> dict:
+    """CreateApp: a JupyterLab app of the profile on the class's domain."""
+    return sm.create_app(
+        DomainId=acct.domain,
+        UserProfileName=profile,
+        AppType="JupyterLab",
+        AppName=name,
+        ResourceSpec={"InstanceType": instance_type},
+    )
 
 
 def wait_app_status(
@@ -554,12 +560,7 @@ def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str,
         ),
         (
             "CreateEndpointConfig ml.p3.2xlarge",
-            lambda: sm.create_endpoint_config(
-                EndpointConfigName=f"p3-{tag}",
-                ProductionVariants=[
-                    {"VariantName": "a", "ModelName": "none", "InstanceType": big, "InitialInstanceCount": 1}
-                ],
-            ),
+            lambda: _endpoint_config(sm, f"p3-{tag}", "none", big),
         ),
         (
             "CreateTransformJob ml.p3.2xlarge",
@@ -583,13 +584,7 @@ def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str,
         ),
         (
             "CreateApp ml.p3.2xlarge",
-            lambda: sm.create_app(
-                DomainId=acct.domain,
-                UserProfileName=profile,
-                AppType="JupyterLab",
-                AppName=f"p3-{tag}",
-                ResourceSpec={"InstanceType": big},
-            ),
+            lambda: _jupyter_app(sm, acct, profile, f"p3-{tag}", big),
         ),
     ]
 
@@ -668,29 +663,13 @@ def permission_matrix(acct: ClassAccount) -> list[Cell]:
             who,
             "CreateEndpointConfig ml.m5.xlarge",
             "allowed",
-            lambda: rsm.create_endpoint_config(
-                EndpointConfigName=f"m5-{tag}",
-                ProductionVariants=[
-                    {
-                        "VariantName": "a",
-                        "ModelName": f"m-{tag}",
-                        "InstanceType": "ml.m5.xlarge",
-                        "InitialInstanceCount": 1,
-                    }
-                ],
-            ),
+            lambda: _endpoint_config(rsm, f"m5-{tag}", f"m-{tag}", "ml.m5.xlarge"),
         )
         cell(
             who,
             "CreateApp ml.t3.medium",
             "allowed",
-            lambda: rsm.create_app(
-                DomainId=acct.domain,
-                UserProfileName=me,
-                AppType="JupyterLab",
-                AppName=f"t3-{tag}",
-                ResourceSpec={"InstanceType": "ml.t3.medium"},
-            ),
+            lambda: _jupyter_app(rsm, acct, me, f"t3-{tag}", "ml.t3.medium"),
         )
         for action, call in _p3_calls(rsm, acct, me, tag + "r"):
             cell(who, action, "denied", call)
@@ -712,17 +691,7 @@ def permission_matrix(acct: ClassAccount) -> list[Cell]:
             who,
             "CreateEndpointConfig ml.p3.2xlarge (no guardrail on the instructor)",
             "allowed",
-            lambda: asm.create_endpoint_config(
-                EndpointConfigName=f"admin-p3-{tag}",
-                ProductionVariants=[
-                    {
-                        "VariantName": "a",
-                        "ModelName": f"m-{tag}",
-                        "InstanceType": "ml.p3.2xlarge",
-                        "InitialInstanceCount": 1,
-                    }
-                ],
-            ),
+            lambda: _endpoint_config(asm, f"admin-p3-{tag}", f"m-{tag}", "ml.p3.2xlarge"),
         )
         cell(
             who,
