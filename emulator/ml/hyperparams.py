@@ -17,6 +17,15 @@ def _raw(hp: Mapping[str, str], name: str, default: str | None) -> str | None:
     return str(value).strip()
 
 
+def _numeric_raw(hp: Mapping[str, str], name: str, default: object, allow_auto: bool) -> str | None:
+    """The value's text (the default's when unset; None without either), or ``AUTO`` itself when
+    ``auto`` is allowed and given (any case)."""
+    raw = _raw(hp, name, None if default is None else str(default))
+    if raw is not None and allow_auto and raw.lower() == AUTO:
+        return AUTO
+    return raw
+
+
 def as_int(
     hp: Mapping[str, str],
     name: str,
@@ -25,11 +34,9 @@ def as_int(
     hi: int | None = None,
     allow_auto: bool = False,
 ) -> int | str | None:
-    raw = _raw(hp, name, None if default is None else str(default))
-    if raw is None:
-        return None
-    if allow_auto and raw.lower() == AUTO:
-        return AUTO
+    raw = _numeric_raw(hp, name, default, allow_auto)
+    if raw is None or (allow_auto and raw == AUTO):
+        return raw
     try:
         value = float(raw)
         if not value.is_integer():
@@ -51,11 +58,9 @@ def as_float(
     lo_open: bool = False,
     hi_open: bool = False,
 ) -> float | str | None:
-    raw = _raw(hp, name, None if default is None else str(default))
-    if raw is None:
-        return None
-    if allow_auto and raw.lower() == AUTO:
-        return AUTO
+    raw = _numeric_raw(hp, name, default, allow_auto)
+    if raw is None or (allow_auto and raw == AUTO):
+        return raw
     try:
         value = float(raw)
     except ValueError:
