@@ -32,9 +32,18 @@ _in = sys.stdin
 _request_id = ""
 
 
+_PREFIX = os.path.realpath(sys.prefix)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder + os.sep)
+
+
 def _hidden(path: str) -> bool:
+    """The kit's source folders; never the interpreter's own (a virtualenv inside the checkout, as
+    ``make setup`` makes it, must stay: the runtime's boto3 lives there)."""
     real = os.path.realpath(path or ".")
-    return any(real == h or real.startswith(h + os.sep) for h in HIDE)
+    return not _inside(real, _PREFIX) and any(_inside(real, h) for h in HIDE)
 
 
 def _isolate() -> None:
