@@ -81,10 +81,11 @@ setup-browser:
 	  else echo "note: $(BROWSER) is missing (sudo apt-get install chromium); the browser test will be skipped"; fi; \
 	fi
 
-# The browser tests' package (the `test` extra: playwright, ~165 MB) only for `make test`.
+# Only for `make test`: the browser tests' package (the `test` extra: playwright, ~165 MB) and
+# JupyterLab (the `lab` extra), which the `classroom lab` test starts for real.
 TEST_STAMP := $(VENV)/.installed-test
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python tools/install.py -c constraints.txt -e '.[emulator,dev,test]'
+	$(BIN)/python tools/install.py -c constraints.txt -e '.[emulator,dev,test,lab]'
 	@touch $(TEST_STAMP)
 
 test: setup $(TEST_STAMP) setup-browser
