@@ -96,6 +96,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	terraform fmt -check -recursive terraform
 	$(BIN)/checkov -d terraform --framework terraform --skip-download --quiet --compact
 

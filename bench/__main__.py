@@ -53,16 +53,35 @@ def main(argv: list[str]) -> int:
             except Exception as err:  # one broken benchmark must not hide the others
                 failures += 1
                 traceback.print_exc()
-                rows.append({"module": name, "name": "error", "value": f"{type(err).__name__}: {err}",
-                             "unit": "", "goal": None, "ok": False})
+                rows.append(
+                    {
+                        "module": name,
+                        "name": "error",
+                        "value": f"{type(err).__name__}: {err}",
+                        "unit": "",
+                        "goal": None,
+                        "ok": False,
+                    }
+                )
             finally:
                 embedded.stop()
             print(f"[bench] {name} took {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
 
     headers = ("module", "name", "value", "unit", "goal", "ok")
-    table = [[r["module"].removeprefix("bench_"), r["name"], _fmt(r["value"]), r.get("unit", ""),
-              r.get("goal") or "", {True: "yes", False: "NO", None: ""}[r.get("ok")]] for r in rows]
-    widths = [max(len(h), *(len(str(t[i])) for t in table)) if table else len(h) for i, h in enumerate(headers)]
+    table = [
+        [
+            r["module"].removeprefix("bench_"),
+            r["name"],
+            _fmt(r["value"]),
+            r.get("unit", ""),
+            r.get("goal") or "",
+            {True: "yes", False: "NO", None: ""}[r.get("ok")],
+        ]
+        for r in rows
+    ]
+    widths = [
+        max(len(h), *(len(str(t[i])) for t in table)) if table else len(h) for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)
     print("-" * len(line))
@@ -72,11 +91,22 @@ def main(argv: list[str]) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"bench-{stamp}.json"
-    out.write_text(json.dumps({
-        "when": stamp, "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                   "platform": platform.platform()},
-        "rows": rows,
-    }, indent=2, default=str) + "\n")
+    out.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": os.cpu_count(),
+                    "platform": platform.platform(),
+                },
+                "rows": rows,
+            },
+            indent=2,
+            default=str,
+        )
+        + "\n"
+    )
     print(f"\nwrote {out.relative_to(HERE.parent)}")
     return 1 if failures else 0
 

@@ -35,12 +35,14 @@ def _quick() -> bool:
 def _settings(folder: Path, name: str, n: int, parallel: int):
     from provision import settings as settings_mod
 
-    (folder / "roster.csv").write_text("user_name,email\n" + "".join(
-        f"s{i:02d},s{i:02d}@school.example\n" for i in range(n)))
+    (folder / "roster.csv").write_text(
+        "user_name,email\n" + "".join(f"s{i:02d},s{i:02d}@school.example\n" for i in range(n))
+    )
     (folder / "classroom.toml").write_text(
         f'[class]\nname = "{name}"\naccounts = "per-student"\n[accounts]\n'
         f'email = "aws+{{account}}@school.example"\nparallel = {parallel}\n'
-        '[admin]\naccount_alias = ""\n[studio]\nenabled = false\n')
+        '[admin]\naccount_alias = ""\n[studio]\nenabled = false\n'
+    )
     return settings_mod.load(folder / "classroom.toml")
 
 
@@ -55,11 +57,22 @@ def _leftovers(url: str, account: str, bucket: str) -> None:
         s3.upload_fileobj(io.BytesIO(b"x" * 100), bucket, f"data/{i}.csv")
     for i in range(2):
         name = f"ep-{i}"
-        sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=f"arn:aws:iam::{account}:role/{ROLE}",
-                        PrimaryContainer={"Image": IMAGE})
-        sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
-            "VariantName": "v", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
-            "InstanceType": "ml.m5.xlarge"}])
+        sm.create_model(
+            ModelName=f"{name}-model",
+            ExecutionRoleArn=f"arn:aws:iam::{account}:role/{ROLE}",
+            PrimaryContainer={"Image": IMAGE},
+        )
+        sm.create_endpoint_config(
+            EndpointConfigName=f"{name}-config",
+            ProductionVariants=[
+                {
+                    "VariantName": "v",
+                    "ModelName": f"{name}-model",
+                    "InitialInstanceCount": 1,
+                    "InstanceType": "ml.m5.xlarge",
+                }
+            ],
+        )
         sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
 
 
@@ -80,27 +93,51 @@ def _teardown_parallelism(n: int, widths: tuple[int, ...]) -> list[dict]:
         org_mod.ensure_scp_enabled(org, "local")
         cleaned = org_mod.ensure_ou(org, settings.accounts.cleaned_ou)
         class_ou = orgs.create_organizational_unit(ParentId=org.root_id, Name="benchtd")[
-            "OrganizationalUnit"]["Id"]
+            "OrganizationalUnit"
+        ]["Id"]
         t0 = time.monotonic()
         members = {}
         for i in range(n):
             acct, _how = org_mod.allocate(
-                org, class_name="benchtd", member=f"s{i:02d}", account_name=f"benchtd-s{i:02d}",
-                email=f"aws+benchtd-s{i:02d}@school.example", role=ROLE, class_ou=class_ou,
-                cleaned_ou=cleaned, recorded=None, poll_s=0.05)
+                org,
+                class_name="benchtd",
+                member=f"s{i:02d}",
+                account_name=f"benchtd-s{i:02d}",
+                email=f"aws+benchtd-s{i:02d}@school.example",
+                role=ROLE,
+                class_ou=class_ou,
+                cleaned_ou=cleaned,
+                recorded=None,
+                poll_s=0.05,
+            )
             members[f"s{i:02d}"] = acct
         create_s = time.monotonic() - t0
-        rows.append({"name": f"{n} member accounts created (CreateAccount + MoveAccount)",
-                     "value": round(create_s, 2), "unit": "s", "goal": None, "ok": None})
-        classroom.save_class_state(settings, {"account_id": "123456789012",
-                                              "management_account_id": "123456789012"})
+        rows.append(
+            {
+                "name": f"{n} member accounts created (CreateAccount + MoveAccount)",
+                "value": round(create_s, 2),
+                "unit": "s",
+                "goal": None,
+                "ok": None,
+            }
+        )
+        classroom.save_class_state(
+            settings, {"account_id": "123456789012", "management_account_id": "123456789012"}
+        )
         for width in widths:
-            data = {"mode": "per-student", "class_ou": class_ou, "cleaned_ou": cleaned, "members": {
-                m: {"account_id": a, "how": "created", "students": [m]} for m, a in members.items()}}
+            data = {
+                "mode": "per-student",
+                "class_ou": class_ou,
+                "cleaned_ou": cleaned,
+                "members": {
+                    m: {"account_id": a, "how": "created", "students": [m]} for m, a in members.items()
+                },
+            }
             state.save(settings, data)
             for m, a in members.items():
-                orgs.move_account(AccountId=a, SourceParentId=org_mod.parent_of(org, a),
-                                  DestinationParentId=class_ou)
+                orgs.move_account(
+                    AccountId=a, SourceParentId=org_mod.parent_of(org, a), DestinationParentId=class_ou
+                )
                 write_json(state.member_dir(settings, m) / "outputs.json", {"models_bucket": f"bench-{a}"})
             with ThreadPoolExecutor(max_workers=4) as pool:
                 list(pool.map(lambda ma: _leftovers(emu.url, ma[1], f"bench-{ma[1]}"), members.items()))
@@ -110,13 +147,27 @@ def _teardown_parallelism(n: int, widths: tuple[int, ...]) -> list[dict]:
             deleted = sum(r.get("deleted", 0) for r in receipt["accounts"])
             calls = sum(r.get("api_calls", 0) for r in receipt["accounts"])
             rows += [
-                {"name": f"teardown of {n} accounts, {width} at a time: wall time", "value": round(wall, 2),
-                 "unit": "s", "goal": None, "ok": None},
-                {"name": f"  {width} at a time: API calls per deleted resource ({deleted} deleted)",
-                 "value": round(calls / deleted, 3) if deleted else None, "unit": "calls", "goal": None,
-                 "ok": None},
-                {"name": f"  {width} at a time: class receipt, resources left", "value": receipt["remaining_total"],
-                 "unit": "", "goal": "0", "ok": receipt["ok"] and receipt["remaining_total"] == 0},
+                {
+                    "name": f"teardown of {n} accounts, {width} at a time: wall time",
+                    "value": round(wall, 2),
+                    "unit": "s",
+                    "goal": None,
+                    "ok": None,
+                },
+                {
+                    "name": f"  {width} at a time: API calls per deleted resource ({deleted} deleted)",
+                    "value": round(calls / deleted, 3) if deleted else None,
+                    "unit": "calls",
+                    "goal": None,
+                    "ok": None,
+                },
+                {
+                    "name": f"  {width} at a time: class receipt, resources left",
+                    "value": receipt["remaining_total"],
+                    "unit": "",
+                    "goal": "0",
+                    "ok": receipt["ok"] and receipt["remaining_total"] == 0,
+                },
             ]
     embedded.stop()
     return rows
@@ -135,8 +186,10 @@ def _up_down(n: int) -> list[dict]:
         up_s = time.monotonic() - t0
         from provision.accounts import state
 
-        per_account = [len(resources_in_state(state.member_dir(settings, r.member) / "terraform"
-                                              / "terraform.tfstate")) for r in results]
+        per_account = [
+            len(resources_in_state(state.member_dir(settings, r.member) / "terraform" / "terraform.tfstate"))
+            for r in results
+        ]
         t1 = time.monotonic()
         receipt = down_mod.down(settings, log=lambda _: None)
         down_s = time.monotonic() - t1
@@ -144,16 +197,41 @@ def _up_down(n: int) -> list[dict]:
         calls = sum(r.get("api_calls", 0) for r in receipt["accounts"])
     embedded.stop()
     return [
-        {"name": f"up of a {n}-account class (org layer + accounts + Terraform, 4 at a time)",
-         "value": round(up_s, 1), "unit": "s", "goal": None, "ok": None},
-        {"name": "  Terraform resources per member account", "value": max(per_account), "unit": "",
-         "goal": None, "ok": None},
-        {"name": f"down of the {n}-account class (teardown + pool + org layer)", "value": round(down_s, 1),
-         "unit": "s", "goal": None, "ok": None},
-        {"name": "  teardown API calls per deleted resource (Terraform's own calls not counted)",
-         "value": round(calls / deleted, 3) if deleted else None, "unit": "calls", "goal": None, "ok": None},
-        {"name": "  class receipt: resources left", "value": receipt["remaining_total"], "unit": "",
-         "goal": "0", "ok": receipt["ok"] and receipt["remaining_total"] == 0},
+        {
+            "name": f"up of a {n}-account class (org layer + accounts + Terraform, 4 at a time)",
+            "value": round(up_s, 1),
+            "unit": "s",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "  Terraform resources per member account",
+            "value": max(per_account),
+            "unit": "",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": f"down of the {n}-account class (teardown + pool + org layer)",
+            "value": round(down_s, 1),
+            "unit": "s",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "  teardown API calls per deleted resource (Terraform's own calls not counted)",
+            "value": round(calls / deleted, 3) if deleted else None,
+            "unit": "calls",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "  class receipt: resources left",
+            "value": receipt["remaining_total"],
+            "unit": "",
+            "goal": "0",
+            "ok": receipt["ok"] and receipt["remaining_total"] == 0,
+        },
     ]
 
 

@@ -50,8 +50,10 @@ def sweep(stride: int = 1, commands: tuple[str, ...] = ("down", "up"), log=print
                     for sig in ("INT", "KILL"):
                         started = time.monotonic()
                         p = h.crash_point(command, k, sig)
-                        log(f"[crashpoints] {command} k={k}/{total} SIG{sig}: "
-                            f"{'ok' if p.ok else 'FAILED ' + p.problem} ({time.monotonic() - started:.0f} s)")
+                        log(
+                            f"[crashpoints] {command} k={k}/{total} SIG{sig}: "
+                            f"{'ok' if p.ok else 'FAILED ' + p.problem} ({time.monotonic() - started:.0f} s)"
+                        )
                         points.append((total, p))
         finally:
             h.stop()
@@ -70,8 +72,10 @@ def table(points: list) -> str:
         c = Counter("ok" if p.ok else "bad" for p in ps)
         receipt_ok = sum(1 for p in ps if "receipt says" not in p.problem)
         bad = [f"k={p.k}" for p in ps if not p.ok][:8]
-        out.append(f"{command:<8} SIG{sig:<4} {totals[command]:>5}  {len(ps):>6}  "
-                   f"{sum(p.killed for p in ps):>6}  {c['ok']:>5}  {receipt_ok:>15}  {' '.join(bad)}")
+        out.append(
+            f"{command:<8} SIG{sig:<4} {totals[command]:>5}  {len(ps):>6}  "
+            f"{sum(p.killed for p in ps):>6}  {c['ok']:>5}  {receipt_ok:>15}  {' '.join(bad)}"
+        )
     return "\n".join(out)
 
 
@@ -86,13 +90,26 @@ def run() -> list[dict]:
         if not ps:
             continue
         clean = sum(p.ok for p in ps)
-        rows.append({"name": f"`classroom {command}` killed (SIGINT, SIGKILL) at "
-                             f"{len(ps)} point(s) (every {stride}th call): clean after a re-run",
-                     "value": f"{clean}/{len(ps)}", "unit": "points", "goal": "all", "ok": clean == len(ps)})
+        rows.append(
+            {
+                "name": f"`classroom {command}` killed (SIGINT, SIGKILL) at "
+                f"{len(ps)} point(s) (every {stride}th call): clean after a re-run",
+                "value": f"{clean}/{len(ps)}",
+                "unit": "points",
+                "goal": "all",
+                "ok": clean == len(ps),
+            }
+        )
         receipt_ok = sum(1 for p in ps if "receipt says" not in p.problem)
-        rows.append({"name": f"`classroom {command}` crash points: receipt's count = independent listing",
-                     "value": f"{receipt_ok}/{len(ps)}", "unit": "points", "goal": "all",
-                     "ok": receipt_ok == len(ps)})
+        rows.append(
+            {
+                "name": f"`classroom {command}` crash points: receipt's count = independent listing",
+                "value": f"{receipt_ok}/{len(ps)}",
+                "unit": "points",
+                "goal": "all",
+                "ok": receipt_ok == len(ps),
+            }
+        )
     return rows
 
 

@@ -51,20 +51,31 @@ def _wait_all(read, names: list[str], wanted: str, timeout: float = 120.0) -> No
 
 def _studio_class(url: str) -> list[dict]:
     cfg = Config(retries={"max_attempts": 2, "mode": "standard"})
-    kw = {"region_name": REGION, "endpoint_url": url, "config": cfg,
-          "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    kw = {
+        "region_name": REGION,
+        "endpoint_url": url,
+        "config": cfg,
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
     sm, ec2, efs = boto3.client("sagemaker", **kw), boto3.client("ec2", **kw), boto3.client("efs", **kw)
     vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-    subnets = sorted(s["SubnetId"] for s in ec2.describe_subnets(
-        Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"])[:2]
+    subnets = sorted(
+        s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]
+    )[:2]
     names = [f"student-{i:02d}" for i in range(STUDENTS)]
 
     def app(n: str) -> dict:
         return {"DomainId": domain, "UserProfileName": n, "AppType": "JupyterServer", "AppName": "default"}
 
     t0 = time.monotonic()
-    domain = sm.create_domain(DomainName="bench", AuthMode="IAM", VpcId=vpc, SubnetIds=subnets,
-                              DefaultUserSettings={"ExecutionRole": ROLE})["DomainId"]
+    domain = sm.create_domain(
+        DomainName="bench",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=subnets,
+        DefaultUserSettings={"ExecutionRole": ROLE},
+    )["DomainId"]
     for n in names:
         sm.create_user_profile(DomainId=domain, UserProfileName=n)
         sm.create_app(**app(n))
@@ -86,48 +97,104 @@ def _studio_class(url: str) -> list[dict]:
         sm.delete_user_profile(DomainId=domain, UserProfileName=n)
     sm.delete_domain(DomainId=domain, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
     teardown_s = time.monotonic() - t0
-    left = len(sm.list_user_profiles()["UserProfiles"]) + len(sm.list_domains()["Domains"]) + len(
-        efs.describe_file_systems()["FileSystems"])
+    left = (
+        len(sm.list_user_profiles()["UserProfiles"])
+        + len(sm.list_domains()["Domains"])
+        + len(efs.describe_file_systems()["FileSystems"])
+    )
     return [
-        {"name": f"studio set-up, {STUDENTS} profiles + apps InService", "value": setup_s, "unit": "s",
-         "goal": "<= 30", "ok": setup_s <= 30},
-        {"name": f"studio teardown in AWS order, {STUDENTS} students", "value": teardown_s, "unit": "s",
-         "goal": "<= 30", "ok": teardown_s <= 30},
-        {"name": "ListUserProfiles page p50", "value": statistics.median(lat), "unit": "ms",
-         "goal": "<= 50", "ok": statistics.median(lat) <= 50},
-        {"name": "ListUserProfiles page p99", "value": lat[int(len(lat) * 0.99) - 1], "unit": "ms",
-         "goal": None, "ok": None},
-        {"name": "studio resources left after teardown", "value": left, "unit": "", "goal": "0",
-         "ok": left == 0},
+        {
+            "name": f"studio set-up, {STUDENTS} profiles + apps InService",
+            "value": setup_s,
+            "unit": "s",
+            "goal": "<= 30",
+            "ok": setup_s <= 30,
+        },
+        {
+            "name": f"studio teardown in AWS order, {STUDENTS} students",
+            "value": teardown_s,
+            "unit": "s",
+            "goal": "<= 30",
+            "ok": teardown_s <= 30,
+        },
+        {
+            "name": "ListUserProfiles page p50",
+            "value": statistics.median(lat),
+            "unit": "ms",
+            "goal": "<= 50",
+            "ok": statistics.median(lat) <= 50,
+        },
+        {
+            "name": "ListUserProfiles page p99",
+            "value": lat[int(len(lat) * 0.99) - 1],
+            "unit": "ms",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "studio resources left after teardown",
+            "value": left,
+            "unit": "",
+            "goal": "0",
+            "ok": left == 0,
+        },
     ]
 
 
 def _terraform(url: str) -> list[dict]:
     if shutil.which("terraform") is None or not MIRROR.is_dir():
-        return [{"name": "terraform", "value": "skipped: no terraform or provider mirror", "unit": "",
-                 "goal": None, "ok": None}]
+        return [
+            {
+                "name": "terraform",
+                "value": "skipped: no terraform or provider mirror",
+                "unit": "",
+                "goal": None,
+                "ok": None,
+            }
+        ]
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-tf-") as tmp:
         work = Path(tmp)
         shutil.copy(TF_CONFIG, work / "main.tf")
         (work / "cli.tfrc").write_text(CLI_CONFIG.replace("MIRROR", str(MIRROR)))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-        env.update({"TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"), "TF_IN_AUTOMATION": "1",
-                    "CHECKPOINT_DISABLE": "1", "AWS_MAX_ATTEMPTS": "1", "TF_VAR_endpoint": url})
+        env.update(
+            {
+                "TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"),
+                "TF_IN_AUTOMATION": "1",
+                "CHECKPOINT_DISABLE": "1",
+                "AWS_MAX_ATTEMPTS": "1",
+                "TF_VAR_endpoint": url,
+            }
+        )
 
         def tf(*args: str) -> tuple[float, int]:
             t = time.monotonic()
-            proc = subprocess.run(["terraform", f"-chdir={work}", *args, "-no-color", "-input=false"],
-                                  env=env, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                ["terraform", f"-chdir={work}", *args, "-no-color", "-input=false"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             return time.monotonic() - t, proc.returncode
 
         tf("init")
-        for label, args, ok_codes in (("apply", ("apply", "-auto-approve"), (0,)),
-                                      ("plan (no changes)", ("plan", "-detailed-exitcode"), (0,)),
-                                      ("destroy", ("destroy", "-auto-approve"), (0,))):
+        for label, args, ok_codes in (
+            ("apply", ("apply", "-auto-approve"), (0,)),
+            ("plan (no changes)", ("plan", "-detailed-exitcode"), (0,)),
+            ("destroy", ("destroy", "-auto-approve"), (0,)),
+        ):
             seconds, code = tf(*args)
-            rows.append({"name": f"terraform {label}: domain + 3 profiles + budget + user", "value": seconds,
-                         "unit": "s", "goal": "exit 0", "ok": code in ok_codes})
+            rows.append(
+                {
+                    "name": f"terraform {label}: domain + 3 profiles + budget + user",
+                    "value": seconds,
+                    "unit": "s",
+                    "goal": "exit 0",
+                    "ok": code in ok_codes,
+                }
+            )
     return rows
 
 

@@ -42,14 +42,23 @@ def _step(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, 
 def one_lesson(workdir: Path) -> dict[str, float]:
     """One up → train → status → down in ``workdir`` (its own state folder and emulator)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"CLASSROOM_STATE_DIR": str(workdir / "state"), "CLASSROOM_EMULATOR_PORT": "0",
-                "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)})
+    env.update(
+        {
+            "CLASSROOM_STATE_DIR": str(workdir / "state"),
+            "CLASSROOM_EMULATOR_PORT": "0",
+            "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+        }
+    )
     for key in ("CLASSROOM_POLL_SECONDS", "CLASSROOM_VERBOSE", "CLASSROOM_SETTINGS", "TARGET"):
         env.pop(key, None)
     out: dict[str, float] = {"lines": 0}
     try:
-        for name, args in (("up", ["up"]), ("train", ["train"]), ("status", ["status"]),
-                           ("down", ["down", "--yes"])):
+        for name, args in (
+            ("up", ["up"]),
+            ("train", ["train"]),
+            ("status", ["status"]),
+            ("down", ["down", "--yes"]),
+        ):
             seconds, lines, _ = _step(args, workdir, env)
             out[name] = seconds
             out["lines"] += lines
@@ -68,8 +77,9 @@ def setup_in_fresh_clone() -> tuple[float, int]:
         started = time.monotonic()
         subprocess.run(["make", "setup"], cwd=clone, env=env, check=True, capture_output=True, timeout=3600)
         seconds = time.monotonic() - started
-        size = sum(f.stat().st_size for f in (clone / ".venv").rglob("*")
-                   if f.is_file() and not f.is_symlink())
+        size = sum(
+            f.stat().st_size for f in (clone / ".venv").rglob("*") if f.is_file() and not f.is_symlink()
+        )
         shutil.rmtree(clone, ignore_errors=True)
         return seconds, size
 
@@ -80,20 +90,33 @@ def run() -> list[dict]:
     for i in range(runs):
         with tempfile.TemporaryDirectory(prefix=f"bench-lesson-{i}-") as tmp:
             results.append(one_lesson(Path(tmp)))
-            print(f"[bench] lesson run {i + 1}/{runs}: " + ", ".join(
-                f"{k} {v:.1f}" for k, v in results[-1].items()), file=sys.stderr, flush=True)
+            print(
+                f"[bench] lesson run {i + 1}/{runs}: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in results[-1].items()),
+                file=sys.stderr,
+                flush=True,
+            )
     rows = []
     for step, goal in GOALS.items():
         median = round(statistics.median(r[step] for r in results), 1)
         label = "make demo (up+train+status+down)" if step == "demo" else f"classroom {step}"
-        rows.append(_row(f"lesson: {label}, median of {runs}", median, "s", f"<= {goal:.0f} s",
-                         median <= goal))
+        rows.append(
+            _row(f"lesson: {label}, median of {runs}", median, "s", f"<= {goal:.0f} s", median <= goal)
+        )
     lines = int(statistics.median(r["lines"] for r in results))
-    rows.append(_row("lesson: lines printed by the demo", lines, "lines", "two screens (<= 100)",
-                     lines <= 100))
+    rows.append(
+        _row("lesson: lines printed by the demo", lines, "lines", "two screens (<= 100)", lines <= 100)
+    )
     if os.environ.get("BENCH_LESSON_SETUP", "") not in ("", "0"):
         seconds, size = setup_in_fresh_clone()
-        rows.append(_row("lesson: make setup in a fresh clone", round(seconds, 1), "s",
-                         f"<= {SETUP_GOAL_S:.0f} s", seconds <= SETUP_GOAL_S))
+        rows.append(
+            _row(
+                "lesson: make setup in a fresh clone",
+                round(seconds, 1),
+                "s",
+                f"<= {SETUP_GOAL_S:.0f} s",
+                seconds <= SETUP_GOAL_S,
+            )
+        )
         rows.append(_row("lesson: virtualenv size after make setup", round(size / 2**20), "MiB", "", None))
     return rows

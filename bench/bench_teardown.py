@@ -39,8 +39,13 @@ def run() -> list[dict]:
     def client(service: str, region: str = h.REGION):
         return boto3.client(service, region_name=region)
 
-    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", h.OTHER), client("s3"), client("ec2"),
-                              client("logs"))
+    sm, sm2, s3, ec2, logs = (
+        client("sagemaker"),
+        client("sagemaker", h.OTHER),
+        client("s3"),
+        client("ec2"),
+        client("logs"),
+    )
     t0 = time.monotonic()
     domain = h.studio(sm, ec2, profiles=STUDENTS)
     h.versioned_bucket(s3, "ml101-models", versions=1200, markers=150)
@@ -51,8 +56,9 @@ def run() -> list[dict]:
         h.endpoint(sm, f"student-{i:02d}-ep", tag_all=True)
     for i in range(ENDPOINTS_THERE):
         h.endpoint(sm2, f"lost-{i:02d}-ep", tag_all=True)
-    sm.create_notebook_instance(NotebookInstanceName="instructor-nb", InstanceType="ml.t3.medium",
-                                RoleArn=h.ROLE, Tags=h.CLASS_TAGS)
+    sm.create_notebook_instance(
+        NotebookInstanceName="instructor-nb", InstanceType="ml.t3.medium", RoleArn=h.ROLE, Tags=h.CLASS_TAGS
+    )
     # SageMaker's shared groups: not provably the class's, listed as left alone (no delete)
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/studio"):
         logs.create_log_group(logGroupName=g)
@@ -77,23 +83,68 @@ def run() -> list[dict]:
     empty_sweep = sum(1 for c in ctx.aws.calls if c.region not in (h.REGION, h.OTHER))
     rest = (calls - empty_sweep) / deleted if deleted else float("inf")
     return [
-        {"name": "setup (students' leftovers via boto3)", "value": round(setup_s, 2), "unit": "s",
-         "goal": None, "ok": None},
-        {"name": "regions swept (every enabled region)", "value": len(out.plan.regions), "unit": "",
-         "goal": None, "ok": None},
-        {"name": f"teardown wall time, {STUDENTS}-student class", "value": round(wall, 2), "unit": "s",
-         "goal": "<= 30", "ok": wall <= 30},
+        {
+            "name": "setup (students' leftovers via boto3)",
+            "value": round(setup_s, 2),
+            "unit": "s",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "regions swept (every enabled region)",
+            "value": len(out.plan.regions),
+            "unit": "",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": f"teardown wall time, {STUDENTS}-student class",
+            "value": round(wall, 2),
+            "unit": "s",
+            "goal": "<= 30",
+            "ok": wall <= 30,
+        },
         {"name": "resources deleted", "value": deleted, "unit": "", "goal": None, "ok": None},
-        {"name": "AWS API calls (plan + deletes + waits + receipt)", "value": calls, "unit": "", "goal": None,
-         "ok": None},
-        {"name": "API calls per deleted resource", "value": round(per, 3), "unit": "calls",
-         "goal": "<= 1.5", "ok": per <= 1.5},
-        {"name": "of which: sweep of the regions with nothing in them (fixed cost)", "value": empty_sweep,
-         "unit": "", "goal": None, "ok": None},
-        {"name": "API calls per deleted resource, without that fixed cost", "value": round(rest, 3),
-         "unit": "calls", "goal": None, "ok": None},
-        {"name": "of which S3 version listing/batch deletes (1,350 versions)", "value": versions_calls,
-         "unit": "", "goal": None, "ok": None},
-        {"name": "receipt: resources left", "value": out.receipt["remaining_total"], "unit": "", "goal": "0",
-         "ok": out.receipt["remaining_total"] == 0},
+        {
+            "name": "AWS API calls (plan + deletes + waits + receipt)",
+            "value": calls,
+            "unit": "",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "API calls per deleted resource",
+            "value": round(per, 3),
+            "unit": "calls",
+            "goal": "<= 1.5",
+            "ok": per <= 1.5,
+        },
+        {
+            "name": "of which: sweep of the regions with nothing in them (fixed cost)",
+            "value": empty_sweep,
+            "unit": "",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "API calls per deleted resource, without that fixed cost",
+            "value": round(rest, 3),
+            "unit": "calls",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "of which S3 version listing/batch deletes (1,350 versions)",
+            "value": versions_calls,
+            "unit": "",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "receipt: resources left",
+            "value": out.receipt["remaining_total"],
+            "unit": "",
+            "goal": "0",
+            "ok": out.receipt["remaining_total"] == 0,
+        },
     ]

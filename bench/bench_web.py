@@ -32,11 +32,22 @@ def _settings():
 
 def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
     tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
-    sm.create_model(ModelName=name, ExecutionRoleArn=ROLE,
-                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://bench-web/{name}/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{
-        "VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 1,
-        "InstanceType": "ml.m5.xlarge"}])
+    sm.create_model(
+        ModelName=name,
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://bench-web/{name}/model.tar.gz"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": name,
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+            }
+        ],
+    )
     sm.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=tag_list)
 
 
@@ -79,19 +90,48 @@ def _sweep_rows() -> list[dict]:
     busy_s, busy_calls = time.monotonic() - t0, calls.n
     left = {e["EndpointName"] for e in sm.list_endpoints(MaxResults=100)["Endpoints"]}
     models = {m["ModelName"] for m in sm.list_models(MaxResults=100)["Models"]}
-    right = (none == [] and sorted(removed) == expiring and not (set(expiring) & (left | models))
-             and len(left) == 20)
+    right = (
+        none == []
+        and sorted(removed) == expiring
+        and not (set(expiring) & (left | models))
+        and len(left) == 20
+    )
     return [
-        {"name": "sweep, nothing expired (30 endpoints)", "value": round(idle_s, 3), "unit": "s",
-         "goal": "<= 1", "ok": idle_s <= 1.0},
-        {"name": "sweep, nothing expired: AWS calls", "value": idle_calls, "unit": "calls",
-         "goal": "<= 31", "ok": idle_calls <= 31},
-        {"name": "sweep, 10 expired (with configs, models)", "value": round(busy_s, 3), "unit": "s",
-         "goal": "<= 5", "ok": busy_s <= 5.0},
-        {"name": "sweep, 10 expired: AWS calls", "value": busy_calls, "unit": "calls", "goal": None,
-         "ok": None},
-        {"name": "sweep removed exactly the class's expired endpoints", "value": right, "unit": "",
-         "goal": "True", "ok": right},
+        {
+            "name": "sweep, nothing expired (30 endpoints)",
+            "value": round(idle_s, 3),
+            "unit": "s",
+            "goal": "<= 1",
+            "ok": idle_s <= 1.0,
+        },
+        {
+            "name": "sweep, nothing expired: AWS calls",
+            "value": idle_calls,
+            "unit": "calls",
+            "goal": "<= 31",
+            "ok": idle_calls <= 31,
+        },
+        {
+            "name": "sweep, 10 expired (with configs, models)",
+            "value": round(busy_s, 3),
+            "unit": "s",
+            "goal": "<= 5",
+            "ok": busy_s <= 5.0,
+        },
+        {
+            "name": "sweep, 10 expired: AWS calls",
+            "value": busy_calls,
+            "unit": "calls",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "sweep removed exactly the class's expired endpoints",
+            "value": right,
+            "unit": "",
+            "goal": "True",
+            "ok": right,
+        },
     ]
 
 
@@ -103,10 +143,15 @@ def _module_rows(emulator_url: str) -> list[dict]:
     api = boto3.client("apigatewayv2", region_name=REGION)
     with tempfile.TemporaryDirectory() as tmp:
         provider = Provider(target="local", region=REGION, tags=_settings().tags, endpoint=emulator_url)
-        variables = {"create": True, "name": "benchclass-api", "endpoint_name": "bench-class-19",
-                     "package_path": str(build_package(Path(tmp) / "fn.zip"))}
-        ws = Workspace.prepare(Path(tmp) / "tf", "benchclass", provider, variables, module_source=MODULE_DIR,
-                               stream=False)
+        variables = {
+            "create": True,
+            "name": "benchclass-api",
+            "endpoint_name": "bench-class-19",
+            "package_path": str(build_package(Path(tmp) / "fn.zip")),
+        }
+        ws = Workspace.prepare(
+            Path(tmp) / "tf", "benchclass", provider, variables, module_source=MODULE_DIR, stream=False
+        )
         ws.init()
         t0 = time.monotonic()
         try:
@@ -115,21 +160,40 @@ def _module_rows(emulator_url: str) -> list[dict]:
             fn = lam.get_function(FunctionName="benchclass-api")["Configuration"]
             apis = api.get_apis()["Items"]
             routes = api.get_routes(ApiId=apis[0]["ApiId"])["Items"] if apis else []
-            made = (fn["Environment"]["Variables"]["ENDPOINT_NAME"] == "bench-class-19" and len(apis) == 1
-                    and [r["RouteKey"] for r in routes] == ["POST /predict"])
+            made = (
+                fn["Environment"]["Variables"]["ENDPOINT_NAME"] == "bench-class-19"
+                and len(apis) == 1
+                and [r["RouteKey"] for r in routes] == ["POST /predict"]
+            )
         finally:
             t1 = time.monotonic()
             ws.destroy()
             destroy_s = time.monotonic() - t1
-    gone = (api.get_apis()["Items"] == []
-            and "benchclass-api" not in [f["FunctionName"] for f in lam.list_functions()["Functions"]])
+    gone = api.get_apis()["Items"] == [] and "benchclass-api" not in [
+        f["FunctionName"] for f in lam.list_functions()["Functions"]
+    ]
     return [
-        {"name": "endpoint-api module: apply", "value": round(apply_s, 1), "unit": "s", "goal": None,
-         "ok": None},
-        {"name": "endpoint-api module: function, API, route made", "value": made, "unit": "",
-         "goal": "True", "ok": made},
-        {"name": "endpoint-api module: destroy", "value": round(destroy_s, 1), "unit": "s", "goal": None,
-         "ok": None},
+        {
+            "name": "endpoint-api module: apply",
+            "value": round(apply_s, 1),
+            "unit": "s",
+            "goal": None,
+            "ok": None,
+        },
+        {
+            "name": "endpoint-api module: function, API, route made",
+            "value": made,
+            "unit": "",
+            "goal": "True",
+            "ok": made,
+        },
+        {
+            "name": "endpoint-api module: destroy",
+            "value": round(destroy_s, 1),
+            "unit": "s",
+            "goal": None,
+            "ok": None,
+        },
         {"name": "endpoint-api module: nothing left", "value": gone, "unit": "", "goal": "True", "ok": gone},
     ]
 

@@ -49,8 +49,10 @@ class NotebookMixin:
     def stop_notebook_instance(self, notebook_instance_name: str) -> None:
         nb = self.get_notebook_instance(notebook_instance_name)
         if nb.status not in RUNNING:
-            raise ValidationError(message=f"Status ({nb.status}) not in ([InService]). Unable to transition "
-                                          f"to (Stopping) for Notebook Instance ({nb.arn})")
+            raise ValidationError(
+                message=f"Status ({nb.status}) not in ([InService]). Unable to transition "
+                f"to (Stopping) for Notebook Instance ({nb.arn})"
+            )
         life = Lifecycle(nb.status)
         life.move("Stopping", "Stopped", self.kit_notebook_s)
         self.kit_notebooks[notebook_instance_name] = life
@@ -63,8 +65,10 @@ class NotebookMixin:
     def delete_notebook_instance(self, notebook_instance_name: str) -> None:
         nb = self.get_notebook_instance(notebook_instance_name)
         if not nb.is_deletable:
-            raise ValidationError(message=f"Status ({nb.status}) not in ([Stopped, Failed]). Unable to "
-                                          f"transition to (Deleting) for Notebook Instance ({nb.arn})")
+            raise ValidationError(
+                message=f"Status ({nb.status}) not in ([Stopped, Failed]). Unable to "
+                f"transition to (Deleting) for Notebook Instance ({nb.arn})"
+            )
         life = Lifecycle(nb.status)
         life.move("Deleting", GONE, self.kit_notebook_s)
         self.kit_notebooks[notebook_instance_name] = life

@@ -67,8 +67,9 @@ def with_health(app):
             return _knobs(environ, start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH:
             body = json.dumps({"service": "classroom-embedded-aws", "pid": os.getpid()}).encode()
-            start_response("200 OK", [("Content-Type", "application/json"),
-                                      ("Content-Length", str(len(body)))])
+            start_response(
+                "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
             return [body]
         return app(environ, start_response)
 
@@ -140,8 +141,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0)
     serve.add_argument("--ready-file", type=Path)
-    serve.add_argument("--loopback-only", action="store_true",
-                       help="refuse outgoing connections to non-loopback addresses")
+    serve.add_argument(
+        "--loopback-only", action="store_true", help="refuse outgoing connections to non-loopback addresses"
+    )
     args = parser.parse_args(argv)
 
     try:

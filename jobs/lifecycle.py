@@ -116,8 +116,10 @@ class Job:
         files, like rainfall's x/y pair, says how)."""
         if len(paths) == 1:
             return paths[0]
-        raise KitError(f"--data given {len(paths)} times for {cls.name}: {cls.name} reads one file or "
-                       "folder (only rainfall takes two, its x_*.csv and y_*.csv)")
+        raise KitError(
+            f"--data given {len(paths)} times for {cls.name}: {cls.name} reads one file or "
+            "folder (only rainfall takes two, its x_*.csv and y_*.csv)"
+        )
 
     @classmethod
     def plots(cls, result: JobResult, out: Path) -> list[Path]:
@@ -126,8 +128,14 @@ class Job:
         from jobs import report
 
         name = result.job
-        paths = [report.plot_confusion(result.metrics["confusion_matrix"], cls.labels,
-                                       f"{name}: confusion matrix", out / f"{name}-confusion-matrix.png")]
+        paths = [
+            report.plot_confusion(
+                result.metrics["confusion_matrix"],
+                cls.labels,
+                f"{name}: confusion matrix",
+                out / f"{name}-confusion-matrix.png",
+            )
+        ]
         if len(set(result.predictions["y_true"])) == 2:
             paths.append(report.plot_roc(result, out / f"{result.job}-roc.png"))
         return paths

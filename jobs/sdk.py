@@ -35,14 +35,30 @@ XGBOOST_VERSION = "1.7-1"
 FIRST_POLL_S = 0.1  # the first wait between two Describe calls of one wait (see SageMaker.backoff)
 # what ``SageMaker.wait`` polls: describe(sm, name), the status field, the good end, the bad ends
 WAITS: dict[str, tuple[Callable, str, str, tuple[str, ...]]] = {
-    "training": (lambda sm, n: sm.describe_training_job(TrainingJobName=n), "TrainingJobStatus",
-                 "Completed", ("Failed", "Stopped")),
-    "tuning": (lambda sm, n: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=n),
-               "HyperParameterTuningJobStatus", "Completed", ("Failed", "Stopped")),
-    "transform": (lambda sm, n: sm.describe_transform_job(TransformJobName=n), "TransformJobStatus",
-                  "Completed", ("Failed", "Stopped")),
-    "endpoint": (lambda sm, n: sm.describe_endpoint(EndpointName=n), "EndpointStatus",
-                 "InService", ("Failed", "OutOfService")),
+    "training": (
+        lambda sm, n: sm.describe_training_job(TrainingJobName=n),
+        "TrainingJobStatus",
+        "Completed",
+        ("Failed", "Stopped"),
+    ),
+    "tuning": (
+        lambda sm, n: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=n),
+        "HyperParameterTuningJobStatus",
+        "Completed",
+        ("Failed", "Stopped"),
+    ),
+    "transform": (
+        lambda sm, n: sm.describe_transform_job(TransformJobName=n),
+        "TransformJobStatus",
+        "Completed",
+        ("Failed", "Stopped"),
+    ),
+    "endpoint": (
+        lambda sm, n: sm.describe_endpoint(EndpointName=n),
+        "EndpointStatus",
+        "InService",
+        ("Failed", "OutOfService"),
+    ),
 }
 
 
@@ -182,16 +198,25 @@ class SageMaker:
         """The SDK's own role check (iam:SimulatePrincipalPolicy, unless SAGEMAKER_VALIDATE_ROLE=false),
         run once before any upload so that a role lacking permissions is one clear line."""
         try:
-            self._trainer(self.image("linear-learner"), {}, "ml.m5.xlarge", f"s3://{self.account.bucket}/x",
-                          "role-check", {}, 60)
+            self._trainer(
+                self.image("linear-learner"),
+                {},
+                "ml.m5.xlarge",
+                f"s3://{self.account.bucket}/x",
+                "role-check",
+                {},
+                60,
+            )
         except Exception as err:  # noqa: BLE001 - RoleValidationError and IAM client errors
             if type(err).__name__ != "RoleValidationError":
                 raise
             lines = str(err).splitlines()
             missing = next((ln for ln in lines if ln.startswith("Missing permissions")), lines[0])
-            raise KitError(f"the execution role {self.account.role_arn} cannot run training jobs "
-                           f"(SageMaker SDK role check): {missing}; grant them, or set "
-                           "SAGEMAKER_VALIDATE_ROLE=false to skip the SDK's check") from None
+            raise KitError(
+                f"the execution role {self.account.role_arn} cannot run training jobs "
+                f"(SageMaker SDK role check): {missing}; grant them, or set "
+                "SAGEMAKER_VALIDATE_ROLE=false to skip the SDK's check"
+            ) from None
 
     def upload(self, key: str, text: str) -> str:
         self.s3.put_object(Bucket=self.account.bucket, Key=key, Body=text.encode(), ContentType="text/csv")
@@ -367,13 +392,23 @@ class SageMaker:
     def tuning_jobs(self, name: str) -> list[dict]:
         """The tuner's training jobs (name, status, objective, hyperparameters) for the report."""
         try:
-            jobs = paged(self.sm, "list_training_jobs_for_hyper_parameter_tuning_job", "TrainingJobSummaries",
-                         HyperParameterTuningJobName=name)
+            jobs = paged(
+                self.sm,
+                "list_training_jobs_for_hyper_parameter_tuning_job",
+                "TrainingJobSummaries",
+                HyperParameterTuningJobName=name,
+            )
         except Exception:  # noqa: BLE001 - a listing is a report extra, never a reason to fail
             return []
-        return [{"name": j["TrainingJobName"], "status": j["TrainingJobStatus"],
-                 "objective": j.get("FinalHyperParameterTuningJobObjectiveMetric", {}).get("Value"),
-                 "hyperparameters": j.get("TunedHyperParameters", {})} for j in jobs]
+        return [
+            {
+                "name": j["TrainingJobName"],
+                "status": j["TrainingJobStatus"],
+                "objective": j.get("FinalHyperParameterTuningJobObjectiveMetric", {}).get("Value"),
+                "hyperparameters": j.get("TunedHyperParameters", {}),
+            }
+            for j in jobs
+        ]
 
     # -- hosting ---------------------------------------------------------------------------------
 

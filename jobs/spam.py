@@ -180,14 +180,24 @@ class Spam(Job):
         out = f"s3://{ctx.account.bucket}/{self.name}/output"
         tags = job_tags(self.name, ctx.run_id)
         # the fixed-hyperparameter models: (label, job name part, channel prefix, batch input)
-        fixed_runs = [("capstone word indices, fixed", "capstone", "capstone-", "batch-capstone")] \
-            if "capstone-train" in uris else []
+        fixed_runs = (
+            [("capstone word indices, fixed", "capstone", "capstone-", "batch-capstone")]
+            if "capstone-train" in uris
+            else []
+        )
         fixed_runs.append(("TF-IDF, fixed", "tfidf", "", "batch-tfidf"))
         rows = []
         for label, part, prefix, batch in fixed_runs:
             channels = {"train": uris[f"{prefix}train"], "validation": uris[f"{prefix}validation"]}
-            trained = sm.train(image, self.fixed(), channels, ctx.train_instance_type, out,
-                               f"{self.name}-{part}-{ctx.run_id}", tags)
+            trained = sm.train(
+                image,
+                self.fixed(),
+                channels,
+                ctx.train_instance_type,
+                out,
+                f"{self.name}-{part}-{ctx.run_id}",
+                tags,
+            )
             rows.append((label, trained, uris[batch]))
         t = prepared.info["tuning"]
         static = {k: v for k, v in self.fixed().items() if k not in RANGES}

@@ -23,16 +23,35 @@ from kitcore.errors import KitError
 
 T = TypeVar("T")
 
-THROTTLE_CODES = frozenset({
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-    "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "RequestThrottled",
-    "ProvisionedThroughputExceededException", "PriorRequestNotComplete", "LimitExceededException",
-})
-NOT_FOUND_CODES = frozenset({
-    "ResourceNotFound", "ResourceNotFoundException", "NoSuchEntity", "NoSuchBucket", "NotFound",
-    "FileSystemNotFound", "MountTargetNotFound", "InvalidGroup.NotFound", "InvalidGroupId.NotFound",
-    "ValidationException.NotFound",
-})
+THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "RequestThrottled",
+        "ProvisionedThroughputExceededException",
+        "PriorRequestNotComplete",
+        "LimitExceededException",
+    }
+)
+NOT_FOUND_CODES = frozenset(
+    {
+        "ResourceNotFound",
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NoSuchBucket",
+        "NotFound",
+        "FileSystemNotFound",
+        "MountTargetNotFound",
+        "InvalidGroup.NotFound",
+        "InvalidGroupId.NotFound",
+        "ValidationException.NotFound",
+    }
+)
 
 
 def error_code(err: BaseException) -> str:
@@ -72,8 +91,12 @@ def is_not_found(err: BaseException) -> bool:
     # a missing notebook instance is ValidationException "RecordNotFound" (what terraform-provider-aws
     # matches: internal/service/sagemaker/find.go, findNotebookInstanceByName)
     return code in {"ValidationException", "ValidationError", "404"} and (
-        "does not exist" in msg or "could not find" in msg or "not found" in msg or "cannot find" in msg
-        or "recordnotfound" in msg)
+        "does not exist" in msg
+        or "could not find" in msg
+        or "not found" in msg
+        or "cannot find" in msg
+        or "recordnotfound" in msg
+    )
 
 
 def is_transient(err: BaseException) -> bool:
@@ -85,8 +108,13 @@ def is_transient(err: BaseException) -> bool:
     return False
 
 
-def with_retries(fn: Callable[[], T], attempts: int = 6, base_s: float = 0.2, cap_s: float = 20.0,
-                 sleep: Callable[[float], None] = time.sleep) -> T:
+def with_retries(
+    fn: Callable[[], T],
+    attempts: int = 6,
+    base_s: float = 0.2,
+    cap_s: float = 20.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """Call ``fn``; on a transient error wait (full jitter, exponential) and try again."""
     for attempt in range(attempts):
         try:
@@ -94,7 +122,7 @@ def with_retries(fn: Callable[[], T], attempts: int = 6, base_s: float = 0.2, ca
         except Exception as err:
             if not is_transient(err) or attempt == attempts - 1:
                 raise
-            sleep(random.uniform(0, min(cap_s, base_s * 2 ** attempt)))
+            sleep(random.uniform(0, min(cap_s, base_s * 2**attempt)))
     raise AssertionError("unreachable")
 
 
@@ -154,8 +182,13 @@ def ignore_not_found(call: Callable[[], T]) -> T | None:
 # -- waiting -------------------------------------------------------------------------------------------
 
 
-def wait_for_status(describe: Callable[[], dict], status_key: str, final: Iterable[str],
-                    sleep: Callable[[], None], on_poll: Callable[[dict], None] | None = None) -> dict:
+def wait_for_status(
+    describe: Callable[[], dict],
+    status_key: str,
+    final: Iterable[str],
+    sleep: Callable[[], None],
+    on_poll: Callable[[dict], None] | None = None,
+) -> dict:
     """Describe until ``describe()[status_key]`` is one of ``final``; ``sleep()`` between polls (it may
     raise to stop waiting, e.g. on Ctrl-C). Returns the last description."""
     final = frozenset(final)
@@ -182,14 +215,17 @@ def endpoint_parts(sm: Any, endpoint: str) -> tuple[str, list[str]] | None:
     return config, models
 
 
-def delete_hosting(sm: Any, endpoint: str | None = None, config: str | None = None,
-                   models: Iterable[str | None] = ()) -> list[str]:
+def delete_hosting(
+    sm: Any, endpoint: str | None = None, config: str | None = None, models: Iterable[str | None] = ()
+) -> list[str]:
     """Delete the endpoint, then the endpoint config, then the model(s) — each one named, each one
     that exists (plain boto3 calls, so a half-created deployment goes away too). Returns what was
     deleted (``"endpoint NAME"``, ``"endpoint-config NAME"``, ``"model NAME"``); every failure other
     than not-found is tried past and then reported in one KitError."""
-    steps = [("endpoint", endpoint, lambda n: sm.delete_endpoint(EndpointName=n)),
-             ("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n))]
+    steps = [
+        ("endpoint", endpoint, lambda n: sm.delete_endpoint(EndpointName=n)),
+        ("endpoint-config", config, lambda n: sm.delete_endpoint_config(EndpointConfigName=n)),
+    ]
     steps += [("model", m, lambda n: sm.delete_model(ModelName=n)) for m in models]
     done, errors = [], []
     for kind, name, delete in steps:

@@ -25,8 +25,11 @@ def ensure_dir(path: Path) -> Path:
         root = state_root()
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         # every level from the state root down is private (mkdir's parents get the umask's mode)
-        private = [path, *(p for p in path.parents if p == root or root in p.parents)] \
-            if (path == root or root in path.parents) else [path]
+        private = (
+            [path, *(p for p in path.parents if p == root or root in p.parents)]
+            if (path == root or root in path.parents)
+            else [path]
+        )
         for level in private:
             os.chmod(level, 0o700)
         probe = path / ".write-test"

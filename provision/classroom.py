@@ -60,6 +60,7 @@ def read_outputs(settings) -> dict:
 
 # -- which AWS -------------------------------------------------------------------------------------
 
+
 def _local_address(addr: str) -> bool:
     ip = ipaddress.ip_address(addr.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
@@ -96,10 +97,15 @@ def check_endpoints(settings) -> None:
     if settings.target != "aws":
         return
     for var, endpoint in sorted(os.environ.items()):
-        if (var == ENDPOINT_VARS or var.startswith(ENDPOINT_VARS + "_")) and endpoint \
-                and local_endpoint(endpoint):
-            raise KitError(f"TARGET=aws but {var}={endpoint} points at this machine (a local emulator), "
-                           "not at AWS; unset it")
+        if (
+            (var == ENDPOINT_VARS or var.startswith(ENDPOINT_VARS + "_"))
+            and endpoint
+            and local_endpoint(endpoint)
+        ):
+            raise KitError(
+                f"TARGET=aws but {var}={endpoint} points at this machine (a local emulator), "
+                "not at AWS; unset it"
+            )
 
 
 def activate(settings, start_emulator: bool = False) -> embedded.Emulator | None:
@@ -132,9 +138,11 @@ def expected_account(settings) -> str | None:
     pinned = settings.expected_account_id
     recorded = class_state(settings).get("account_id")
     if pinned and recorded and pinned != recorded:
-        raise KitError(f"{settings.source}: [class] expected_account_id is {pinned}, but class "
-                       f"{settings.class_name!r} was created in account {recorded} (class.json); "
-                       "refusing to touch either")
+        raise KitError(
+            f"{settings.source}: [class] expected_account_id is {pinned}, but class "
+            f"{settings.class_name!r} was created in account {recorded} (class.json); "
+            "refusing to touch either"
+        )
     return pinned or recorded
 
 
@@ -152,6 +160,7 @@ def check_account(settings, account: str | None = None) -> str:
 
 
 # -- Terraform -------------------------------------------------------------------------------------
+
 
 def new_stamp(now: dt.datetime | None = None) -> str:
     """``YYYYMMDD-HHMM-xxxxxx``: the minute and 6 random lowercase letters/digits (36^6, about 2e9), so
@@ -180,12 +189,18 @@ def run_log(settings, command: str) -> Path:
     return class_dir(settings) / "logs" / f"{command}-{stamp}.log"
 
 
-def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = None,
-              variables: dict | None = None, command: str = "terraform",
-              label: str = "terraform") -> Workspace:
+def workspace(
+    settings,
+    emu: embedded.Emulator | None,
+    stream: bool | None = None,
+    variables: dict | None = None,
+    command: str = "terraform",
+    label: str = "terraform",
+) -> Workspace:
     """The class's Terraform working directory; ``stream`` None: quiet unless ``classroom -v``."""
-    provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
-                        endpoint=emu.url if emu else None)
+    provider = Provider(
+        target=settings.target, region=settings.region, tags=settings.tags, endpoint=emu.url if emu else None
+    )
     if variables is None:
         variables = settings.terraform_variables(stamp_for(settings))
     tfrunner.repair_state(class_dir(settings) / "terraform")  # after a Terraform run killed mid-write
@@ -193,11 +208,17 @@ def workspace(settings, emu: embedded.Emulator | None, stream: bool | None = Non
         from provision.reaper.package import ZIP_NAME, build_package
 
         # no archive provider offline: the kit zips the function before every Terraform run
-        variables = {**variables,
-                     "reaper_package_path": str(build_package(class_dir(settings) / ZIP_NAME))}
-    return Workspace.prepare(class_dir(settings) / "terraform", settings.class_name, provider, variables,
-                             mirror_setting=settings.provider_mirror, stream=stream,
-                             log_path=run_log(settings, command), label=label)
+        variables = {**variables, "reaper_package_path": str(build_package(class_dir(settings) / ZIP_NAME))}
+    return Workspace.prepare(
+        class_dir(settings) / "terraform",
+        settings.class_name,
+        provider,
+        variables,
+        mirror_setting=settings.provider_mirror,
+        stream=stream,
+        log_path=run_log(settings, command),
+        label=label,
+    )
 
 
 def record_sdk_default_bucket(state: dict, region: str, account: str) -> None:
@@ -283,8 +304,11 @@ def _missing(call) -> bool:
         code = str(err.response.get("Error", {}).get("Code", ""))
         status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         text = str(err).lower()
-        return code in ("404", "NoSuchBucket", "ResourceNotFound") or status == 404 or (
-            code == "ValidationException" and ("not found" in text or "does not exist" in text))
+        return (
+            code in ("404", "NoSuchBucket", "ResourceNotFound")
+            or status == 404
+            or (code == "ValidationException" and ("not found" in text or "does not exist" in text))
+        )
     return False
 
 
@@ -294,12 +318,22 @@ def proven_gone(state_file: Path, region: str) -> list[str]:
     DescribeDomain per domain. AWS refuses to delete a domain that still has profiles, spaces or
     apps, so a gone domain proves them gone too."""
     data = read_json(state_file, default={}) or {}
-    managed = [(res, inst) for res in data.get("resources", []) if res.get("mode") == "managed"
-               for inst in res.get("instances", [])]
-    buckets = {(inst.get("attributes") or {}).get("bucket") for res, inst in managed
-               if res["type"].startswith("aws_s3_bucket")} - {None, ""}
-    domains = {(inst.get("attributes") or {}).get("id") for res, inst in managed
-               if res["type"] == "aws_sagemaker_domain"} - {None, ""}
+    managed = [
+        (res, inst)
+        for res in data.get("resources", [])
+        if res.get("mode") == "managed"
+        for inst in res.get("instances", [])
+    ]
+    buckets = {
+        (inst.get("attributes") or {}).get("bucket")
+        for res, inst in managed
+        if res["type"].startswith("aws_s3_bucket")
+    } - {None, ""}
+    domains = {
+        (inst.get("attributes") or {}).get("id")
+        for res, inst in managed
+        if res["type"] == "aws_sagemaker_domain"
+    } - {None, ""}
     if not buckets and not domains:
         return []
     s3 = boto3.client("s3", region_name=region)
@@ -309,9 +343,11 @@ def proven_gone(state_file: Path, region: str) -> list[str]:
     out = []
     for res, inst in managed:
         attrs = inst.get("attributes") or {}
-        if (res["type"].startswith("aws_s3_bucket") and attrs.get("bucket") in gone_buckets) or (
-                res["type"] == "aws_sagemaker_domain" and attrs.get("id") in gone_domains) or (
-                res["type"].startswith("aws_sagemaker_") and attrs.get("domain_id") in gone_domains):
+        if (
+            (res["type"].startswith("aws_s3_bucket") and attrs.get("bucket") in gone_buckets)
+            or (res["type"] == "aws_sagemaker_domain" and attrs.get("id") in gone_domains)
+            or (res["type"].startswith("aws_sagemaker_") and attrs.get("domain_id") in gone_domains)
+        ):
             out.append(_state_address(res, inst))
     return out
 

@@ -60,8 +60,11 @@ class KitGroup(click.Group):
         except Exception as err:  # botocore's connection errors: the emulator or network is gone
             name = type(err).__name__
             if name in ("EndpointConnectionError", "ConnectionClosedError", "ConnectTimeoutError"):
-                click.echo(f"error: cannot reach AWS ({err}); is the embedded AWS running? "
-                           "(`classroom emulator status`)", err=True)
+                click.echo(
+                    f"error: cannot reach AWS ({err}); is the embedded AWS running? "
+                    "(`classroom emulator status`)",
+                    err=True,
+                )
                 ctx.exit(1)
             raise
 
@@ -74,13 +77,26 @@ def load_settings(ctx: click.Context):
 
 
 @click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--settings", "settings_path", envvar=SETTINGS_ENV, type=click.Path(dir_okay=False),
-              help="class settings file (default: ./classroom.toml; defaults apply when it is missing)")
-@click.option("--target", type=str, default=None,
-              help="local (embedded AWS, the default) or aws (a real account); env TARGET")
-@click.option("-v", "--verbose", is_flag=True,
-              help="stream Terraform's own output (default: one progress line; the full text is in "
-                   "the class's logs/ folder); env CLASSROOM_VERBOSE=1")
+@click.option(
+    "--settings",
+    "settings_path",
+    envvar=SETTINGS_ENV,
+    type=click.Path(dir_okay=False),
+    help="class settings file (default: ./classroom.toml; defaults apply when it is missing)",
+)
+@click.option(
+    "--target",
+    type=str,
+    default=None,
+    help="local (embedded AWS, the default) or aws (a real account); env TARGET",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="stream Terraform's own output (default: one progress line; the full text is in "
+    "the class's logs/ folder); env CLASSROOM_VERBOSE=1",
+)
 @click.pass_context
 def main(ctx: click.Context, settings_path: str | None, target: str | None, verbose: bool) -> None:
     """Run a SageMaker class offline or on AWS — and leave no bill behind."""
@@ -117,7 +133,19 @@ def sweep_expired(ctx: click.Context) -> None:
 
 # -- the commands: one module each in provision/commands/ (a new command = its module + one name here)
 
-COMMAND_MODULES = ("init", "doctor", "up", "env", "emulator", "down", "status", "train", "deploy", "serve", "lab")
+COMMAND_MODULES = (
+    "init",
+    "doctor",
+    "up",
+    "env",
+    "emulator",
+    "down",
+    "status",
+    "train",
+    "deploy",
+    "serve",
+    "lab",
+)
 
 
 def _register() -> None:

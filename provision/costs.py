@@ -48,8 +48,16 @@ class PriceTable:
 @lru_cache(maxsize=1)
 def load(path: Path = PRICES) -> PriceTable:
     data = json.loads(path.read_text())
-    free = tuple(FreeTier(use, float(v["hours"]), tuple(v["instance_types"]))
-                 for use, v in data.get("free_tier", {}).items() if isinstance(v, dict))
-    return PriceTable(as_of=data["as_of"], source=data["source"], note=data.get("note", ""),
-                      per_hour=data["per_hour"], free_tier=free,
-                      free_tier_note=str(data.get("free_tier", {}).get("note", "")))
+    free = tuple(
+        FreeTier(use, float(v["hours"]), tuple(v["instance_types"]))
+        for use, v in data.get("free_tier", {}).items()
+        if isinstance(v, dict)
+    )
+    return PriceTable(
+        as_of=data["as_of"],
+        source=data["source"],
+        note=data.get("note", ""),
+        per_hour=data["per_hour"],
+        free_tier=free,
+        free_tier_note=str(data.get("free_tier", {}).get("note", "")),
+    )

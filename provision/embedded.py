@@ -144,10 +144,28 @@ def start(port: int | None = None) -> Emulator:
     env = dict(os.environ)
     env["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     env["PYTHONUNBUFFERED"] = "1"
-    cmd = [sys.executable, "-m", "emulator", "serve", "--host", HOST, "--port", str(port or 0),
-           "--ready-file", str(ready), "--loopback-only"]
-    proc = subprocess.Popen(cmd, stdout=log_fd, stderr=log_fd, stdin=subprocess.DEVNULL,
-                            cwd=str(d), env=env, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "emulator",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port or 0),
+        "--ready-file",
+        str(ready),
+        "--loopback-only",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=log_fd,
+        stderr=log_fd,
+        stdin=subprocess.DEVNULL,
+        cwd=str(d),
+        env=env,
+        start_new_session=True,
+    )
     os.close(log_fd)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

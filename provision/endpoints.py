@@ -79,8 +79,15 @@ def class_endpoints(sm, class_tags: Mapping[str, str]) -> list[ClassEndpoint]:
     with ThreadPoolExecutor(max_workers=TAG_READERS) as pool:
         all_tags = list(pool.map(lambda e: _tags(sm, e["EndpointArn"]), endpoints))
     found = [
-        ClassEndpoint(name=e["EndpointName"], arn=e["EndpointArn"], status=e.get("EndpointStatus", ""),
-                      job=tags.get(kit_tags.JOB), expires_at=parse_utc(tags.get(kit_tags.EXPIRES)), tags=tags)
-        for e, tags in zip(endpoints, all_tags, strict=True) if belongs(tags, class_tags)
+        ClassEndpoint(
+            name=e["EndpointName"],
+            arn=e["EndpointArn"],
+            status=e.get("EndpointStatus", ""),
+            job=tags.get(kit_tags.JOB),
+            expires_at=parse_utc(tags.get(kit_tags.EXPIRES)),
+            tags=tags,
+        )
+        for e, tags in zip(endpoints, all_tags, strict=True)
+        if belongs(tags, class_tags)
     ]
     return sorted(found, key=lambda c: c.name)

@@ -83,9 +83,12 @@ def sweep_before_command(settings, now: dt.datetime | None = None) -> list[str]:
             if emu is None:
                 return []
             env = emu.env(settings.region)
-            kw = {"region_name": settings.region, "endpoint_url": env["AWS_ENDPOINT_URL"],
-                  "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
-                  "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+            kw = {
+                "region_name": settings.region,
+                "endpoint_url": env["AWS_ENDPOINT_URL"],
+                "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+                "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"],
+            }
         else:
             kw = {"region_name": settings.region}
         account = boto3.client("sts", **kw).get_caller_identity()["Account"]

@@ -16,8 +16,17 @@ from pathlib import Path
 from provision.errors import KitError
 from provision.statedir import ensure_dir, write_private
 
-HEADER = ["User name", "Password", "Access key ID", "Secret access key", "Console sign-in URL",
-          "Studio user profile", "E-mail", "Display name", "Encrypted with PGP"]
+HEADER = [
+    "User name",
+    "Password",
+    "Access key ID",
+    "Secret access key",
+    "Console sign-in URL",
+    "Studio user profile",
+    "E-mail",
+    "Display name",
+    "Encrypted with PGP",
+]
 ALL_STUDENTS = "all-students.csv"
 
 
@@ -44,8 +53,17 @@ def _admin_row(outputs: dict, url: str) -> list[str] | None:
     encrypted = bool(admin.get("encrypted_password"))
     password = admin.get("encrypted_password") if encrypted else secrets.get("password")
     secret = admin.get("encrypted_secret") if encrypted else secrets.get("access_key_secret")
-    return [user, password or "", admin.get("access_key_id") or "", secret or "", url,
-            outputs.get("instructor_profile_name") or "", "", "instructor", "yes" if encrypted else "no"]
+    return [
+        user,
+        password or "",
+        admin.get("access_key_id") or "",
+        secret or "",
+        url,
+        outputs.get("instructor_profile_name") or "",
+        "",
+        "instructor",
+        "yes" if encrypted else "no",
+    ]
 
 
 def _student_rows(outputs: dict, url: str) -> list[list[str]]:
@@ -57,8 +75,19 @@ def _student_rows(outputs: dict, url: str) -> list[list[str]]:
         info = students[user] or {}
         enc = encrypted.get(user)
         password = enc if enc else passwords.get(user)
-        rows.append([user, password or "", "", "", url, info.get("studio_profile_name") or "",
-                     info.get("email") or "", info.get("display_name") or "", "yes" if enc else "no"])
+        rows.append(
+            [
+                user,
+                password or "",
+                "",
+                "",
+                url,
+                info.get("studio_profile_name") or "",
+                info.get("email") or "",
+                info.get("display_name") or "",
+                "yes" if enc else "no",
+            ]
+        )
     return rows
 
 

@@ -49,8 +49,10 @@ def check_public_access_block(s3control_client, account_id: str) -> None:
         code = err.response.get("Error", {}).get("Code", "")
         if code == "NoSuchPublicAccessBlockConfiguration":
             return
-        raise KitError(f"cannot read the account's S3 Block Public Access settings ({code or err}); "
-                       "the public share bucket needs them off") from None
+        raise KitError(
+            f"cannot read the account's S3 Block Public Access settings ({code or err}); "
+            "the public share bucket needs them off"
+        ) from None
     except BotoCoreError as err:
         raise KitError(f"cannot read the account's S3 Block Public Access settings ({err})") from None
     blocking = [flag for flag in ("BlockPublicPolicy", "RestrictPublicBuckets") if config.get(flag)]
@@ -71,9 +73,13 @@ def check_region_enabled(ec2_client, region: str, account_id: str) -> None:
     try:
         regions = ec2_client.describe_regions(AllRegions=True, RegionNames=[region])["Regions"]
     except Exception as err:  # noqa: BLE001 - botocore ClientError or a connection error
-        raise KitError(f"cannot check whether region {region} is enabled for account {account_id} "
-                       f"(ec2:DescribeRegions: {short(err)})") from None
+        raise KitError(
+            f"cannot check whether region {region} is enabled for account {account_id} "
+            f"(ec2:DescribeRegions: {short(err)})"
+        ) from None
     status = regions[0].get("OptInStatus", "") if regions else ""
     if status not in ("opt-in-not-required", "opted-in"):
-        raise KitError(f"region {region} is not enabled for account {account_id} (opt-in status "
-                       f"{status or 'unknown'}): enable it (Account → AWS Regions) or pick another region")
+        raise KitError(
+            f"region {region} is not enabled for account {account_id} (opt-in status "
+            f"{status or 'unknown'}): enable it (Account → AWS Regions) or pick another region"
+        )

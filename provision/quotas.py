@@ -28,8 +28,11 @@ class Need:
 
 def default_run_needs(spam_max_parallel: int = SPAM_MAX_PARALLEL) -> list[Need]:
     return [
-        Need("training", 1 + 1 + spam_max_parallel,
-             f"rainfall 1 + credit 1 + spam's tuner {spam_max_parallel} in parallel"),
+        Need(
+            "training",
+            1 + 1 + spam_max_parallel,
+            f"rainfall 1 + credit 1 + spam's tuner {spam_max_parallel} in parallel",
+        ),
         Need("hosting", len(JOBS), "one endpoint per job, deployed while the others still run"),
         Need("transform", 1, "spam's batch transforms, one at a time"),
     ]
@@ -37,17 +40,24 @@ def default_run_needs(spam_max_parallel: int = SPAM_MAX_PARALLEL) -> list[Need]:
 
 def needs_by_usage() -> dict[str, int]:
     """Service Quotas' names after "<instance type> for ": training job usage, endpoint usage, ..."""
-    names = {"training": "training job usage", "hosting": "endpoint usage",
-             "transform": "transform job usage"}
+    names = {
+        "training": "training job usage",
+        "hosting": "endpoint usage",
+        "transform": "transform job usage",
+    }
     return {names[n.use]: n.instances for n in default_run_needs()}
 
 
 def lines(instance_type: str = "ml.m5.xlarge") -> list[str]:
     """The quota lines `classroom up` prints and the README repeats."""
-    out = [f"Quotas the default `make train` needs at the same time ({instance_type}; Service Quotas → "
-           "Amazon SageMaker; new accounts often have 0 for endpoints — ask before the class):"]
+    out = [
+        f"Quotas the default `make train` needs at the same time ({instance_type}; Service Quotas → "
+        "Amazon SageMaker; new accounts often have 0 for endpoints — ask before the class):"
+    ]
     for n in default_run_needs():
-        out.append(f"  {instance_type} for {n.use} job usage: {n.instances}  ({n.why})"
-                   if n.use != "hosting" else
-                   f"  {instance_type} for endpoint usage: {n.instances}  ({n.why})")
+        out.append(
+            f"  {instance_type} for {n.use} job usage: {n.instances}  ({n.why})"
+            if n.use != "hosting"
+            else f"  {instance_type} for endpoint usage: {n.instances}  ({n.why})"
+        )
     return out

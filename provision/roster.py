@@ -46,8 +46,10 @@ def user_name_problem(name: str) -> str | None:
     if len(name) > 63:
         return f"user name {name!r} is longer than 63 characters (Studio's limit)"
     if not USER_NAME_RE.match(name):
-        return (f"user name {name!r} may only hold letters, digits and hyphens, starting and ending "
-                "with a letter or digit (it is both the IAM user and the Studio profile name)")
+        return (
+            f"user name {name!r} may only hold letters, digits and hyphens, starting and ending "
+            "with a letter or digit (it is both the IAM user and the Studio profile name)"
+        )
     return None
 
 
@@ -74,8 +76,9 @@ def _problems_of_row(row: list[str]) -> tuple[list[str], Student | None]:
     return problems, Student(line=0, user_name=name, email=email, display_name=display)
 
 
-def parse(text: str, source: str = "roster", max_students: int = 100,
-          reserved: dict[str, str] | None = None) -> list[Student]:
+def parse(
+    text: str, source: str = "roster", max_students: int = 100, reserved: dict[str, str] | None = None
+) -> list[Student]:
     """Parse and validate roster text; raise KitError naming every bad line (first few shown).
 
     ``reserved`` maps names (case-insensitive) already taken by the kit, e.g. the administrator's
@@ -108,8 +111,9 @@ def parse(text: str, source: str = "roster", max_students: int = 100,
         more = f" (and {len(errors) - MAX_REPORTED} more)" if len(errors) > MAX_REPORTED else ""
         raise KitError(f"{source}: " + "; ".join(errors[:MAX_REPORTED]) + more)
     if not students:
-        raise KitError(f"{source}: no students in the roster "
-                       "(expected lines of user_name,email[,display_name])")
+        raise KitError(
+            f"{source}: no students in the roster (expected lines of user_name,email[,display_name])"
+        )
     if len(students) > max_students:
         raise KitError(
             f"{source}: {len(students)} students, more than max_students = {max_students} "

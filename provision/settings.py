@@ -111,8 +111,13 @@ class _Reader:
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-            want = {str: "a string", bool: "true or false", int: "a whole number", float: "a number",
-                    list: "a list"}[kind]
+            want = {
+                str: "a string",
+                bool: "true or false",
+                int: "a whole number",
+                float: "a number",
+                list: "a list",
+            }[kind]
             raise self.fail(section, key, f"must be {want}, not {value!r}")
         if kind is list:
             for v in value:
@@ -193,8 +198,12 @@ def _between(low: float, high: float | None, message: str) -> Check:
 
 def _class_name(name: str, r: _Reader) -> str:
     if not CLASS_NAME_RE.match(name):
-        raise r.fail("class", "name", f"{name!r} must be 2-31 lowercase letters, digits and single hyphens, "
-                                      "starting and ending with a letter or digit")
+        raise r.fail(
+            "class",
+            "name",
+            f"{name!r} must be 2-31 lowercase letters, digits and single hyphens, "
+            "starting and ending with a letter or digit",
+        )
     return name
 
 
@@ -203,9 +212,13 @@ def _region(region: str, r: _Reader) -> str:
         raise r.fail("class", "region", f"{region!r} is not a region with SageMaker (e.g. us-east-1)")
     missing = lesson_image_gaps(region)
     if missing:
-        raise r.fail("class", "region", f"{region!r} has no {' or '.join(missing)} image (the SageMaker "
-                                        "SDK's image config), so the lesson cannot run there; pick e.g. "
-                                        "us-east-1")
+        raise r.fail(
+            "class",
+            "region",
+            f"{region!r} has no {' or '.join(missing)} image (the SageMaker "
+            "SDK's image config), so the lesson cannot run there; pick e.g. "
+            "us-east-1",
+        )
     return region
 
 
@@ -240,8 +253,12 @@ def _pgp_key(key: str, r: _Reader) -> str:
 def _account_alias(alias: str, r: _Reader) -> str:
     if alias != "auto":
         if not ALIAS_RE.match(alias) or "--" in alias or alias.isdigit():
-            raise r.fail("admin", "account_alias", f"{alias!r} must be 3-63 lowercase letters, digits and "
-                                                   "single hyphens, not all digits (or \"auto\", or \"\")")
+            raise r.fail(
+                "admin",
+                "account_alias",
+                f"{alias!r} must be 3-63 lowercase letters, digits and "
+                'single hyphens, not all digits (or "auto", or "")',
+            )
     elif len(r.values["class_name"]) > 62 - len(SAMPLE_STAMP):
         raise r.fail("class", "name", "is too long for the automatic account alias (<name>-<stamp>)")
     return alias
@@ -276,8 +293,9 @@ def _instance_types(key: str) -> Check:
             raise r.fail("guardrails", key, "must list at least one instance type")
         for t in types:
             if not INSTANCE_TYPE_RE.match(t):
-                raise r.fail("guardrails", key,
-                             f"holds {t!r}, not a SageMaker instance type like ml.m5.xlarge")
+                raise r.fail(
+                    "guardrails", key, f"holds {t!r}, not a SageMaker instance type like ml.m5.xlarge"
+                )
         return tuple(dict.fromkeys(types))
 
     return check
@@ -287,16 +305,22 @@ def _notebook_types(types: list[str], r: _Reader) -> tuple[str, ...]:
     types = _instance_types("notebook_instance_types")(types, r)
     default_type = r.values["studio_default_instance_type"]
     if r.values["studio_enabled"] and default_type not in types:
-        raise r.fail("studio", "default_instance_type",
-                     f"{default_type!r} is not in [guardrails] notebook_instance_types: "
-                     "Studio apps would be denied")
+        raise r.fail(
+            "studio",
+            "default_instance_type",
+            f"{default_type!r} is not in [guardrails] notebook_instance_types: Studio apps would be denied",
+        )
     return types
 
 
 def _thresholds(thresholds: list[float], r: _Reader) -> tuple[float, ...]:
     if not 1 <= len(thresholds) <= MAX_BUDGET_NOTIFICATIONS:
-        raise r.fail("budget", "thresholds_usd", f"must hold 1 to {MAX_BUDGET_NOTIFICATIONS} amounts "
-                                                 "(AWS Budgets allows five notifications per budget)")
+        raise r.fail(
+            "budget",
+            "thresholds_usd",
+            f"must hold 1 to {MAX_BUDGET_NOTIFICATIONS} amounts "
+            "(AWS Budgets allows five notifications per budget)",
+        )
     if any(t <= 0 for t in thresholds) or len(set(thresholds)) != len(thresholds):
         raise r.fail("budget", "thresholds_usd", "must hold distinct amounts above 0")
     return tuple(thresholds)
@@ -314,8 +338,11 @@ def _ends_at(value: str, r: _Reader) -> str:
     try:
         at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise r.fail("reaper", "ends_at", f"{value!r} must be \"\" (the evening of the class day), a local "
-                                          "time \"HH:MM\" or an ISO 8601 time") from None
+        raise r.fail(
+            "reaper",
+            "ends_at",
+            f'{value!r} must be "" (the evening of the class day), a local time "HH:MM" or an ISO 8601 time',
+        ) from None
     if at.tzinfo is None:
         raise r.fail("reaper", "ends_at", f"{value!r} must say its time zone (e.g. +01:00 or Z)")
     return value
@@ -349,9 +376,13 @@ def _port_env(value: str) -> int:
 
 def _dedicated(value: bool, r: _Reader) -> bool:
     if value and not r.values.get("expected_account_id"):
-        raise r.fail("class", "dedicated_account", "needs expected_account_id: a dedicated account's "
-                                                    "untagged SageMaker resources are deleted too, so the "
-                                                    "account must be pinned")
+        raise r.fail(
+            "class",
+            "dedicated_account",
+            "needs expected_account_id: a dedicated account's "
+            "untagged SageMaker resources are deleted too, so the "
+            "account must be pinned",
+        )
     return value
 
 
@@ -366,81 +397,259 @@ S = Setting
 SETTINGS: tuple[Setting, ...] = (
     S("class", "name", "ml-class", "class_name", _class_name, tf="class_name"),
     S("class", "region", "us-east-1", "region", _region),
-    S("class", "target", "local", "target",
-      _rule(lambda v: v in TARGETS, "{v!r} must be local (embedded AWS) or aws"),
-      env="TARGET", env_check=_target_env),
-    S("class", "expected_account_id", "", "expected_account_id",
-      _rule(ACCOUNT_RE.match, "{v!r} must be a 12-digit AWS account id"), optional=True),
+    S(
+        "class",
+        "target",
+        "local",
+        "target",
+        _rule(lambda v: v in TARGETS, "{v!r} must be local (embedded AWS) or aws"),
+        env="TARGET",
+        env_check=_target_env,
+    ),
+    S(
+        "class",
+        "expected_account_id",
+        "",
+        "expected_account_id",
+        _rule(ACCOUNT_RE.match, "{v!r} must be a 12-digit AWS account id"),
+        optional=True,
+    ),
     # teardown: untagged SageMaker resources of the swept regions are the class's too
     S("class", "dedicated_account", False, "dedicated_account", _dedicated, kind=bool),
     S("class", "roster", "roster.csv", "roster_path", _roster, attr_default=None),
-    S("class", "max_students", 100, "max_students", _between(1, 1000, "must be between 1 and 1000"),
-      kind=int),
-    S("admin", "user_name", "administrator", "admin_user_name",
-      _rule(IAM_NAME_RE.match, "{v!r} must be 1-64 letters, digits and +=,.@_-"), tf="admin_user_name"),
-    S("admin", "create_access_key", False, "admin_create_access_key", kind=bool,
-      tf="admin_create_access_key"),
+    S(
+        "class",
+        "max_students",
+        100,
+        "max_students",
+        _between(1, 1000, "must be between 1 and 1000"),
+        kind=int,
+    ),
+    S(
+        "admin",
+        "user_name",
+        "administrator",
+        "admin_user_name",
+        _rule(IAM_NAME_RE.match, "{v!r} must be 1-64 letters, digits and +=,.@_-"),
+        tf="admin_user_name",
+    ),
+    S(
+        "admin",
+        "create_access_key",
+        False,
+        "admin_create_access_key",
+        kind=bool,
+        tf="admin_create_access_key",
+    ),
     S("admin", "pgp_key", "", "pgp_key", _pgp_key, optional=True, tf="pgp_key"),
-    S("admin", "account_alias", "auto", "account_alias", _account_alias, optional=True,
-      tf="account_alias", to_tf=lambda s, stamp: s.alias_for(stamp)),
-    S("admin", "manage_password_policy", True, "manage_password_policy", kind=bool,
-      tf="manage_password_policy"),
-    S("buckets", "models", "sm-models-{stamp}", "models_bucket_template", _bucket_template("models"),
-      tf="models_bucket_name", to_tf=lambda s, stamp: s.bucket_names(stamp)[0]),
-    S("buckets", "share", "public-share-{stamp}", "share_bucket_template", _bucket_template("share"),
-      tf="share_bucket_name", to_tf=lambda s, stamp: s.bucket_names(stamp)[1]),
-    S("buckets", "public_prefix", "share/", "share_public_prefix",
-      _rule(PREFIX_RE.match, "{v!r} must be a key prefix ending in \"/\" and not starting with \"/\" "
-                             "(e.g. \"share/\")"), tf="share_public_prefix"),
+    S(
+        "admin",
+        "account_alias",
+        "auto",
+        "account_alias",
+        _account_alias,
+        optional=True,
+        tf="account_alias",
+        to_tf=lambda s, stamp: s.alias_for(stamp),
+    ),
+    S(
+        "admin",
+        "manage_password_policy",
+        True,
+        "manage_password_policy",
+        kind=bool,
+        tf="manage_password_policy",
+    ),
+    S(
+        "buckets",
+        "models",
+        "sm-models-{stamp}",
+        "models_bucket_template",
+        _bucket_template("models"),
+        tf="models_bucket_name",
+        to_tf=lambda s, stamp: s.bucket_names(stamp)[0],
+    ),
+    S(
+        "buckets",
+        "share",
+        "public-share-{stamp}",
+        "share_bucket_template",
+        _bucket_template("share"),
+        tf="share_bucket_name",
+        to_tf=lambda s, stamp: s.bucket_names(stamp)[1],
+    ),
+    S(
+        "buckets",
+        "public_prefix",
+        "share/",
+        "share_public_prefix",
+        _rule(
+            PREFIX_RE.match,
+            '{v!r} must be a key prefix ending in "/" and not starting with "/" (e.g. "share/")',
+        ),
+        tf="share_public_prefix",
+    ),
     # 0: no lifecycle configuration (the default). A class's buckets live days and teardown empties
     # them, and the provider waits ~55 s for each lifecycle configuration to read back stable (see
     # terraform/modules/bucket/README.md): opt in with a number of days.
-    S("buckets", "noncurrent_version_days", 0, "noncurrent_version_days",
-      _between(0, None, "must be 0 (no lifecycle rule) or more"), kind=int,
-      tf="noncurrent_version_expiration_days", to_tf=lambda s, stamp: s.noncurrent_version_days or None),
+    S(
+        "buckets",
+        "noncurrent_version_days",
+        0,
+        "noncurrent_version_days",
+        _between(0, None, "must be 0 (no lifecycle rule) or more"),
+        kind=int,
+        tf="noncurrent_version_expiration_days",
+        to_tf=lambda s, stamp: s.noncurrent_version_days or None,
+    ),
     S("studio", "enabled", True, "studio_enabled", kind=bool, tf="create_studio"),
-    S("studio", "idle_timeout_minutes", 60, "studio_idle_timeout_minutes",
-      _between(60, 525600, "must be between 60 and 525600 (SageMaker's range)"), kind=int,
-      tf="studio_idle_timeout_minutes"),
-    S("studio", "default_instance_type", "ml.t3.medium", "studio_default_instance_type",
-      _rule(INSTANCE_TYPE_RE.match, "{v!r} is not an instance type like ml.t3.medium"),
-      tf="studio_default_instance_type"),
-    S("studio", "instructor_profile", "instructor", "instructor_profile", _instructor, optional=True,
-      tf="instructor_profile_name",
-      to_tf=lambda s, stamp: s.instructor_profile if s.studio_enabled else None),
-    S("guardrails", "notebook_instance_types", ["ml.t3.medium", "ml.t2.medium"], "notebook_instance_types",
-      _notebook_types, kind=list, item=str, tf="notebook_instance_types"),
-    S("guardrails", "training_instance_types", ["ml.m4.xlarge", "ml.m5.xlarge"], "training_instance_types",
-      _instance_types("training_instance_types"), kind=list, item=str, tf="training_instance_types"),
-    S("guardrails", "hosting_instance_types", ["ml.m4.xlarge", "ml.m5.xlarge"], "hosting_instance_types",
-      _instance_types("hosting_instance_types"), kind=list, item=str, tf="hosting_instance_types"),
-    S("guardrails", "apply_to_instructor", False, "guardrails_apply_to_instructor", kind=bool,
-      tf="guardrails_apply_to_instructor"),
-    S("budget", "email", "", "budget_email", _rule(roster.EMAIL_RE.match, "{v!r} is not an e-mail address"),
-      optional=True, tf="budget_email"),
-    S("budget", "limit_usd", 10, "budget_limit_usd", _rule(lambda v: v > 0, "must be more than 0"),
-      kind=float, tf="budget_limit_usd", attr_default=10),
-    S("budget", "thresholds_usd", [1, 5, 10], "budget_thresholds_usd", _thresholds, kind=list, item=float,
-      tf="budget_thresholds_usd"),
+    S(
+        "studio",
+        "idle_timeout_minutes",
+        60,
+        "studio_idle_timeout_minutes",
+        _between(60, 525600, "must be between 60 and 525600 (SageMaker's range)"),
+        kind=int,
+        tf="studio_idle_timeout_minutes",
+    ),
+    S(
+        "studio",
+        "default_instance_type",
+        "ml.t3.medium",
+        "studio_default_instance_type",
+        _rule(INSTANCE_TYPE_RE.match, "{v!r} is not an instance type like ml.t3.medium"),
+        tf="studio_default_instance_type",
+    ),
+    S(
+        "studio",
+        "instructor_profile",
+        "instructor",
+        "instructor_profile",
+        _instructor,
+        optional=True,
+        tf="instructor_profile_name",
+        to_tf=lambda s, stamp: s.instructor_profile if s.studio_enabled else None,
+    ),
+    S(
+        "guardrails",
+        "notebook_instance_types",
+        ["ml.t3.medium", "ml.t2.medium"],
+        "notebook_instance_types",
+        _notebook_types,
+        kind=list,
+        item=str,
+        tf="notebook_instance_types",
+    ),
+    S(
+        "guardrails",
+        "training_instance_types",
+        ["ml.m4.xlarge", "ml.m5.xlarge"],
+        "training_instance_types",
+        _instance_types("training_instance_types"),
+        kind=list,
+        item=str,
+        tf="training_instance_types",
+    ),
+    S(
+        "guardrails",
+        "hosting_instance_types",
+        ["ml.m4.xlarge", "ml.m5.xlarge"],
+        "hosting_instance_types",
+        _instance_types("hosting_instance_types"),
+        kind=list,
+        item=str,
+        tf="hosting_instance_types",
+    ),
+    S(
+        "guardrails",
+        "apply_to_instructor",
+        False,
+        "guardrails_apply_to_instructor",
+        kind=bool,
+        tf="guardrails_apply_to_instructor",
+    ),
+    S(
+        "budget",
+        "email",
+        "",
+        "budget_email",
+        _rule(roster.EMAIL_RE.match, "{v!r} is not an e-mail address"),
+        optional=True,
+        tf="budget_email",
+    ),
+    S(
+        "budget",
+        "limit_usd",
+        10,
+        "budget_limit_usd",
+        _rule(lambda v: v > 0, "must be more than 0"),
+        kind=float,
+        tf="budget_limit_usd",
+        attr_default=10,
+    ),
+    S(
+        "budget",
+        "thresholds_usd",
+        [1, 5, 10],
+        "budget_thresholds_usd",
+        _thresholds,
+        kind=list,
+        item=float,
+        tf="budget_thresholds_usd",
+    ),
     S("reaper", "enabled", True, "reaper_enabled", kind=bool, tf="reaper_enabled"),
-    S("reaper", "ends_at", "", "reaper_ends_at", _ends_at, optional=True, tf="reaper_ends_at",
-      to_tf=lambda s, stamp: reaper_ends_at(s.reaper_ends_at, stamp)),
+    S(
+        "reaper",
+        "ends_at",
+        "",
+        "reaper_ends_at",
+        _ends_at,
+        optional=True,
+        tf="reaper_ends_at",
+        to_tf=lambda s, stamp: reaper_ends_at(s.reaper_ends_at, stamp),
+    ),
     # a class of accounts (provision/accounts; the checks are in provision/accounts/config.py)
     S("class", "accounts", "single", "accounts_mode", acc.check_mode),
     S("accounts", "email", "", "accounts_email", acc.check_email),
     S("accounts", "team_size", 0, "accounts_team_size", acc.check_team_size, kind=int),
-    S("accounts", "allowed_regions", [], "accounts_allowed_regions", acc.check_allowed_regions, kind=list,
-      item=str),
+    S(
+        "accounts",
+        "allowed_regions",
+        [],
+        "accounts_allowed_regions",
+        acc.check_allowed_regions,
+        kind=list,
+        item=str,
+    ),
     S("accounts", "cleaned_ou", "classroom-cleaned", "accounts_cleaned_ou", acc.check_cleaned_ou),
-    S("accounts", "access_role", "OrganizationAccountAccessRole", "accounts_access_role",
-      acc.check_access_role),
+    S(
+        "accounts",
+        "access_role",
+        "OrganizationAccountAccessRole",
+        "accounts_access_role",
+        acc.check_access_role,
+    ),
     S("accounts", "parallel", 4, "accounts_parallel", acc.check_parallel, kind=int),
     S("accounts", "close_on_down", False, "accounts_close_on_down", acc.check_close, kind=bool),
-    S("emulator", "port", 0, "emulator_port",
-      _between(0, 65535, "must be a port number 0-65535 (0 = any free port)"),
-      kind=int, env="CLASSROOM_EMULATOR_PORT", env_check=_port_env),
-    S("terraform", "provider_mirror", "", "provider_mirror", _provider_mirror, optional=True,
-      env="CLASSROOM_PROVIDER_MIRROR"),
+    S(
+        "emulator",
+        "port",
+        0,
+        "emulator_port",
+        _between(0, 65535, "must be a port number 0-65535 (0 = any free port)"),
+        kind=int,
+        env="CLASSROOM_EMULATOR_PORT",
+        env_check=_port_env,
+    ),
+    S(
+        "terraform",
+        "provider_mirror",
+        "",
+        "provider_mirror",
+        _provider_mirror,
+        optional=True,
+        env="CLASSROOM_PROVIDER_MIRROR",
+    ),
 )
 del S
 
@@ -474,8 +683,10 @@ class _SettingsMethods:
         """(models bucket, share bucket) for ``stamp``, checked against S3's naming rules."""
         check_stamp(stamp)
         names = []
-        for setting, template in (("[buckets] models", self.models_bucket_template),
-                                  ("[buckets] share", self.share_bucket_template)):
+        for setting, template in (
+            ("[buckets] models", self.models_bucket_template),
+            ("[buckets] share", self.share_bucket_template),
+        ):
             name = template.replace("{stamp}", stamp).replace("{class}", self.class_name)
             if problem := bucket_name_problem(name):
                 raise KitError(f"{self.source}: {setting} gives bucket name {name!r}: {problem}")
@@ -499,8 +710,9 @@ class _SettingsMethods:
             return []
         reserved = {self.admin_user_name: "the administrator ([admin] user_name)"}
         if self.studio_enabled and self.instructor_profile:
-            reserved[self.instructor_profile] = \
+            reserved[self.instructor_profile] = (
                 "the instructor's Studio profile ([studio] instructor_profile)"
+            )
         return roster.load(self.roster_path, self.max_students, reserved=reserved)
 
     def terraform_variables(self, stamp: str) -> dict[str, Any]:
@@ -520,9 +732,11 @@ class _SettingsMethods:
 Settings = make_dataclass(
     "Settings",
     [(s.attr, Any, field(default=s.settings_default())) for s in SETTINGS]
-    + [("roster_required", bool, field(default=False)),
-       ("source", str, field(default="defaults")),
-       ("notes", tuple, field(default=()))],
+    + [
+        ("roster_required", bool, field(default=False)),
+        ("source", str, field(default="defaults")),
+        ("notes", tuple, field(default=())),
+    ],
     bases=(_SettingsMethods,),
     frozen=True,
 )
@@ -531,6 +745,7 @@ Settings.__doc__ = "The validated settings of one class: one attribute per decla
 
 
 # -- rules ---------------------------------------------------------------------------------------------
+
 
 def check_stamp(stamp: str) -> None:
     if not isinstance(stamp, str) or not STAMP_RE.match(stamp):
@@ -562,8 +777,11 @@ def bucket_name_problem(name: str) -> str | None:
 
 # The images the lesson jobs use: linear-learner (version 1) and XGBoost (jobs/sdk.py XGBOOST_VERSION),
 # training and serving.
-LESSON_IMAGES = (("linear-learner", None, "1"), ("xgboost", "training", "1.7-1"),
-                 ("xgboost", "inference", "1.7-1"))
+LESSON_IMAGES = (
+    ("linear-learner", None, "1"),
+    ("xgboost", "training", "1.7-1"),
+    ("xgboost", "inference", "1.7-1"),
+)
 
 
 @functools.cache
@@ -627,8 +845,9 @@ def load(path: Path | None = None) -> Settings:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if explicit:
-            raise KitError(f"settings file {path} does not exist "
-                           "(`classroom init` writes an example)") from None
+            raise KitError(
+                f"settings file {path} does not exist (`classroom init` writes an example)"
+            ) from None
         return _from_data({}, "", "defaults", Path.cwd())
     except (OSError, UnicodeDecodeError) as err:
         raise KitError(f"settings file {path} cannot be read ({err})") from None
@@ -641,8 +860,11 @@ def load(path: Path | None = None) -> Settings:
 
 def example_text() -> str:
     """A commented example of every setting, with the defaults (``classroom init``)."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("provision", "templates"),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("provision", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
     def toml(value: Any) -> str:
         if isinstance(value, bool):

@@ -10,5 +10,12 @@ from kitcore.statedir import (
     write_private,
 )
 
-__all__ = ["PROJECT_ROOT", "ensure_dir", "lock_down", "read_json", "state_root", "write_json",
-           "write_private"]
+__all__ = [
+    "PROJECT_ROOT",
+    "ensure_dir",
+    "lock_down",
+    "read_json",
+    "state_root",
+    "write_json",
+    "write_private",
+]

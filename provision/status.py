@@ -132,10 +132,24 @@ def _apps(ctx: Context, region: str) -> list[Running]:
 
 # running jobs that bill per instance: (kind, usage, List op, its key, name key, Describe op, resources key)
 _BILLED_JOBS = (
-    ("training-job", "training", "list_training_jobs", "TrainingJobSummaries", "TrainingJobName",
-     "describe_training_job", "ResourceConfig"),
-    ("transform-job", "transform", "list_transform_jobs", "TransformJobSummaries", "TransformJobName",
-     "describe_transform_job", "TransformResources"),
+    (
+        "training-job",
+        "training",
+        "list_training_jobs",
+        "TrainingJobSummaries",
+        "TrainingJobName",
+        "describe_training_job",
+        "ResourceConfig",
+    ),
+    (
+        "transform-job",
+        "transform",
+        "list_transform_jobs",
+        "TransformJobSummaries",
+        "TransformJobName",
+        "describe_transform_job",
+        "TransformResources",
+    ),
 )
 
 
@@ -146,8 +160,17 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
         for j in paged(sm, list_op, key, StatusEquals="InProgress", MaxResults=page_size()):
             name = j[name_key]
             res = getattr(sm, describe_op)(**{name_key: name}).get(resources_key) or {}
-            out.append(Running(kind, name, region, usage, res.get("InstanceType", ""),
-                               int(res.get("InstanceCount") or 1), j.get("CreationTime")))
+            out.append(
+                Running(
+                    kind,
+                    name,
+                    region,
+                    usage,
+                    res.get("InstanceType", ""),
+                    int(res.get("InstanceCount") or 1),
+                    j.get("CreationTime"),
+                )
+            )
     for j in paged(
         sm,
         "list_hyper_parameter_tuning_jobs",
@@ -217,19 +240,25 @@ def free_plan(ctx: Context) -> str:
     except Exception as err:  # AccessDenied, an account without a plan, the embedded AWS: cannot tell
         from provision.teardown.aws import describe_error
 
-        return ("cannot tell whether the SageMaker free trial (accounts created before 2025-07-15) or "
-                f"free-plan credits (created on or after) apply: GetAccountPlanState: {describe_error(err)}"
-                " — see Billing → Free Tier / Credits")
+        return (
+            "cannot tell whether the SageMaker free trial (accounts created before 2025-07-15) or "
+            f"free-plan credits (created on or after) apply: GetAccountPlanState: {describe_error(err)}"
+            " — see Billing → Free Tier / Credits"
+        )
     kind = state.get("accountPlanType", "?")
     credits = state.get("accountPlanRemainingCredits") or {}
     if not credits:  # no credits reported: not proof either way
-        return (f"AWS account plan {kind} without credits reported: cannot tell whether the SageMaker free "
-                "trial applies (it does for accounts created before 2025-07-15) — see Billing → Free Tier")
+        return (
+            f"AWS account plan {kind} without credits reported: cannot tell whether the SageMaker free "
+            "trial applies (it does for accounts created before 2025-07-15) — see Billing → Free Tier"
+        )
     left = f"${float(credits.get('amount', 0)):.2f} credits left"
     until = state.get("accountPlanExpirationDate")
     when = f" until {until:%Y-%m-%d}" if hasattr(until, "strftime") else ""
-    return (f"AWS free plan ({kind}, {state.get('accountPlanStatus', '?')}): {left}{when}; the SageMaker "
-            "free-trial hours below do not apply to this account (credits pay instead)")
+    return (
+        f"AWS free plan ({kind}, {state.get('accountPlanStatus', '?')}): {left}{when}; the SageMaker "
+        "free-trial hours below do not apply to this account (credits pay instead)"
+    )
 
 
 def format_status(st: Status, class_name: str) -> str:
@@ -264,8 +293,10 @@ def format_status(st: Status, class_name: str) -> str:
         lines.append(f"  prices: {st.table.caption}")
         if st.plan:
             lines.append(f"Free offer: {st.plan}")
-        lines.append("Free tier used so far (lower bound; legacy free tier, first 2 months; batch "
-                     "transform is not in it):")
+        lines.append(
+            "Free tier used so far (lower bound; legacy free tier, first 2 months; batch "
+            "transform is not in it):"
+        )
         for tier in st.table.free_tier:
             used = st.free_hours.get(tier.use, 0.0)
             lines.append(
@@ -302,8 +333,10 @@ def emulator_line(target: str) -> str:
     if emu is not None:
         return f"embedded AWS: running at {emu.url} (pid {emu.pid})"
     if embedded.recorded_but_dead():
-        return ("embedded AWS: NOT running — its process died (state is lost); "
-                "`classroom emulator start`, then `classroom up`")
+        return (
+            "embedded AWS: NOT running — its process died (state is lost); "
+            "`classroom emulator start`, then `classroom up`"
+        )
     return "embedded AWS: not running (`classroom emulator start` or `classroom up` starts it)"
 
 

@@ -51,8 +51,11 @@ def record(name: str) -> None:
         if log:
             with open(log, "a") as fh:
                 fh.write(f"{n} {name}\n")
-        hit = target is not None and (_state.get(target[0], 0) if target[0] else n) == target[1] \
+        hit = (
+            target is not None
+            and (_state.get(target[0], 0) if target[0] else n) == target[1]
             and not _state.get("fired")
+        )
         if hit:
             _state["fired"] = 1
     if hit:

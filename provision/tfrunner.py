@@ -54,8 +54,21 @@ PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 # Every service the modules use; each is pointed at the emulator for TARGET=local.
 LOCAL_SERVICES = (
-    "budgets", "cloudwatchlogs", "ec2", "efs", "iam", "kms", "lambda", "apigatewayv2",
-    "organizations", "resourcegroupstaggingapi", "s3", "s3control", "sagemaker", "sns", "sts",
+    "budgets",
+    "cloudwatchlogs",
+    "ec2",
+    "efs",
+    "iam",
+    "kms",
+    "lambda",
+    "apigatewayv2",
+    "organizations",
+    "resourcegroupstaggingapi",
+    "s3",
+    "s3control",
+    "sagemaker",
+    "sns",
+    "sts",
 )
 
 # Places a filesystem mirror of hashicorp/aws is commonly found (the machine image's first).
@@ -81,8 +94,11 @@ def terraform_binary() -> str:
     configured = os.environ.get("CLASSROOM_TERRAFORM")
     path = shutil.which(configured or "terraform")
     if not path:
-        where = f"CLASSROOM_TERRAFORM={configured} is not an executable" if configured else \
-            "terraform is not on PATH"
+        where = (
+            f"CLASSROOM_TERRAFORM={configured} is not an executable"
+            if configured
+            else "terraform is not on PATH"
+        )
         raise KitError(f"{where}; install Terraform >= 1.6 or set CLASSROOM_TERRAFORM to its path")
     return path
 
@@ -137,8 +153,12 @@ class Provider:
         if self.target != "local":
             return {}
         # the provider's S3/STS clients also read these; never let a real profile leak in
-        return {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_PROFILE": "", "AWS_MAX_ATTEMPTS": "2"}
+        return {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_PROFILE": "",
+            "AWS_MAX_ATTEMPTS": "2",
+        }
 
 
 def render_main(class_name: str, provider: Provider, variables: dict, module_source: Path) -> str:
@@ -175,10 +195,18 @@ class Workspace:
     out: TextIO | None = None  # where the live line goes (default stderr)
 
     @classmethod
-    def prepare(cls, workdir: Path, class_name: str, provider: Provider, variables: dict,
-                module_source: Path = MODULE_SOURCE, mirror_setting: str | None = None,
-                stream: bool | None = None, log_path: Path | None = None,
-                label: str = "terraform") -> Workspace:
+    def prepare(
+        cls,
+        workdir: Path,
+        class_name: str,
+        provider: Provider,
+        variables: dict,
+        module_source: Path = MODULE_SOURCE,
+        mirror_setting: str | None = None,
+        stream: bool | None = None,
+        log_path: Path | None = None,
+        label: str = "terraform",
+    ) -> Workspace:
         """Render the wrapper root and write the variables; nothing is sent to AWS yet."""
         binary = terraform_binary()
         mirror = find_mirror(mirror_setting)
@@ -190,21 +218,29 @@ class Workspace:
         write_private(workdir / "main.tf", render_main(class_name, provider, variables, source))
         write_json(workdir / "terraform.tfvars.json", variables)
         write_private(workdir / "terraformrc", render_cli_config(mirror, cache))
-        return cls(workdir=workdir, provider=provider, mirror=mirror,
-                   stream=ui.verbose() if stream is None else stream, binary=binary,
-                   log_path=log_path, label=label)
+        return cls(
+            workdir=workdir,
+            provider=provider,
+            mirror=mirror,
+            stream=ui.verbose() if stream is None else stream,
+            binary=binary,
+            log_path=log_path,
+            label=label,
+        )
 
     # -- running ---------------------------------------------------------------------------------
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.provider.env())
-        env.update({
-            "TF_CLI_CONFIG_FILE": str(self.workdir / "terraformrc"),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-        })
+        env.update(
+            {
+                "TF_CLI_CONFIG_FILE": str(self.workdir / "terraformrc"),
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+                "CHECKPOINT_DISABLE": "1",
+            }
+        )
         return env
 
     @property
@@ -221,8 +257,16 @@ class Workspace:
         os.chmod(self.log, 0o600)
         return os.fdopen(fd, "a", buffering=1)
 
-    def _run(self, cmd: str, *args: str, ok_codes: tuple[int, ...] = (0,), quiet: bool = False,
-             log: bool = True, show_errors: bool = True, **options) -> tuple[int, str]:
+    def _run(
+        self,
+        cmd: str,
+        *args: str,
+        ok_codes: tuple[int, ...] = (0,),
+        quiet: bool = False,
+        log: bool = True,
+        show_errors: bool = True,
+        **options,
+    ) -> tuple[int, str]:
         """Run one Terraform command; ``quiet``: never on the terminal; ``log=False``: not even in
         the log (``output``: its stdout holds secrets)."""
         tf = Terraform(working_dir=str(self.workdir), terraform_bin_path=self.binary)
@@ -236,8 +280,15 @@ class Workspace:
             now = dt.datetime.now(dt.UTC)
             logfile.write(f"\n# {now:%Y-%m-%dT%H:%M:%SZ} terraform {' '.join(argv[1:])}\n")
         live = _Progress(self.label, cmd, ui.LiveLine(self.out)) if events else None
-        proc = subprocess.Popen(argv, cwd=self.workdir, env=self._env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            argv,
+            cwd=self.workdir,
+            env=self._env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
         out_lines: list[str] = []
         err_lines: list[str] = []
         lock = threading.Lock()
@@ -256,8 +307,10 @@ class Workspace:
                 if self.stream and not quiet:
                     print(line, end="", file=sys.stderr if is_err else sys.stdout, flush=True)
 
-        threads = [threading.Thread(target=pump, args=(proc.stdout, out_lines, False)),
-                   threading.Thread(target=pump, args=(proc.stderr, err_lines, True))]
+        threads = [
+            threading.Thread(target=pump, args=(proc.stdout, out_lines, False)),
+            threading.Thread(target=pump, args=(proc.stderr, err_lines, True)),
+        ]
         for t in threads:
             t.start()
         try:
@@ -290,9 +343,11 @@ class Workspace:
 
     @property
     def initialised(self) -> bool:
-        return ((self.workdir / ".terraform" / "modules" / "modules.json").exists()
-                and (self.workdir / ".terraform" / "providers").exists()
-                and (self.workdir / ".terraform.lock.hcl").exists())
+        return (
+            (self.workdir / ".terraform" / "modules" / "modules.json").exists()
+            and (self.workdir / ".terraform" / "providers").exists()
+            and (self.workdir / ".terraform.lock.hcl").exists()
+        )
 
     def init(self, force: bool = False) -> None:
         """``terraform init`` unless the directory is initialised already (``force``: always).
@@ -329,23 +384,28 @@ class Workspace:
                 if not waits or not _POLICY_RACE.search(str(err)):
                     raise
                 wait = waits.pop(0)
-                print(f"  S3 refused the public bucket policy right after its public access block was "
-                      f"relaxed (AWS needs a moment); applying again in {wait:.0f} s",
-                      file=self.out or sys.stderr, flush=True)
+                print(
+                    f"  S3 refused the public bucket policy right after its public access block was "
+                    f"relaxed (AWS needs a moment); applying again in {wait:.0f} s",
+                    file=self.out or sys.stderr,
+                    flush=True,
+                )
                 time.sleep(wait)
 
     def plan_has_changes(self) -> bool:
         """True if a plan against the real (or emulated) account would change anything."""
-        code, _ = self._run_initialised("plan", input=False, detailed_exitcode=IsFlagged, ok_codes=(0, 2),
-                                        quiet=True)
+        code, _ = self._run_initialised(
+            "plan", input=False, detailed_exitcode=IsFlagged, ok_codes=(0, 2), quiet=True
+        )
         return code == 2
 
     def destroy(self, refresh: bool = True, show_errors: bool = True) -> None:
         """``terraform destroy``; ``refresh=False`` skips the refresh walk (one provider start and a
         read of every resource: only for a state the caller has just checked)."""
         options = {} if refresh else {"refresh": "false"}
-        self._run_initialised("destroy", input=False, auto_approve=IsFlagged, show_errors=show_errors,
-                              **options)
+        self._run_initialised(
+            "destroy", input=False, auto_approve=IsFlagged, show_errors=show_errors, **options
+        )
 
     def state_rm(self, addresses: list[str]) -> None:
         """Forget resources that are proven gone (no AWS call; Terraform keeps a backup of the state)."""
@@ -441,9 +501,14 @@ class _NeedsInit(KitError):
 
 
 # Terraform's messages when the configuration needs `terraform init` (module or provider changes)
-NEEDS_INIT = ("Module not installed", "Module source has changed", "Module version requirements have changed",
-              "Required plugins are not installed", "Inconsistent dependency lock file",
-              "please run \"terraform init\"")
+NEEDS_INIT = (
+    "Module not installed",
+    "Module source has changed",
+    "Module version requirements have changed",
+    "Required plugins are not installed",
+    "Inconsistent dependency lock file",
+    'please run "terraform init"',
+)
 
 
 def _needs_init(lines: list[str]) -> bool:
@@ -457,7 +522,7 @@ def _error_lines(lines: list[str], limit: int = 12) -> list[str]:
     starts = [i for i, t in enumerate(text) if t.lstrip("│ ").startswith("Error:")]
     if not starts:
         return text[-limit:]
-    return text[starts[0]: starts[0] + limit]
+    return text[starts[0] : starts[0] + limit]
 
 
 def state_damaged(state_file: Path) -> bool:
@@ -482,9 +547,11 @@ def repair_state(workdir: Path) -> bool:
         return False
     backup = workdir / "terraform.tfstate.backup"
     if not backup.exists() or state_damaged(backup):
-        raise KitError(f"the class's Terraform state {state} is damaged (empty or cut short: a Terraform "
-                       "run was killed while writing it) and has no usable backup; what that run created "
-                       "is not recorded anywhere — find it by its classroom tag")
+        raise KitError(
+            f"the class's Terraform state {state} is damaged (empty or cut short: a Terraform "
+            "run was killed while writing it) and has no usable backup; what that run created "
+            "is not recorded anywhere — find it by its classroom tag"
+        )
     import time
 
     state.rename(workdir / f"terraform.tfstate.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
@@ -504,12 +571,14 @@ def resources_in_state(state_file: Path) -> list[dict]:
             continue
         for inst in res.get("instances", []):
             attrs = inst.get("attributes") or {}
-            found.append({
-                "module": res.get("module", ""),
-                "type": res["type"],
-                "name": res["name"] + (f"[{inst['index_key']!r}]" if "index_key" in inst else ""),
-                "id": attrs.get("id") or attrs.get("arn") or "",
-            })
+            found.append(
+                {
+                    "module": res.get("module", ""),
+                    "type": res["type"],
+                    "name": res["name"] + (f"[{inst['index_key']!r}]" if "index_key" in inst else ""),
+                    "id": attrs.get("id") or attrs.get("arn") or "",
+                }
+            )
     return found
 
 
@@ -522,16 +591,20 @@ def _first_error(lines: list[str], cmd: str, ws: Workspace) -> str:
     text = [line.strip() for line in lines if line.strip()]
     errors = [t for t in text if t.startswith("Error:")]
     joined = " ".join(text)
-    if cmd == "init" and ("Failed to query available provider packages" in joined
-                          or "could not connect to registry" in joined
-                          or "Failed to install provider" in joined):
+    if cmd == "init" and (
+        "Failed to query available provider packages" in joined
+        or "could not connect to registry" in joined
+        or "Failed to install provider" in joined
+    ):
         if ws.mirror is None:
-            return ("no hashicorp/aws provider could be installed: the registry is unreachable and no "
-                    "filesystem mirror was found; set CLASSROOM_PROVIDER_MIRROR to a mirror directory")
+            return (
+                "no hashicorp/aws provider could be installed: the registry is unreachable and no "
+                "filesystem mirror was found; set CLASSROOM_PROVIDER_MIRROR to a mirror directory"
+            )
         first = errors[0] if errors else ""
         return f"the provider mirror {ws.mirror} does not satisfy the configuration ({first})"
     if errors:
         idx = text.index(errors[0])
-        detail = " ".join(text[idx + 1: idx + 3])
+        detail = " ".join(text[idx + 1 : idx + 3])
         return f"{errors[0][6:].strip()} {detail}".strip()
     return text[-1] if text else "no output"

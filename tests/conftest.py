@@ -66,7 +66,12 @@ def client(aws_env):
     """``client("s3")`` → a boto3 client bound to the emulator."""
 
     def make(service: str, region: str = REGION):
-        return boto3.client(service, region_name=region, endpoint_url=aws_env.url,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=aws_env.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     return make

@@ -53,8 +53,9 @@ def test_emulator_start_env_boto3_stop(private_state):
         "import boto3; s3 = boto3.client('s3'); s3.create_bucket(Bucket='from-env');"
         "print(','.join(b['Name'] for b in s3.list_buckets()['Buckets']))"
     )
-    listed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                            timeout=60)
+    listed = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
     assert listed.stdout.strip() == "from-env", listed.stderr
     # every file in the state directory is private
     for dirpath, _dirs, files in os.walk(private_state):
@@ -75,8 +76,9 @@ def test_unknown_target(private_state):
 
 def test_env_without_emulator(private_state):
     line = one_error_line(run(["env"], private_state))
-    assert line == ("error: the embedded AWS is not running; start it with "
-                    "`classroom emulator start` or `make up`")
+    assert line == (
+        "error: the embedded AWS is not running; start it with `classroom emulator start` or `make up`"
+    )
 
 
 def test_port_in_use(private_state):
@@ -104,8 +106,9 @@ def test_state_dir_unwritable(tmp_path):
     blocker.write_text("")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["CLASSROOM_STATE_DIR"] = str(blocker / "state")
-    proc = subprocess.run(CLASSROOM + ["emulator", "start"], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=60)
+    proc = subprocess.run(
+        CLASSROOM + ["emulator", "start"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+    )
     assert "is not writable" in one_error_line(proc)
 
 
@@ -119,20 +122,39 @@ def test_next_command_removes_expired_endpoint(private_state):
 
     run(["emulator", "start"], private_state, check=True)
     port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
-    sm = boto3.client("sagemaker", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{port}",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    sm = boto3.client(
+        "sagemaker",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     scope = class_scope(settings_mod.load(None))
     tags = [{"Key": k, "Value": v} for k, v in scope.items()]
     role = "arn:aws:iam::123456789012:role/probe"
     image = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
     for name, expires in (("old", "2020-01-01T00:00:00Z"), ("fresh", "2999-01-01T00:00:00Z")):
-        sm.create_model(ModelName=f"m-{name}", ExecutionRoleArn=role,
-                        PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"})
-        sm.create_endpoint_config(EndpointConfigName=f"c-{name}", ProductionVariants=[{
-            "VariantName": "AllTraffic", "ModelName": f"m-{name}", "InitialInstanceCount": 1,
-            "InstanceType": "ml.m5.xlarge"}])
-        sm.create_endpoint(EndpointName=f"e-{name}", EndpointConfigName=f"c-{name}",
-                           Tags=tags + [{"Key": kit_tags.EXPIRES, "Value": expires}])
+        sm.create_model(
+            ModelName=f"m-{name}",
+            ExecutionRoleArn=role,
+            PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"},
+        )
+        sm.create_endpoint_config(
+            EndpointConfigName=f"c-{name}",
+            ProductionVariants=[
+                {
+                    "VariantName": "AllTraffic",
+                    "ModelName": f"m-{name}",
+                    "InitialInstanceCount": 1,
+                    "InstanceType": "ml.m5.xlarge",
+                }
+            ],
+        )
+        sm.create_endpoint(
+            EndpointName=f"e-{name}",
+            EndpointConfigName=f"c-{name}",
+            Tags=tags + [{"Key": kit_tags.EXPIRES, "Value": expires}],
+        )
     proc = run(["status"], private_state)
     assert "removed expired endpoint e-old" in proc.stdout, proc.stdout + proc.stderr
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["e-fresh"]
@@ -154,13 +176,21 @@ def test_up_refuses_account_level_public_access_block(private_state, monkeypatch
     run(["emulator", "start"], private_state, check=True)
     port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
     url = f"http://127.0.0.1:{port}"
-    for k, v in {"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing",
-                 "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+    for k, v in {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }.items():
         monkeypatch.setenv(k, v)
     preflight.s3control_client("us-east-1").put_public_access_block(
         AccountId="123456789012",
-        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                                        "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
     line = one_error_line(run(["up"], private_state))
     assert "public" in line.lower() and "block" in line.lower(), line
     s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=url)

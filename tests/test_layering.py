@@ -28,10 +28,13 @@ def imported_packages(package: str) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("package, forbidden", [
-    ("jobs", {"provision"}),
-    ("kitcore", {"provision", "jobs", "emulator"}),
-])
+@pytest.mark.parametrize(
+    "package, forbidden",
+    [
+        ("jobs", {"provision"}),
+        ("kitcore", {"provision", "jobs", "emulator"}),
+    ],
+)
 def test_layers_import_only_downwards(package, forbidden):
     modules = imported_packages(package)
     assert modules, f"no modules found in {package}/"

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_needs_follow_the_jobs_defaults():
     # spam's tuner default is what the count is built from (jobs/spam.py)
     spam = (ROOT / "jobs" / "spam.py").read_text()
-    assert re.search(r'"max_parallel": int\(self\.options\.get\("max_parallel", (\d+)\)\)', spam).group(1) \
-        == str(quotas.SPAM_MAX_PARALLEL)
+    assert re.search(r'"max_parallel": int\(self\.options\.get\("max_parallel", (\d+)\)\)', spam).group(
+        1
+    ) == str(quotas.SPAM_MAX_PARALLEL)
     needs = {n.use: n.instances for n in quotas.default_run_needs()}
     assert needs == {"training": 5, "hosting": 3, "transform": 1}
 
@@ -25,8 +26,11 @@ def test_up_prints_them_and_the_readme_says_them():
     assert "ml.m5.xlarge for endpoint usage: 3" in text
     assert "ml.m5.xlarge for transform job usage: 1" in text
     readme = (ROOT / "README.md").read_text()
-    for line in ("ml.m5.xlarge for training job usage: 5", "ml.m5.xlarge for endpoint usage: 3",
-                 "ml.m5.xlarge for transform job usage: 1"):
+    for line in (
+        "ml.m5.xlarge for training job usage: 5",
+        "ml.m5.xlarge for endpoint usage: 3",
+        "ml.m5.xlarge for transform job usage: 1",
+    ):
         assert line in readme
     up = (ROOT / "provision" / "commands" / "up.py").read_text()
     assert "quotas.lines()" in up

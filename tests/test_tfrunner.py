@@ -30,8 +30,14 @@ def _modes(root: Path) -> list[tuple[str, int]]:
 @pytest.mark.terraform
 def test_apply_plan_destroy_one_bucket(emulator, client, tmp_path):
     provider = Provider(target="local", region="us-east-1", tags=TAGS, endpoint=emulator.url)
-    ws = Workspace.prepare(tmp_path / "tf", "runner-test", provider, {"bucket_name": "runner-probe"},
-                           module_source=FIXTURE, stream=False)
+    ws = Workspace.prepare(
+        tmp_path / "tf",
+        "runner-test",
+        provider,
+        {"bucket_name": "runner-probe"},
+        module_source=FIXTURE,
+        stream=False,
+    )
     ws.init()
     ws.apply()
     s3 = client("s3")
@@ -53,8 +59,9 @@ def test_apply_plan_destroy_one_bucket(emulator, client, tmp_path):
 
 
 def test_render_local_provider_points_every_service_at_the_emulator():
-    text = tfrunner.render_main("c1", Provider("local", "eu-west-1", TAGS, "http://127.0.0.1:4999"),
-                                {"b": 1, "a": 2}, FIXTURE)
+    text = tfrunner.render_main(
+        "c1", Provider("local", "eu-west-1", TAGS, "http://127.0.0.1:4999"), {"b": 1, "a": 2}, FIXTURE
+    )
     import re
 
     pointed = re.findall(r'^\s+(\w+)\s+= "http://127\.0\.0\.1:4999"$', text, flags=re.M)
@@ -94,8 +101,9 @@ def test_no_provider_obtainable_names_the_setting(monkeypatch, tmp_path):
     monkeypatch.setattr(tfrunner, "MIRROR_CANDIDATES", ())
     # make sure the registry is unreachable even on a machine with internet
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    ws = Workspace.prepare(tmp_path / "tf", "c", Provider("aws", "us-east-1", TAGS), {},
-                           module_source=FIXTURE, stream=False)
+    ws = Workspace.prepare(
+        tmp_path / "tf", "c", Provider("aws", "us-east-1", TAGS), {}, module_source=FIXTURE, stream=False
+    )
     assert ws.mirror is None
     with pytest.raises(KitError, match="set CLASSROOM_PROVIDER_MIRROR"):
         ws.init()
@@ -123,8 +131,15 @@ def test_failed_apply_shows_the_error_lines_and_the_logs_path(emulator, tmp_path
     import io
 
     provider = Provider(target="local", region="us-east-1", tags=TAGS, endpoint=emulator.url)
-    ws = Workspace.prepare(tmp_path / "tf", "runner-test", provider, {"bucket_name": {"not": "a string"}},
-                           module_source=FIXTURE, stream=False, log_path=tmp_path / "logs" / "up.log")
+    ws = Workspace.prepare(
+        tmp_path / "tf",
+        "runner-test",
+        provider,
+        {"bucket_name": {"not": "a string"}},
+        module_source=FIXTURE,
+        stream=False,
+        log_path=tmp_path / "logs" / "up.log",
+    )
     ws.out = io.StringIO()
     ws.init()
     with pytest.raises(KitError) as err:
@@ -145,14 +160,21 @@ def test_progress_counts_the_plans_resources_not_data_source_reads():
 
     def ev(kind, addr, action="create"):
         key = "change" if kind == "planned_change" else "hook"
-        return json.dumps({"type": kind, "@message": f"{addr}: {kind}",
-                           key: {"resource": {"addr": addr}, "action": action}})
+        return json.dumps(
+            {"type": kind, "@message": f"{addr}: {kind}", key: {"resource": {"addr": addr}, "action": action}}
+        )
 
     out = io.StringIO()
     progress = tfrunner._Progress("account setup", "apply", tfrunner.ui.LiveLine(out))
-    for line in (ev("planned_change", "a.x"), ev("planned_change", "a.y"),
-                 ev("planned_change", "data.b.z", "read"), ev("apply_complete", "data.b.z", "read"),
-                 ev("apply_start", "a.x"), ev("apply_complete", "a.x"), ev("apply_complete", "a.y")):
+    for line in (
+        ev("planned_change", "a.x"),
+        ev("planned_change", "a.y"),
+        ev("planned_change", "data.b.z", "read"),
+        ev("apply_complete", "data.b.z", "read"),
+        ev("apply_start", "a.x"),
+        ev("apply_complete", "a.x"),
+        ev("apply_complete", "a.y"),
+    ):
         assert progress.feed(line) == [json.loads(line)["@message"]]
     assert progress.feed("not json\n") == ["not json"]
     progress.finish()

@@ -34,8 +34,9 @@ enabled = false
 
 def run(args, cwd, env):
     proc = subprocess.run([CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, \
+    assert proc.returncode == 0, (
         f"classroom {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    )
     return proc
 
 
@@ -48,21 +49,39 @@ def test_up_status_down_bucket_slice(tmp_path):
     try:
         up = run(["up"], tmp_path, env)
         info = json.loads((state / "emulator" / "server.json").read_text())
-        s3 = boto3.client("s3", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{info['port']}",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
-        iam = boto3.client("iam", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{info['port']}",
-                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        s3 = boto3.client(
+            "s3",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{info['port']}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        iam = boto3.client(
+            "iam",
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{info['port']}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
         outputs = json.loads((state / "classes" / "slice-test" / "outputs.json").read_text())
         models, share = outputs["models_bucket"], outputs["share_bucket"]
         assert models.startswith("sm-models-") and share.startswith("public-share-")
         assert {models, share} <= {b["Name"] for b in s3.list_buckets()["Buckets"]}
 
         pab = s3.get_public_access_block(Bucket=models)["PublicAccessBlockConfiguration"]
-        assert pab == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                       "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+        assert pab == {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        }
         pab = s3.get_public_access_block(Bucket=share)["PublicAccessBlockConfiguration"]
-        assert pab == {"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                       "BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+        assert pab == {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        }
         tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=models)["TagSet"]}
         assert tags["classroom"] == "slice-test" and tags["managed-by"] == "classroom-kit"
         # the lifecycle rule is opt-in ([buckets] noncurrent_version_days): none by default

@@ -29,8 +29,13 @@ def pip_config() -> dict[str, str]:
     """`pip config list` as {option: value}, the most specific scope winning (env over files);
     option names without their scope ("global.find-links" and ":env:.find-links" -> "find-links")."""
     try:
-        out = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True,
-                             text=True, timeout=60, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "list"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
     ranked: dict[str, tuple[int, str]] = {}
@@ -86,8 +91,9 @@ def uv_pin(pip_args: list[str]) -> str:
 
 
 def pip(pip_args: list[str]) -> int:
-    return subprocess.call([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                            *pip_args])
+    return subprocess.call(
+        [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", *pip_args]
+    )
 
 
 def main(pip_args: list[str]) -> int:

@@ -33,8 +33,13 @@ def _budget(self: BudgetsResponse, account_id: str, name: str, verb: str = "get"
 
 def _same_notification(a: dict[str, Any], b: dict[str, Any]) -> bool:
     def norm(n: dict[str, Any]) -> tuple[Any, ...]:
-        return (n.get("NotificationType"), n.get("ComparisonOperator"), float(n.get("Threshold", 0)),
-                n.get("ThresholdType") or "PERCENTAGE")
+        return (
+            n.get("NotificationType"),
+            n.get("ComparisonOperator"),
+            float(n.get("Threshold", 0)),
+            n.get("ThresholdType") or "PERCENTAGE",
+        )
+
     return norm(a) == norm(b)
 
 
@@ -60,15 +65,18 @@ def _budget_from_arn(self: BudgetsResponse, arn: str) -> Budget:
     parts = (arn or "").split(":", 5)
     if len(parts) != 6 or parts[2] != "budgets" or not parts[5].startswith("budget/"):
         raise InvalidParameterException(f"Invalid budget ARN: {arn}")
-    return _budget(self, parts[4], parts[5][len("budget/"):])
+    return _budget(self, parts[4], parts[5][len("budget/") :])
 
 
 # --- handlers ----------------------------------------------------------------------------------------
 def create_budget(self: BudgetsResponse) -> str:
     account_id = self._get_param("AccountId")
     budget = self._get_param("Budget")
-    self.backend.create_budget(account_id=account_id, budget=budget,
-                               notifications=self._get_param("NotificationsWithSubscribers", []))
+    self.backend.create_budget(
+        account_id=account_id,
+        budget=budget,
+        notifications=self._get_param("NotificationsWithSubscribers", []),
+    )
     created = self.backend.budgets[account_id][budget["BudgetName"]]
     _tags(created).extend(self._get_param("ResourceTags") or [])
     return json.dumps({})
@@ -154,11 +162,22 @@ def list_tags_for_resource(self: BudgetsResponse) -> str:
     return json.dumps({"ResourceTags": list(_tags(budget))})
 
 
-HANDLERS = {fn.__name__: fn for fn in (
-    create_budget, update_budget, describe_notifications_for_budget, update_notification,
-    describe_subscribers_for_notification, create_subscriber, update_subscriber, delete_subscriber,
-    tag_resource, untag_resource, list_tags_for_resource,
-)}
+HANDLERS = {
+    fn.__name__: fn
+    for fn in (
+        create_budget,
+        update_budget,
+        describe_notifications_for_budget,
+        update_notification,
+        describe_subscribers_for_notification,
+        create_subscriber,
+        update_subscriber,
+        delete_subscriber,
+        tag_resource,
+        untag_resource,
+        list_tags_for_resource,
+    )
+}
 
 
 def install() -> None:

@@ -95,13 +95,20 @@ class DomainMixin:
         while domain_id in self.domains:
             domain_id = new_domain_id()
         domain = sm_models.Domain(
-            domain_name=domain_name, auth_mode=auth_mode, default_user_settings=default_user_settings,
-            subnet_ids=subnet_ids, vpc_id=vpc_id, domain_settings=domain_settings, tags=tags,
+            domain_name=domain_name,
+            auth_mode=auth_mode,
+            default_user_settings=default_user_settings,
+            subnet_ids=subnet_ids,
+            vpc_id=vpc_id,
+            domain_settings=domain_settings,
+            tags=tags,
             app_network_access_type=app_network_access_type,
-            home_efs_file_system_kms_key_id=home_efs_file_system_kms_key_id, kms_key_id=kms_key_id,
+            home_efs_file_system_kms_key_id=home_efs_file_system_kms_key_id,
+            kms_key_id=kms_key_id,
             app_security_group_management=app_security_group_management,
             default_space_settings=default_space_settings,
-            region_name=self.region_name, account_id=self.account_id,
+            region_name=self.region_name,
+            account_id=self.account_id,
         )
         domain.id = domain_id
         domain.arn = arn_formatter("domain", domain_id, self.account_id, self.region_name)
@@ -116,7 +123,12 @@ class DomainMixin:
         home = None
         if creation != "Disabled":
             home = home_efs.create_home_efs(
-                self.account_id, self.region_name, domain_id, domain.arn, vpc_id, subnet_ids,
+                self.account_id,
+                self.region_name,
+                domain_id,
+                domain.arn,
+                vpc_id,
+                subnet_ids,
                 kms_key_id=home_efs_file_system_kms_key_id or kms_key_id,
             )
             domain.home_efs_file_system_id = home.file_system_id
@@ -125,7 +137,9 @@ class DomainMixin:
         lifecycle = Lifecycle("Pending")
         lifecycle.move("Pending", "InService", self.studio_delays.studio_s)  # type: ignore[attr-defined]
         self._domain_extras()[domain_id] = DomainExtras(
-            lifecycle=lifecycle, home=home, tag_propagation=tag_propagation or "DISABLED",
+            lifecycle=lifecycle,
+            home=home,
+            tag_propagation=tag_propagation or "DISABLED",
             home_efs_creation=creation,
         )
         self.domains[domain_id] = domain
@@ -155,11 +169,13 @@ class DomainMixin:
     def update_domain(self, domain_id: str, changes: dict[str, Any]) -> str:
         domain = self._live_domain(domain_id)
         if "DefaultUserSettings" in changes:
-            domain.default_user_settings = _merge(domain.default_user_settings,
-                                                  changes["DefaultUserSettings"])
+            domain.default_user_settings = _merge(
+                domain.default_user_settings, changes["DefaultUserSettings"]
+            )
         if "DefaultSpaceSettings" in changes:
-            domain.default_space_settings = _merge(domain.default_space_settings,
-                                                   changes["DefaultSpaceSettings"])
+            domain.default_space_settings = _merge(
+                domain.default_space_settings, changes["DefaultSpaceSettings"]
+            )
         if "DomainSettingsForUpdate" in changes:
             domain.domain_settings = _merge(domain.domain_settings, changes["DomainSettingsForUpdate"])
         if "AppSecurityGroupManagement" in changes:

@@ -50,7 +50,12 @@ def validate_network(account_id: str, region: str, vpc_id: str | None, subnet_id
 
 
 def create_home_efs(
-    account_id: str, region: str, domain_id: str, domain_arn: str, vpc_id: str, subnet_ids: list[str],
+    account_id: str,
+    region: str,
+    domain_id: str,
+    domain_arn: str,
+    vpc_id: str,
+    subnet_ids: list[str],
     kms_key_id: str | None = None,
 ) -> HomeEfs:
     """Create the file system, the two NFS security groups and the mount targets."""
@@ -60,22 +65,34 @@ def create_home_efs(
     inbound = ec2.create_security_group(
         name=f"security-group-for-inbound-nfs-{domain_id}",
         description=f"[DO NOT DELETE] Security Group that allows inbound NFS traffic for SageMaker "
-                    f"Notebooks Domain [{domain_id}]",
-        vpc_id=vpc_id, tags=dict(tags),
+        f"Notebooks Domain [{domain_id}]",
+        vpc_id=vpc_id,
+        tags=dict(tags),
     )
     outbound = ec2.create_security_group(
         name=f"security-group-for-outbound-nfs-{domain_id}",
         description=f"[DO NOT DELETE] Security Group that allows outbound NFS traffic for SageMaker "
-                    f"Notebooks Domain [{domain_id}]",
-        vpc_id=vpc_id, tags=dict(tags),
+        f"Notebooks Domain [{domain_id}]",
+        vpc_id=vpc_id,
+        tags=dict(tags),
     )
     ec2.authorize_security_group_ingress(
-        inbound.id, "tcp", NFS_PORT, NFS_PORT, [],
-        source_groups=[{"GroupId": outbound.id}], vpc_id=vpc_id,
+        inbound.id,
+        "tcp",
+        NFS_PORT,
+        NFS_PORT,
+        [],
+        source_groups=[{"GroupId": outbound.id}],
+        vpc_id=vpc_id,
     )
     ec2.authorize_security_group_egress(
-        outbound.id, "tcp", NFS_PORT, NFS_PORT, [],
-        source_groups=[{"GroupId": inbound.id}], vpc_id=vpc_id,
+        outbound.id,
+        "tcp",
+        NFS_PORT,
+        NFS_PORT,
+        [],
+        source_groups=[{"GroupId": inbound.id}],
+        vpc_id=vpc_id,
     )
     fs = efs.create_file_system(
         creation_token=f"sagemaker-{domain_id}",
@@ -120,7 +137,8 @@ def delete_home_efs(account_id: str, region: str, home: HomeEfs) -> None:
 
 def _revoke_quietly(revoke, group, peer_id: str) -> None:  # noqa: ANN001
     try:
-        revoke(group.id, "tcp", NFS_PORT, NFS_PORT, [], source_groups=[{"GroupId": peer_id}],
-               vpc_id=group.vpc_id)
+        revoke(
+            group.id, "tcp", NFS_PORT, NFS_PORT, [], source_groups=[{"GroupId": peer_id}], vpc_id=group.vpc_id
+        )
     except Exception:  # noqa: BLE001 - the rule was already revoked by a client
         pass

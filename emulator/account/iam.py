@@ -26,8 +26,7 @@ from moto.iam.responses import IamResponse
 from emulator.iam import principals
 from emulator.iam.policy import Policy, evaluate, load_document, parse
 
-SERVICES_WITH_CREDENTIALS = ("codecommit.amazonaws.com", "cassandra.amazonaws.com",
-                             "bedrock.amazonaws.com")
+SERVICES_WITH_CREDENTIALS = ("codecommit.amazonaws.com", "cassandra.amazonaws.com", "bedrock.amazonaws.com")
 
 
 # --- state -------------------------------------------------------------------------------------------
@@ -89,10 +88,15 @@ def delete_group(self: IamResponse) -> ActionResult:
 def create_login_profile(self: IamResponse) -> ActionResult:
     user = self.backend.create_login_profile(self._get_param("UserName"), self._get_param("Password"))
     user.password_reset_required = bool(self._get_param("PasswordResetRequired"))
-    return ActionResult({"LoginProfile": {
-        "UserName": user.name, "CreateDate": user.create_date,
-        "PasswordResetRequired": user.password_reset_required,
-    }})
+    return ActionResult(
+        {
+            "LoginProfile": {
+                "UserName": user.name,
+                "CreateDate": user.create_date,
+                "PasswordResetRequired": user.password_reset_required,
+            }
+        }
+    )
 
 
 # --- SimulatePrincipalPolicy ---------------------------------------------------------------------------
@@ -128,8 +132,9 @@ def _result(policies: list[Policy], action: str, resource: str, ctx: dict[str, l
         "EvalActionName": action,
         "EvalResourceName": resource,
         "EvalDecision": decision.decision,
-        "MatchedStatements": [{"SourcePolicyId": p.source_id, "SourcePolicyType": p.source_type}
-                              for p, _ in matched],
+        "MatchedStatements": [
+            {"SourcePolicyId": p.source_id, "SourcePolicyType": p.source_type} for p, _ in matched
+        ],
         "MissingContextValues": sorted(decision.missing_keys),
     }
 
@@ -168,11 +173,13 @@ def create_service_specific_credential(self: IamResponse) -> ActionResult:
         raise InvalidInput(f"Cannot create more than 2 service specific credentials for {service}")
     alphabet = string.ascii_uppercase + string.digits
     cred = {
-        "CreateDate": utcnow(), "ServiceName": service,
+        "CreateDate": utcnow(),
+        "ServiceName": service,
         "ServiceUserName": f"{user.name}-at-{secrets.randbelow(10**12):012d}",
         "ServicePassword": secrets.token_urlsafe(30),
         "ServiceSpecificCredentialId": "ACCA" + "".join(secrets.choice(alphabet) for _ in range(17)),
-        "UserName": user.name, "Status": "Active",
+        "UserName": user.name,
+        "Status": "Active",
     }
     creds.append(cred)
     return ActionResult({"ServiceSpecificCredential": cred})
@@ -186,11 +193,13 @@ def list_service_specific_credentials(self: IamResponse) -> ActionResult:
     else:
         name = self._get_param("UserName")
         names = [self.backend.get_user(name).name] if name else []
-    creds = [_public(c) for n in names for c in store.get(n, [])
-             if not service or c["ServiceName"] == service]
+    creds = [
+        _public(c) for n in names for c in store.get(n, []) if not service or c["ServiceName"] == service
+    ]
     chunk, marker = _page(creds, self._get_param("Marker"), self._get_param("MaxItems"))
-    return ActionResult({"ServiceSpecificCredentials": chunk, "IsTruncated": marker is not None,
-                         "Marker": marker})
+    return ActionResult(
+        {"ServiceSpecificCredentials": chunk, "IsTruncated": marker is not None, "Marker": marker}
+    )
 
 
 def delete_service_specific_credential(self: IamResponse) -> ActionResult:
@@ -207,11 +216,18 @@ def delete_service_specific_credential(self: IamResponse) -> ActionResult:
     raise NoSuchEntity(f"No such credential {cred_id} exists")
 
 
-HANDLERS = {fn.__name__: fn for fn in (
-    delete_user, delete_group, create_login_profile, simulate_principal_policy,
-    create_service_specific_credential, list_service_specific_credentials,
-    delete_service_specific_credential,
-)}
+HANDLERS = {
+    fn.__name__: fn
+    for fn in (
+        delete_user,
+        delete_group,
+        create_login_profile,
+        simulate_principal_policy,
+        create_service_specific_credential,
+        list_service_specific_credentials,
+        delete_service_specific_credential,
+    )
+}
 
 
 def install() -> None:

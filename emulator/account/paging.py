@@ -25,9 +25,9 @@ def decode_token(token: str) -> int:
         raw = base64.urlsafe_b64decode(token.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValidationError(message=f"Invalid pagination token: {token!r}") from None
-    if not raw.startswith(_PREFIX) or not raw[len(_PREFIX):].isdigit():
+    if not raw.startswith(_PREFIX) or not raw[len(_PREFIX) :].isdigit():
         raise ValidationError(message=f"Invalid pagination token: {token!r}")
-    return int(raw[len(_PREFIX):])
+    return int(raw[len(_PREFIX) :])
 
 
 def page(items: Sequence[T], max_results: int | None, next_token: str | None) -> tuple[list[T], str | None]:
@@ -39,7 +39,7 @@ def page(items: Sequence[T], max_results: int | None, next_token: str | None) ->
             f"constraint: Member must have value between 1 and {MAX_PAGE}"
         )
     start = decode_token(next_token) if next_token else 0
-    chunk = list(items[start:start + size])
+    chunk = list(items[start : start + size])
     end = start + size
     return chunk, (encode_token(end) if end < len(items) else None)
 

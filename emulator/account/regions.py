@@ -32,11 +32,27 @@ from moto.ec2.models.availability_zones_and_regions import Region
 from moto.ec2.responses import EC2Response
 
 # Regions launched before 2019-03-20: enabled by default, cannot be disabled (see the module docstring).
-DEFAULT_REGIONS = frozenset({
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
-    "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
-})
+DEFAULT_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ca-central-1",
+        "sa-east-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-north-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-south-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+    }
+)
 ENABLED_BY_DEFAULT = "opt-in-not-required"
 NOT_OPTED_IN = "not-opted-in"
 
@@ -62,8 +78,11 @@ def select(region_names: list[str], all_regions: bool, filters: dict[str, list[s
         if region_names and r.name not in region_names:
             continue
         values = {"region-name": r.name, "endpoint": r.endpoint, "opt-in-status": r.opt_in_status}
-        if all(any(fnmatch.fnmatchcase(values.get(key, ""), pattern) for pattern in patterns)
-               for key, patterns in filters.items() if key in values):
+        if all(
+            any(fnmatch.fnmatchcase(values.get(key, ""), pattern) for pattern in patterns)
+            for key, patterns in filters.items()
+            if key in values
+        ):
             out.append(r)
     return out
 

@@ -25,8 +25,17 @@ from emulator.account.lifecycle import Delays, Lifecycle
 from emulator.account.studio_models import GONE, App, Space, UserProfile
 from emulator.account.tagging import StudioTaggingMixin
 
-APP_TYPES = ("JupyterServer", "KernelGateway", "DetailedProfiler", "TensorBoard", "CodeEditor",
-             "JupyterLab", "RStudioServerPro", "RSessionGateway", "Canvas")
+APP_TYPES = (
+    "JupyterServer",
+    "KernelGateway",
+    "DetailedProfiler",
+    "TensorBoard",
+    "CodeEditor",
+    "JupyterLab",
+    "RStudioServerPro",
+    "RSessionGateway",
+    "Canvas",
+)
 NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 DONE_APP_STATES = ("Deleted", "Failed")  # apps in these states do not block deleting their owner
 
@@ -97,14 +106,22 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         return space
 
     def _blocking_apps(self, domain_id: str, kind: str, owner: str) -> list[App]:
-        return [a for a in self.studio_apps.values()
-                if a.key[:3] == (domain_id, kind, owner) and a.state() not in DONE_APP_STATES]
+        return [
+            a
+            for a in self.studio_apps.values()
+            if a.key[:3] == (domain_id, kind, owner) and a.state() not in DONE_APP_STATES
+        ]
 
     # --- user profiles ---------------------------------------------------------------------------
-    def create_user_profile(self, domain_id: str, name: str, tags: list[dict[str, str]] | None = None,
-                            user_settings: dict[str, Any] | None = None,
-                            sso_user_identifier: str | None = None,
-                            sso_user_value: str | None = None) -> str:
+    def create_user_profile(
+        self,
+        domain_id: str,
+        name: str,
+        tags: list[dict[str, str]] | None = None,
+        user_settings: dict[str, Any] | None = None,
+        sso_user_identifier: str | None = None,
+        sso_user_value: str | None = None,
+    ) -> str:
         _check_name(name, "userProfileName")
         self._live_domain(domain_id)
         if (domain_id, name) in self.user_profiles:
@@ -113,10 +130,16 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
                 "Choose a different name."
             )
         profile = UserProfile(
-            domain_id=domain_id, name=name, account_id=self.account_id, region_name=self.region_name,
-            uid=self._uid(), lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
-            user_settings=user_settings, sso_user_identifier=sso_user_identifier,
-            sso_user_value=sso_user_value, tags=list(tags or []),
+            domain_id=domain_id,
+            name=name,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            uid=self._uid(),
+            lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
+            user_settings=user_settings,
+            sso_user_identifier=sso_user_identifier,
+            sso_user_value=sso_user_value,
+            tags=list(tags or []),
         )
         self.user_profiles[(domain_id, name)] = profile
         return profile.arn
@@ -124,21 +147,30 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
     def describe_user_profile(self, domain_id: str, name: str) -> dict[str, Any]:
         return self._profile(domain_id, name).describe()
 
-    def list_user_profiles(self, domain_id_equals: str | None = None, name_contains: str | None = None,
-                           sort_by: str | None = None, sort_order: str | None = None,
-                           max_results: int | None = None,
-                           next_token: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    def list_user_profiles(
+        self,
+        domain_id_equals: str | None = None,
+        name_contains: str | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         self._studio_purge()
         _check_enum(sort_by, "sortBy", ("CreationTime", "LastModifiedTime"))
-        items = [p for p in self.user_profiles.values()
-                 if (not domain_id_equals or p.domain_id == domain_id_equals)
-                 and (not name_contains or name_contains in p.name)]
+        items = [
+            p
+            for p in self.user_profiles.values()
+            if (not domain_id_equals or p.domain_id == domain_id_equals)
+            and (not name_contains or name_contains in p.name)
+        ]
         key = "last_modified_time" if sort_by == "LastModifiedTime" else "creation_time"
         chunk, token = paging.page(paging.sort_items(items, key, sort_order), max_results, next_token)
         return [p.summary() for p in chunk], token
 
-    def update_user_profile(self, domain_id: str, name: str,
-                            user_settings: dict[str, Any] | None = None) -> str:
+    def update_user_profile(
+        self, domain_id: str, name: str, user_settings: dict[str, Any] | None = None
+    ) -> str:
         profile = self._profile(domain_id, name)
         if profile.state() == "Deleting":
             raise ResourceInUseException(message=f"User profile {name} is being deleted")
@@ -167,11 +199,16 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         self._studio_purge()
 
     # --- spaces ----------------------------------------------------------------------------------
-    def create_space(self, domain_id: str, name: str, tags: list[dict[str, str]] | None = None,
-                     space_settings: dict[str, Any] | None = None,
-                     ownership_settings: dict[str, Any] | None = None,
-                     sharing_settings: dict[str, Any] | None = None,
-                     display_name: str | None = None) -> str:
+    def create_space(
+        self,
+        domain_id: str,
+        name: str,
+        tags: list[dict[str, str]] | None = None,
+        space_settings: dict[str, Any] | None = None,
+        ownership_settings: dict[str, Any] | None = None,
+        sharing_settings: dict[str, Any] | None = None,
+        display_name: str | None = None,
+    ) -> str:
         _check_name(name, "spaceName")
         self._live_domain(domain_id)
         if (domain_id, name) in self.studio_spaces:
@@ -182,8 +219,9 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         if sharing_settings and not ownership_settings:
             raise ValidationError(message="OwnershipSettings is required when SpaceSharingSettings is given")
         if sharing_settings:
-            _check_enum(sharing_settings.get("SharingType"), "spaceSharingSettings.sharingType",
-                        ("Private", "Shared"))
+            _check_enum(
+                sharing_settings.get("SharingType"), "spaceSharingSettings.sharingType", ("Private", "Shared")
+            )
         owner = (ownership_settings or {}).get("OwnerUserProfileName")
         if ownership_settings is not None:
             if not owner:
@@ -192,11 +230,18 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
             if owner_profile.state() == "Deleting":
                 raise ResourceNotFound(message=f"User profile {owner} does not exist in domain {domain_id}")
         space = Space(
-            domain_id=domain_id, name=name, account_id=self.account_id, region_name=self.region_name,
-            uid=self._uid(), url=f"https://{domain_id}.studio.{self.region_name}.sagemaker.aws/spaces/{name}",
-            lifecycle=self._new_lifecycle(self.studio_delays.studio_s), space_settings=space_settings,
-            ownership_settings=ownership_settings, sharing_settings=sharing_settings,
-            display_name=display_name, tags=list(tags or []),
+            domain_id=domain_id,
+            name=name,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            uid=self._uid(),
+            url=f"https://{domain_id}.studio.{self.region_name}.sagemaker.aws/spaces/{name}",
+            lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
+            space_settings=space_settings,
+            ownership_settings=ownership_settings,
+            sharing_settings=sharing_settings,
+            display_name=display_name,
+            tags=list(tags or []),
         )
         self.studio_spaces[(domain_id, name)] = space
         return space.arn
@@ -204,21 +249,34 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
     def describe_space(self, domain_id: str, name: str) -> dict[str, Any]:
         return self._space(domain_id, name).describe()
 
-    def list_spaces(self, domain_id_equals: str | None = None, name_contains: str | None = None,
-                    sort_by: str | None = None, sort_order: str | None = None,
-                    max_results: int | None = None,
-                    next_token: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    def list_spaces(
+        self,
+        domain_id_equals: str | None = None,
+        name_contains: str | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         self._studio_purge()
         _check_enum(sort_by, "sortBy", ("CreationTime", "LastModifiedTime"))
-        items = [s for s in self.studio_spaces.values()
-                 if (not domain_id_equals or s.domain_id == domain_id_equals)
-                 and (not name_contains or name_contains in s.name)]
+        items = [
+            s
+            for s in self.studio_spaces.values()
+            if (not domain_id_equals or s.domain_id == domain_id_equals)
+            and (not name_contains or name_contains in s.name)
+        ]
         key = "last_modified_time" if sort_by == "LastModifiedTime" else "creation_time"
         chunk, token = paging.page(paging.sort_items(items, key, sort_order), max_results, next_token)
         return [s.summary() for s in chunk], token
 
-    def update_space(self, domain_id: str, name: str, space_settings: dict[str, Any] | None = None,
-                     display_name: str | None = None) -> str:
+    def update_space(
+        self,
+        domain_id: str,
+        name: str,
+        space_settings: dict[str, Any] | None = None,
+        display_name: str | None = None,
+    ) -> str:
         space = self._space(domain_id, name)
         if space.state() == "Deleting":
             raise ResourceInUseException(message=f"Space {name} is being deleted")
@@ -243,17 +301,31 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         self._studio_purge()
 
     # --- apps ------------------------------------------------------------------------------------
-    def _app_key(self, domain_id: str, user_profile_name: str | None, space_name: str | None,
-                 app_type: str, app_name: str) -> tuple[str, str, str, str, str]:
+    def _app_key(
+        self,
+        domain_id: str,
+        user_profile_name: str | None,
+        space_name: str | None,
+        app_type: str,
+        app_name: str,
+    ) -> tuple[str, str, str, str, str]:
         if bool(user_profile_name) == bool(space_name):
             raise ValidationError(message="Exactly one of UserProfileName or SpaceName must be specified")
         _check_enum(app_type, "appType", APP_TYPES)
         kind = "profile" if user_profile_name else "space"
         return (domain_id, kind, str(user_profile_name or space_name), app_type, app_name)
 
-    def create_app(self, domain_id: str, app_type: str, app_name: str, user_profile_name: str | None = None,
-                   space_name: str | None = None, tags: list[dict[str, str]] | None = None,
-                   resource_spec: dict[str, Any] | None = None, recovery_mode: bool | None = None) -> str:
+    def create_app(
+        self,
+        domain_id: str,
+        app_type: str,
+        app_name: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+        tags: list[dict[str, str]] | None = None,
+        resource_spec: dict[str, Any] | None = None,
+        recovery_mode: bool | None = None,
+    ) -> str:
         key = self._app_key(domain_id, user_profile_name, space_name, app_type, app_name)
         _check_name(app_name, "appName")
         self._live_domain(domain_id)
@@ -267,19 +339,35 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
                 "already exists."
             )
         if resource_spec is None:
-            resource_spec = {"InstanceType": "system"} if app_type == "JupyterServer" else {
-                "InstanceType": "ml.t3.medium"}
+            resource_spec = (
+                {"InstanceType": "system"}
+                if app_type == "JupyterServer"
+                else {"InstanceType": "ml.t3.medium"}
+            )
         app = App(
-            domain_id=domain_id, app_type=app_type, name=app_name, account_id=self.account_id,
-            region_name=self.region_name, lifecycle=self._new_lifecycle(self.studio_delays.app_pending_s),
-            user_profile_name=user_profile_name, space_name=space_name, resource_spec=resource_spec,
-            recovery_mode=recovery_mode, tags=list(tags or []),
+            domain_id=domain_id,
+            app_type=app_type,
+            name=app_name,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            lifecycle=self._new_lifecycle(self.studio_delays.app_pending_s),
+            user_profile_name=user_profile_name,
+            space_name=space_name,
+            resource_spec=resource_spec,
+            recovery_mode=recovery_mode,
+            tags=list(tags or []),
         )
         self.studio_apps[key] = app
         return app.arn
 
-    def _app(self, domain_id: str, user_profile_name: str | None, space_name: str | None,
-             app_type: str, app_name: str) -> App:
+    def _app(
+        self,
+        domain_id: str,
+        user_profile_name: str | None,
+        space_name: str | None,
+        app_type: str,
+        app_name: str,
+    ) -> App:
         key = self._app_key(domain_id, user_profile_name, space_name, app_type, app_name)
         self._studio_purge()
         app = self.studio_apps.get(key)
@@ -287,29 +375,52 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
             raise ResourceNotFound(message=f"App {app_type}/{app_name} of {key[2]} does not exist")
         return app
 
-    def describe_app(self, domain_id: str, app_type: str, app_name: str, user_profile_name: str | None = None,
-                     space_name: str | None = None) -> dict[str, Any]:
+    def describe_app(
+        self,
+        domain_id: str,
+        app_type: str,
+        app_name: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+    ) -> dict[str, Any]:
         return self._app(domain_id, user_profile_name, space_name, app_type, app_name).describe()
 
-    def list_apps(self, domain_id_equals: str | None = None, user_profile_name_equals: str | None = None,
-                  space_name_equals: str | None = None, sort_by: str | None = None,
-                  sort_order: str | None = None, max_results: int | None = None,
-                  next_token: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    def list_apps(
+        self,
+        domain_id_equals: str | None = None,
+        user_profile_name_equals: str | None = None,
+        space_name_equals: str | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         if user_profile_name_equals and space_name_equals:
             raise ValidationError(
-                message="UserProfileNameEquals and SpaceNameEquals cannot both be specified")
+                message="UserProfileNameEquals and SpaceNameEquals cannot both be specified"
+            )
         _check_enum(sort_by, "sortBy", ("CreationTime",))
         self._studio_purge()
-        items = [a for a in self.studio_apps.values()
-                 if (not domain_id_equals or a.domain_id == domain_id_equals)
-                 and (not user_profile_name_equals or a.user_profile_name == user_profile_name_equals)
-                 and (not space_name_equals or a.space_name == space_name_equals)]
-        chunk, token = paging.page(paging.sort_items(items, "creation_time", sort_order), max_results,
-                                   next_token)
+        items = [
+            a
+            for a in self.studio_apps.values()
+            if (not domain_id_equals or a.domain_id == domain_id_equals)
+            and (not user_profile_name_equals or a.user_profile_name == user_profile_name_equals)
+            and (not space_name_equals or a.space_name == space_name_equals)
+        ]
+        chunk, token = paging.page(
+            paging.sort_items(items, "creation_time", sort_order), max_results, next_token
+        )
         return [a.summary() for a in chunk], token
 
-    def delete_app(self, domain_id: str, app_type: str, app_name: str, user_profile_name: str | None = None,
-                   space_name: str | None = None) -> None:
+    def delete_app(
+        self,
+        domain_id: str,
+        app_type: str,
+        app_name: str,
+        user_profile_name: str | None = None,
+        space_name: str | None = None,
+    ) -> None:
         app = self._app(domain_id, user_profile_name, space_name, app_type, app_name)
         state = app.state()
         if state == "Deleted":

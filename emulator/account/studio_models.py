@@ -40,25 +40,28 @@ class UserProfile:
 
     @property
     def arn(self) -> str:
-        return arn_formatter("user-profile", f"{self.domain_id}/{self.name}", self.account_id,
-                             self.region_name)
+        return arn_formatter(
+            "user-profile", f"{self.domain_id}/{self.name}", self.account_id, self.region_name
+        )
 
     def state(self) -> str:
         return self.lifecycle.peek()
 
     def describe(self) -> dict[str, Any]:
-        return _clean({
-            "DomainId": self.domain_id,
-            "UserProfileArn": self.arn,
-            "UserProfileName": self.name,
-            "HomeEfsFileSystemUid": self.uid,
-            "Status": self.lifecycle.observe(),
-            "LastModifiedTime": self.last_modified_time,
-            "CreationTime": self.creation_time,
-            "SingleSignOnUserIdentifier": self.sso_user_identifier,
-            "SingleSignOnUserValue": self.sso_user_value,
-            "UserSettings": self.user_settings,
-        })
+        return _clean(
+            {
+                "DomainId": self.domain_id,
+                "UserProfileArn": self.arn,
+                "UserProfileName": self.name,
+                "HomeEfsFileSystemUid": self.uid,
+                "Status": self.lifecycle.observe(),
+                "LastModifiedTime": self.last_modified_time,
+                "CreationTime": self.creation_time,
+                "SingleSignOnUserIdentifier": self.sso_user_identifier,
+                "SingleSignOnUserValue": self.sso_user_value,
+                "UserSettings": self.user_settings,
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -99,41 +102,48 @@ class Space:
         return self.lifecycle.peek()
 
     def describe(self) -> dict[str, Any]:
-        return _clean({
-            "DomainId": self.domain_id,
-            "SpaceArn": self.arn,
-            "SpaceName": self.name,
-            "HomeEfsFileSystemUid": self.uid,
-            "Status": self.lifecycle.observe(),
-            "LastModifiedTime": self.last_modified_time,
-            "CreationTime": self.creation_time,
-            "SpaceSettings": self.space_settings,
-            "OwnershipSettings": self.ownership_settings,
-            "SpaceSharingSettings": self.sharing_settings,
-            "SpaceDisplayName": self.display_name,
-            "Url": self.url,
-        })
+        return _clean(
+            {
+                "DomainId": self.domain_id,
+                "SpaceArn": self.arn,
+                "SpaceName": self.name,
+                "HomeEfsFileSystemUid": self.uid,
+                "Status": self.lifecycle.observe(),
+                "LastModifiedTime": self.last_modified_time,
+                "CreationTime": self.creation_time,
+                "SpaceSettings": self.space_settings,
+                "OwnershipSettings": self.ownership_settings,
+                "SpaceSharingSettings": self.sharing_settings,
+                "SpaceDisplayName": self.display_name,
+                "Url": self.url,
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
         settings = self.space_settings or {}
-        settings_summary = _clean({
-            "AppType": settings.get("AppType"),
-            "RemoteAccess": settings.get("RemoteAccess"),
-        })
-        return _clean({
-            "DomainId": self.domain_id,
-            "SpaceName": self.name,
-            "Status": self.lifecycle.observe(),
-            "CreationTime": self.creation_time,
-            "LastModifiedTime": self.last_modified_time,
-            "SpaceSettingsSummary": settings_summary or None,
-            "SpaceSharingSettingsSummary": (
-                {"SharingType": self.sharing_settings["SharingType"]}
-                if self.sharing_settings and "SharingType" in self.sharing_settings else None
-            ),
-            "OwnershipSettingsSummary": {"OwnerUserProfileName": self.owner} if self.owner else None,
-            "SpaceDisplayName": self.display_name,
-        })
+        settings_summary = _clean(
+            {
+                "AppType": settings.get("AppType"),
+                "RemoteAccess": settings.get("RemoteAccess"),
+            }
+        )
+        return _clean(
+            {
+                "DomainId": self.domain_id,
+                "SpaceName": self.name,
+                "Status": self.lifecycle.observe(),
+                "CreationTime": self.creation_time,
+                "LastModifiedTime": self.last_modified_time,
+                "SpaceSettingsSummary": settings_summary or None,
+                "SpaceSharingSettingsSummary": (
+                    {"SharingType": self.sharing_settings["SharingType"]}
+                    if self.sharing_settings and "SharingType" in self.sharing_settings
+                    else None
+                ),
+                "OwnershipSettingsSummary": {"OwnerUserProfileName": self.owner} if self.owner else None,
+                "SpaceDisplayName": self.display_name,
+            }
+        )
 
 
 @dataclass
@@ -163,8 +173,10 @@ class App:
     @property
     def arn(self) -> str:
         return arn_formatter(
-            "app", f"{self.domain_id}/{self.owner}/{self.app_type.lower()}/{self.name}",
-            self.account_id, self.region_name,
+            "app",
+            f"{self.domain_id}/{self.owner}/{self.app_type.lower()}/{self.name}",
+            self.account_id,
+            self.region_name,
         )
 
     def state(self) -> str:
@@ -172,27 +184,31 @@ class App:
 
     def describe(self) -> dict[str, Any]:
         status = self.lifecycle.observe()
-        return _clean({
-            "AppArn": self.arn,
-            "AppType": self.app_type,
-            "AppName": self.name,
-            "DomainId": self.domain_id,
-            "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name,
-            "Status": status,
-            "RecoveryMode": self.recovery_mode,
-            "CreationTime": self.creation_time,
-            "ResourceSpec": self.resource_spec,
-        })
+        return _clean(
+            {
+                "AppArn": self.arn,
+                "AppType": self.app_type,
+                "AppName": self.name,
+                "DomainId": self.domain_id,
+                "UserProfileName": self.user_profile_name,
+                "SpaceName": self.space_name,
+                "Status": status,
+                "RecoveryMode": self.recovery_mode,
+                "CreationTime": self.creation_time,
+                "ResourceSpec": self.resource_spec,
+            }
+        )
 
     def summary(self) -> dict[str, Any]:
-        return _clean({
-            "DomainId": self.domain_id,
-            "UserProfileName": self.user_profile_name,
-            "SpaceName": self.space_name,
-            "AppType": self.app_type,
-            "AppName": self.name,
-            "Status": self.lifecycle.observe(),
-            "CreationTime": self.creation_time,
-            "ResourceSpec": self.resource_spec,
-        })
+        return _clean(
+            {
+                "DomainId": self.domain_id,
+                "UserProfileName": self.user_profile_name,
+                "SpaceName": self.space_name,
+                "AppType": self.app_type,
+                "AppName": self.name,
+                "Status": self.lifecycle.observe(),
+                "CreationTime": self.creation_time,
+                "ResourceSpec": self.resource_spec,
+            }
+        )

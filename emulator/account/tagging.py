@@ -64,11 +64,14 @@ class StudioTaggingMixin:
             res.arn = plain_arn(res.arn)
             yield res
         self._studio_purge()  # type: ignore[attr-defined]
-        for rtype, store in (("sagemaker:user-profile", self.user_profiles),  # type: ignore[attr-defined]
-                             ("sagemaker:space", self.studio_spaces),  # type: ignore[attr-defined]
-                             ("sagemaker:app", self.studio_apps)):  # type: ignore[attr-defined]
+        for rtype, store in (
+            ("sagemaker:user-profile", self.user_profiles),  # type: ignore[attr-defined]
+            ("sagemaker:space", self.studio_spaces),  # type: ignore[attr-defined]
+            ("sagemaker:app", self.studio_apps),
+        ):  # type: ignore[attr-defined]
             for item in store.values():
                 if item.state() == "Deleted":  # a Deleted app is only listed by ListApps
                     continue
-                yield TaggedResource(arn=item.arn, tags={t["Key"]: t["Value"] for t in item.tags},
-                                     resource_type=rtype)
+                yield TaggedResource(
+                    arn=item.arn, tags={t["Key"]: t["Value"] for t in item.tags}, resource_type=rtype
+                )

@@ -185,8 +185,15 @@ def _fast_csv(lines: list[str], delimiter: str) -> np.ndarray | None:
     import pandas as pd
 
     try:
-        frame = pd.read_csv(io.StringIO("\n".join(lines)), header=None, sep=delimiter, dtype=np.float64,
-                            na_filter=False, engine="c", float_precision="round_trip")
+        frame = pd.read_csv(
+            io.StringIO("\n".join(lines)),
+            header=None,
+            sep=delimiter,
+            dtype=np.float64,
+            na_filter=False,
+            engine="c",
+            float_precision="round_trip",
+        )
     except Exception:  # noqa: BLE001 - any refusal: the Python reader says what is wrong
         return None
     if frame.shape[0] != len(lines):

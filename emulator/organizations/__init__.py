@@ -84,10 +84,13 @@ def _refuse_deleting_non_empty_ous() -> None:
         ou_id = kwargs["OrganizationalUnitId"]
         self.get_organizational_unit_by_id(ou_id)  # OrganizationalUnitNotFoundException first
         if any(a.parent_id == ou_id for a in self.accounts) or any(
-                getattr(o, "parent_id", None) == ou_id for o in self.ou):
-            raise JsonRESTError("OrganizationalUnitNotEmptyException",
-                                "The specified OU is not empty. Move all accounts to another root or OU, "
-                                "and delete all child OUs, then try the operation again.")
+            getattr(o, "parent_id", None) == ou_id for o in self.ou
+        ):
+            raise JsonRESTError(
+                "OrganizationalUnitNotEmptyException",
+                "The specified OU is not empty. Move all accounts to another root or OU, "
+                "and delete all child OUs, then try the operation again.",
+            )
         return original(self, **kwargs)
 
     delete_organizational_unit._kit = True  # type: ignore[attr-defined]

@@ -41,8 +41,12 @@ def check(who: Any, action: str, resources: list[str], ctx: dict[str, list[str]]
         denied = iam_enforce.Denied(who.arn, action, resource, d.explicit)
         denied.message = (
             f"User: {who.arn} is not authorized to perform: {action} on resource: {resource} "
-            + ("with an explicit deny in a service control policy" if d.explicit else
-               f"because no service control policy allows the {action} action"))
+            + (
+                "with an explicit deny in a service control policy"
+                if d.explicit
+                else f"because no service control policy allows the {action} action"
+            )
+        )
         denied.args = (denied.message,)
         raise denied
 

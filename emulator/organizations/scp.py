@@ -83,8 +83,11 @@ def levels_for(account_id: str) -> Levels | None:
     chain.reverse()  # root first
 
     def scps(target: Any) -> list[P.Policy]:
-        return [parse(p.name, p.content) for p in getattr(target, "attached_policies", [])
-                if p.type == "SERVICE_CONTROL_POLICY"]
+        return [
+            parse(p.name, p.content)
+            for p in getattr(target, "attached_policies", [])
+            if p.type == "SERVICE_CONTROL_POLICY"
+        ]
 
     levels: Levels = [(f"{'root' if t.type == 'ROOT' else 'OU'} {t.id}", scps(t)) for t in chain]
     levels.append((f"account {account_id}", scps(account)))

@@ -94,8 +94,9 @@ def _complete(folder: Path) -> bool:
     return (folder / ".complete").exists()
 
 
-def fetch_apache(base_url: str = APACHE_BASE, timeout: float = 15.0,
-                 expected: dict[str, int] = EXPECTED) -> Path:
+def fetch_apache(
+    base_url: str = APACHE_BASE, timeout: float = 15.0, expected: dict[str, int] = EXPECTED
+) -> Path:
     """Download and unpack the two tarballs into the cache (each message's MD5 is checked on load)."""
     dest = apache_dir()
     tmp = dest.with_name(dest.name + ".partial")

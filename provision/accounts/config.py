@@ -52,10 +52,16 @@ class AccountsConfig:
     @classmethod
     def of(cls, s: Any) -> AccountsConfig:
         """From the validated settings (``provision.settings.Settings``)."""
-        return cls(mode=s.accounts_mode, email_template=s.accounts_email, team_size=s.accounts_team_size,
-                   allowed_regions=tuple(s.accounts_allowed_regions or (s.region,)),
-                   cleaned_ou=s.accounts_cleaned_ou, access_role=s.accounts_access_role,
-                   parallel=s.accounts_parallel, close_on_down=s.accounts_close_on_down)
+        return cls(
+            mode=s.accounts_mode,
+            email_template=s.accounts_email,
+            team_size=s.accounts_team_size,
+            allowed_regions=tuple(s.accounts_allowed_regions or (s.region,)),
+            cleaned_ou=s.accounts_cleaned_ou,
+            access_role=s.accounts_access_role,
+            parallel=s.accounts_parallel,
+            close_on_down=s.accounts_close_on_down,
+        )
 
 
 def _multi(r: Any) -> bool:
@@ -64,7 +70,7 @@ def _multi(r: Any) -> bool:
 
 def _only_with_accounts(r: Any, key: str, value: Any, default: Any) -> None:
     if not _multi(r) and value != default:
-        raise r.fail("accounts", key, "is only used with [class] accounts = \"per-student\" or \"per-team\"")
+        raise r.fail("accounts", key, 'is only used with [class] accounts = "per-student" or "per-team"')
 
 
 def _missing(r: Any, key: str, message: str) -> Exception:
@@ -90,11 +96,18 @@ def check_email(email: str, r: Any) -> str:
     if not _multi(r):
         return email
     if not email:
-        raise _missing(r, "email", "must be set for a class of accounts: every new AWS account needs its own "
-                                   "root e-mail, e.g. \"aws+{account}@school.example\"")
+        raise _missing(
+            r,
+            "email",
+            "must be set for a class of accounts: every new AWS account needs its own "
+            'root e-mail, e.g. "aws+{account}@school.example"',
+        )
     if "{account}" not in email:
-        raise r.fail("accounts", "email", f"{email!r} must contain {{account}} so that every account gets "
-                                          "its own address")
+        raise r.fail(
+            "accounts",
+            "email",
+            f"{email!r} must contain {{account}} so that every account gets its own address",
+        )
     if not EMAIL_TEMPLATE_RE.match(email.replace("{account}", "x")):
         raise r.fail("accounts", "email", f"{email!r} is not an e-mail address template")
     return email
@@ -104,9 +117,9 @@ def check_team_size(size: int, r: Any) -> int:
     _only_with_accounts(r, "team_size", size, 0)
     mode = r.values.get("accounts_mode")
     if mode == "per-team" and size < 2:
-        raise _missing(r, "team_size", "must be 2 or more with [class] accounts = \"per-team\"")
+        raise _missing(r, "team_size", 'must be 2 or more with [class] accounts = "per-team"')
     if mode == "per-student" and size != 0:
-        raise r.fail("accounts", "team_size", "is only used with [class] accounts = \"per-team\"")
+        raise r.fail("accounts", "team_size", 'is only used with [class] accounts = "per-team"')
     return size
 
 

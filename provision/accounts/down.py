@@ -51,10 +51,15 @@ def member_context(settings, emu, member: str, account_id: str, aws: Aws | None 
     has_state = (mdir / "terraform" / "terraform.tfstate").exists()
     # the sweep for stray endpoints and notebook instances covers the allowed regions only: the class's
     # "limits" SCP denies every other region to everyone in the account but the kit's access role
-    scope = scope_from_files(class_name=settings.class_name, region=settings.region, class_dir=mdir,
-                             tags=settings.tags, expected_account_id=account_id,
-                             terraform_destroy=destroy if has_state else None,
-                             sweep_regions=tuple(settings.accounts.allowed_regions))
+    scope = scope_from_files(
+        class_name=settings.class_name,
+        region=settings.region,
+        class_dir=mdir,
+        tags=settings.tags,
+        expected_account_id=account_id,
+        terraform_destroy=destroy if has_state else None,
+        sweep_regions=tuple(settings.accounts.allowed_regions),
+    )
     if aws is None:
         aws = Aws(session=state.member_session(account_id, settings.accounts.access_role, settings.region))
     if settings.target == "local":
@@ -67,12 +72,19 @@ def _prefixed(log: Log, lock: threading.Lock, member: str) -> Log:
         with lock:
             for line in text.splitlines() or [""]:
                 log(f"[{member}] {line}")
+
     return out
 
 
-def down(settings, *, dry_run: bool = False, close: bool | None = None,
-         confirm: Callable[[int], bool] | None = None, log: Log = print,
-         workers: int | None = None) -> dict | None:
+def down(
+    settings,
+    *,
+    dry_run: bool = False,
+    close: bool | None = None,
+    confirm: Callable[[int], bool] | None = None,
+    log: Log = print,
+    workers: int | None = None,
+) -> dict | None:
     """Tear the class of accounts down; returns the class receipt (None for a dry run)."""
     started = dt.datetime.now(dt.UTC)
     t0 = time.monotonic()
@@ -83,11 +95,15 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
     caller = classroom.caller_account()
     expected = info.get("management_account_id") or info.get("account_id")
     if not expected:
-        raise KitError(f"no record of the account class {settings.class_name!r} was set up from "
-                       "(class.json); refusing to delete anything")
+        raise KitError(
+            f"no record of the account class {settings.class_name!r} was set up from "
+            "(class.json); refusing to delete anything"
+        )
     if caller != expected:
-        raise KitError(f"these credentials are for account {caller}, but class {settings.class_name!r} "
-                       f"was set up from account {expected}; refusing to delete anything")
+        raise KitError(
+            f"these credentials are for account {caller}, but class {settings.class_name!r} "
+            f"was set up from account {expected}; refusing to delete anything"
+        )
     todo = [(m, rec) for m, rec in state.members_in_order(data) if not rec.get("released")]
     if confirm is not None and not dry_run and todo and not confirm(len(todo)):
         raise KitError("the class name was not confirmed; nothing was deleted")
@@ -98,12 +114,20 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
     def one(item: tuple[str, dict]) -> dict:
         member, rec = item
         out = _prefixed(log, lock, member)
-        row = {"member": member, "account_id": rec["account_id"], "ok": False, "remaining_total": None,
-               "released": "", "error": "", "seconds": 0.0}
+        row = {
+            "member": member,
+            "account_id": rec["account_id"],
+            "ok": False,
+            "remaining_total": None,
+            "released": "",
+            "error": "",
+            "seconds": 0.0,
+        }
         t = time.monotonic()
         try:
-            session = state.member_session(rec["account_id"], settings.accounts.access_role,
-                                           settings.region, base=base)
+            session = state.member_session(
+                rec["account_id"], settings.accounts.access_role, settings.region, base=base
+            )
             ctx = member_context(settings, emu, member, rec["account_id"], aws=Aws(session=session))
             outcome = teardown(ctx, confirm=None, dry_run=dry_run, log=out)
             if outcome.receipt is not None:
@@ -141,9 +165,18 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
     earlier = {r["member"]: r for r in previous.get("accounts", [])}
     for member, rec in state.members_in_order(data):
         if member not in {r["member"] for r in rows} and rec.get("released"):
-            rows.append(earlier.get(member) or {"member": member, "account_id": rec["account_id"], "ok": True,
-                                                "remaining_total": 0, "released": rec["released"],
-                                                "error": "", "seconds": 0.0})
+            rows.append(
+                earlier.get(member)
+                or {
+                    "member": member,
+                    "account_id": rec["account_id"],
+                    "ok": True,
+                    "remaining_total": 0,
+                    "released": rec["released"],
+                    "error": "",
+                    "seconds": 0.0,
+                }
+            )
     rows.sort(key=lambda r: r["member"])
 
     org_row = {"destroyed": False, "remaining": None, "error": ""}
@@ -163,12 +196,18 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
     remaining = sum(r["remaining_total"] or 0 for r in rows) + (org_row["remaining"] or 0)
     ok = all(r["ok"] for r in rows) and org_row["destroyed"]
     receipt = {
-        "class": settings.class_name, "management_account": caller, "mode": data.get("mode"),
+        "class": settings.class_name,
+        "management_account": caller,
+        "mode": data.get("mode"),
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seconds": round(time.monotonic() - t0, 2), "parallel": parallel,
-        "accounts": rows, "organization": org_row, "remaining_total": remaining,
-        "accounts_not_clean": sum(1 for r in rows if not r["ok"]), "ok": ok,
+        "seconds": round(time.monotonic() - t0, 2),
+        "parallel": parallel,
+        "accounts": rows,
+        "organization": org_row,
+        "remaining_total": remaining,
+        "accounts_not_clean": sum(1 for r in rows if not r["ok"]),
+        "ok": ok,
     }
     write_json(state.classroom.class_dir(settings) / state.CLASS_RECEIPT_FILE, receipt)
     if ok:
@@ -179,19 +218,37 @@ def down(settings, *, dry_run: bool = False, close: bool | None = None,
 
 def format_receipt(r: dict) -> str:
     heads = ("MEMBER", "ACCOUNT", "LEFT", "ACCOUNT NOW", "NOTE")
-    rows = [(a["member"], a["account_id"], "?" if a["remaining_total"] is None else str(a["remaining_total"]),
-             a["released"] or "kept in the class OU", (a["error"] or "")[:80]) for a in r["accounts"]]
+    rows = [
+        (
+            a["member"],
+            a["account_id"],
+            "?" if a["remaining_total"] is None else str(a["remaining_total"]),
+            a["released"] or "kept in the class OU",
+            (a["error"] or "")[:80],
+        )
+        for a in r["accounts"]
+    ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(heads)]
-    out = [f"Class receipt for {r['class']!r} ({len(r['accounts'])} account(s), management account "
-           f"{r['management_account']}); each account's own receipt: accounts/<member>/{RECEIPT_FILE}",
-           "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
+    out = [
+        f"Class receipt for {r['class']!r} ({len(r['accounts'])} account(s), management account "
+        f"{r['management_account']}); each account's own receipt: accounts/<member>/{RECEIPT_FILE}",
+        "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)),
+    ]
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     o = r["organization"]
-    org_state = ("destroyed" if o["destroyed"] else f"{o['remaining']} left" if o["remaining"]
-                 else o["error"] or "kept")
+    org_state = (
+        "destroyed"
+        if o["destroyed"]
+        else f"{o['remaining']} left"
+        if o["remaining"]
+        else o["error"] or "kept"
+    )
     out.append(f"organization layer (class OU + SCPs): {org_state}")
-    out.append(f"{r['remaining_total']} left across the class" if not r["ok"] or r["remaining_total"] else
-               "0 left: nothing in scope remains in any account")
+    out.append(
+        f"{r['remaining_total']} left across the class"
+        if not r["ok"] or r["remaining_total"]
+        else "0 left: nothing in scope remains in any account"
+    )
     if not r["ok"]:
         out.append(f"{r['accounts_not_clean']} account(s) not clean — run `classroom down` again")
     return "\n".join(out)

@@ -32,19 +32,25 @@ def plan(settings) -> list[Member]:
     cfg = settings.accounts
     students = settings.students()
     if not students:
-        raise KitError(f"{settings.source}: [class] accounts = {cfg.mode!r} needs a roster with at least "
-                       "one student ([class] roster)")
+        raise KitError(
+            f"{settings.source}: [class] accounts = {cfg.mode!r} needs a roster with at least "
+            "one student ([class] roster)"
+        )
     if cfg.mode == "per-student":
         members = [Member(s.user_name, (s,)) for s in students]
     else:
         size = cfg.team_size
-        members = [Member(f"team-{i // size + 1:02d}", tuple(students[i:i + size]))
-                   for i in range(0, len(students), size)]
+        members = [
+            Member(f"team-{i // size + 1:02d}", tuple(students[i : i + size]))
+            for i in range(0, len(students), size)
+        ]
     for m in members:
         name = m.account_name(settings.class_name)
         if len(name) > MAX_ACCOUNT_NAME:
-            raise KitError(f"{settings.source}: account name {name!r} is longer than {MAX_ACCOUNT_NAME} "
-                           "characters (AWS's limit); use a shorter class name or user name")
+            raise KitError(
+                f"{settings.source}: account name {name!r} is longer than {MAX_ACCOUNT_NAME} "
+                "characters (AWS's limit); use a shorter class name or user name"
+            )
     # bucket names with the account id appended must still be valid S3 names
     variables(settings, members[0], SAMPLE_ACCOUNT_ID, "20260101-0000")
     return members
@@ -58,8 +64,10 @@ def variables(settings, member: Member, account_id: str, stamp: str) -> dict:
     for key in ("models_bucket_name", "share_bucket_name"):
         name = f"{v[key]}-{account_id}"
         if problem := bucket_name_problem(name):
-            raise KitError(f"{settings.source}: [buckets] gives bucket name {name!r} in member accounts "
-                           f"(the account id is appended): {problem}")
+            raise KitError(
+                f"{settings.source}: [buckets] gives bucket name {name!r} in member accounts "
+                f"(the account id is appended): {problem}"
+            )
         v[key] = name
     v["account_alias"] = None
     v["students"] = roster.as_terraform(list(member.students))

@@ -42,17 +42,23 @@ def check_management(client: Any, caller: str, target: str) -> Org:
         if error_code(err) != "AWSOrganizationsNotInUseException":
             raise
         if target != "local":
-            raise KitError(f"account {caller} is not in an AWS Organization: a class of accounts needs "
-                           "the management account of an organization (with all features)") from None
+            raise KitError(
+                f"account {caller} is not in an AWS Organization: a class of accounts needs "
+                "the management account of an organization (with all features)"
+            ) from None
         # the embedded AWS starts empty: give it an organization like a real management account has
         org = client.create_organization(FeatureSet="ALL")["Organization"]
     if org["MasterAccountId"] != caller:
-        raise KitError(f"account {caller} is a member of organization {org['Id']}, not its management "
-                       f"account ({org['MasterAccountId']}): run `up` with the management account's "
-                       "credentials (or a delegated administrator's)")
+        raise KitError(
+            f"account {caller} is a member of organization {org['Id']}, not its management "
+            f"account ({org['MasterAccountId']}): run `up` with the management account's "
+            "credentials (or a delegated administrator's)"
+        )
     if org.get("FeatureSet", "ALL") != "ALL":
-        raise KitError(f"organization {org['Id']} has only consolidated billing; service control policies "
-                       "need all features enabled")
+        raise KitError(
+            f"organization {org['Id']} has only consolidated billing; service control policies "
+            "need all features enabled"
+        )
     root = client.list_roots()["Roots"][0]
     return Org(client=client, root_id=root["Id"], management_id=caller)
 
@@ -63,9 +69,11 @@ def ensure_scp_enabled(org: Org, target: str) -> None:
     if types.get("SERVICE_CONTROL_POLICY") == "ENABLED":
         return
     if target != "local":
-        raise KitError("service control policies are not enabled in your organization; enable them once "
-                       f"(aws organizations enable-policy-type --root-id {org.root_id} "
-                       "--policy-type SERVICE_CONTROL_POLICY) and run `up` again")
+        raise KitError(
+            "service control policies are not enabled in your organization; enable them once "
+            f"(aws organizations enable-policy-type --root-id {org.root_id} "
+            "--policy-type SERVICE_CONTROL_POLICY) and run `up` again"
+        )
     org.client.enable_policy_type(RootId=org.root_id, PolicyType="SERVICE_CONTROL_POLICY")
 
 
@@ -84,8 +92,8 @@ def ensure_ou(org: Org, name: str) -> str:
     if found:
         return found
     return org.client.create_organizational_unit(
-        ParentId=org.root_id, Name=name,
-        Tags=[{"Key": TAG_MANAGED, "Value": "classroom-kit"}])["OrganizationalUnit"]["Id"]
+        ParentId=org.root_id, Name=name, Tags=[{"Key": TAG_MANAGED, "Value": "classroom-kit"}]
+    )["OrganizationalUnit"]["Id"]
 
 
 def accounts_in(org: Org, parent: str) -> list[dict]:
@@ -107,32 +115,57 @@ def tags_of(org: Org, account_id: str) -> dict[str, str]:
 def _move(org: Org, account_id: str, dest: str) -> None:
     src = parent_of(org, account_id)
     if src != dest:
-        with_retries(lambda: org.client.move_account(AccountId=account_id, SourceParentId=src,
-                                                     DestinationParentId=dest))
+        with_retries(
+            lambda: org.client.move_account(
+                AccountId=account_id, SourceParentId=src, DestinationParentId=dest
+            )
+        )
 
 
-def _create(org: Org, name: str, email: str, role: str, tags: dict[str, str],
-            timeout_s: float, poll_s: float) -> str:
-    status = with_retries(lambda: org.client.create_account(
-        Email=email, AccountName=name, RoleName=role, IamUserAccessToBilling="ALLOW",
-        Tags=[{"Key": k, "Value": v} for k, v in tags.items()]))["CreateAccountStatus"]
+def _create(
+    org: Org, name: str, email: str, role: str, tags: dict[str, str], timeout_s: float, poll_s: float
+) -> str:
+    status = with_retries(
+        lambda: org.client.create_account(
+            Email=email,
+            AccountName=name,
+            RoleName=role,
+            IamUserAccessToBilling="ALLOW",
+            Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+        )
+    )["CreateAccountStatus"]
     deadline = time.monotonic() + timeout_s
     while status["State"] == "IN_PROGRESS":
         if time.monotonic() > deadline:
-            raise KitError(f"account {name} was still being created after {timeout_s:.0f} s "
-                           f"(request {status['Id']}); run `up` again later")
+            raise KitError(
+                f"account {name} was still being created after {timeout_s:.0f} s "
+                f"(request {status['Id']}); run `up` again later"
+            )
         time.sleep(poll_s)
-        status = org.client.describe_create_account_status(
-            CreateAccountRequestId=status["Id"])["CreateAccountStatus"]
+        status = org.client.describe_create_account_status(CreateAccountRequestId=status["Id"])[
+            "CreateAccountStatus"
+        ]
     if status["State"] != "SUCCEEDED":
-        raise KitError(f"AWS could not create account {name} ({email}): "
-                       f"{status.get('FailureReason', status['State'])}")
+        raise KitError(
+            f"AWS could not create account {name} ({email}): {status.get('FailureReason', status['State'])}"
+        )
     return status["AccountId"]
 
 
-def allocate(org: Org, *, class_name: str, member: str, account_name: str, email: str, role: str,
-             class_ou: str, cleaned_ou: str, recorded: str | None, timeout_s: float = 1800,
-             poll_s: float = 5.0) -> tuple[str, str]:
+def allocate(
+    org: Org,
+    *,
+    class_name: str,
+    member: str,
+    account_name: str,
+    email: str,
+    role: str,
+    class_ou: str,
+    cleaned_ou: str,
+    recorded: str | None,
+    timeout_s: float = 1800,
+    poll_s: float = 5.0,
+) -> tuple[str, str]:
     """(account id, how): ``recorded`` | ``pool`` | ``created``; the account ends in ``class_ou``."""
     tags = {TAG_CLASS: class_name, TAG_MEMBER: member, TAG_MANAGED: "classroom-kit"}
     if recorded:

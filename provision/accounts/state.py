@@ -60,18 +60,24 @@ def role_arn(account_id: str, role: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{role}"
 
 
-def member_session(account_id: str, role: str, region: str,
-                   base: boto3.session.Session | None = None) -> boto3.session.Session:
+def member_session(
+    account_id: str, role: str, region: str, base: boto3.session.Session | None = None
+) -> boto3.session.Session:
     """A boto3 session acting in the member account through its access role (1 hour)."""
     base = base or boto3.session.Session()
     with _CLIENT_LOCK:
         sts = base.client("sts", region_name=region)
     creds = sts.assume_role(
-        RoleArn=role_arn(account_id, role), RoleSessionName=SESSION_NAME, DurationSeconds=3600,
+        RoleArn=role_arn(account_id, role),
+        RoleSessionName=SESSION_NAME,
+        DurationSeconds=3600,
     )["Credentials"]
-    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
-                                 aws_secret_access_key=creds["SecretAccessKey"],
-                                 aws_session_token=creds["SessionToken"], region_name=region)
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
 
 
 def members_in_order(data: dict) -> list[tuple[str, dict[str, Any]]]:

@@ -35,8 +35,10 @@ def status(settings, log: Callable[[str], None] = print) -> dict:
     total = 0.0
     unpriced = 0
     errors = 0
-    log(f"Class {settings.class_name!r}: {len(members)} member account(s) ({data.get('mode')}), "
-        f"OU {data.get('class_ou', '?')}")
+    log(
+        f"Class {settings.class_name!r}: {len(members)} member account(s) ({data.get('mode')}), "
+        f"OU {data.get('class_ou', '?')}"
+    )
     for member, rec, st, err in found:
         created = resources_in_state(state.member_dir(settings, member) / "terraform" / "terraform.tfstate")
         head = f"== {member} · account {rec['account_id']} · {len(created)} resource(s) created by the kit"
@@ -52,7 +54,9 @@ def status(settings, log: Callable[[str], None] = print) -> dict:
         # the account's table (what runs, $/hour, its free-tier use) as for a single-account class
         log(head)
         log(format_status(st, f"{settings.class_name}/{member}"))
-    log(f"\nClass total: ≈ ${total:.2f}/hour across {len(members)} account(s)"
+    log(
+        f"\nClass total: ≈ ${total:.2f}/hour across {len(members)} account(s)"
         + (f"; {unpriced} item(s) without a price not included" if unpriced else "")
-        + (f"; {errors} account(s) could not be read" if errors else ""))
+        + (f"; {errors} account(s) could not be read" if errors else "")
+    )
     return {"per_account": {m: st for m, _r, st, _e in found}, "total_per_hour": total, "errors": errors}

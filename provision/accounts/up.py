@@ -71,27 +71,45 @@ def org_variables(settings, root_id: str, stamp: str) -> dict:
 
 
 def org_workspace(settings, emu, variables: dict | None, stream: bool) -> Workspace:
-    provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
-                        endpoint=emu.url if emu else None)
+    provider = Provider(
+        target=settings.target, region=settings.region, tags=settings.tags, endpoint=emu.url if emu else None
+    )
     if variables is None:
         variables = state.load(settings).get("org_variables") or {}
-    return Workspace.prepare(state.org_dir(settings) / "terraform", settings.class_name, provider, variables,
-                             module_source=_org_module(), mirror_setting=settings.provider_mirror,
-                             stream=stream)
+    return Workspace.prepare(
+        state.org_dir(settings) / "terraform",
+        settings.class_name,
+        provider,
+        variables,
+        module_source=_org_module(),
+        mirror_setting=settings.provider_mirror,
+        stream=stream,
+    )
 
 
-def member_workspace(settings, emu, member: str, account_id: str, variables: dict | None,
-                     stream: bool = False) -> Workspace:
-    provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
-                        endpoint=emu.url if emu else None,
-                        assume_role_arn=state.role_arn(account_id, settings.accounts.access_role))
+def member_workspace(
+    settings, emu, member: str, account_id: str, variables: dict | None, stream: bool = False
+) -> Workspace:
+    provider = Provider(
+        target=settings.target,
+        region=settings.region,
+        tags=settings.tags,
+        endpoint=emu.url if emu else None,
+        assume_role_arn=state.role_arn(account_id, settings.accounts.access_role),
+    )
     wd = state.member_dir(settings, member) / "terraform"
     if variables is None:
         from provision.statedir import read_json
 
         variables = read_json(wd / "terraform.tfvars.json", default={}) or {}
-    return Workspace.prepare(wd, f"{settings.class_name}/{member}", provider, variables,
-                             mirror_setting=settings.provider_mirror, stream=stream)
+    return Workspace.prepare(
+        wd,
+        f"{settings.class_name}/{member}",
+        provider,
+        variables,
+        mirror_setting=settings.provider_mirror,
+        stream=stream,
+    )
 
 
 def up(settings, log: Log = print) -> list[MemberResult]:
@@ -104,13 +122,22 @@ def up(settings, log: Log = print) -> list[MemberResult]:
     caller = classroom.caller_account()
     info = classroom.class_state(settings)
     if info.get("account_id") and info["account_id"] != caller:
-        raise KitError(f"these credentials are for account {caller}, but class {settings.class_name!r} "
-                       f"was set up from account {info['account_id']}; refusing to touch it")
+        raise KitError(
+            f"these credentials are for account {caller}, but class {settings.class_name!r} "
+            f"was set up from account {info['account_id']}; refusing to touch it"
+        )
     orgs = boto3.client("organizations", region_name=settings.region)
     org = org_mod.check_management(orgs, caller, settings.target)
     org_mod.ensure_scp_enabled(org, settings.target)
-    info.update({"account_id": caller, "target": settings.target, "region": settings.region,
-                 "accounts": cfg.mode, "management_account_id": caller})
+    info.update(
+        {
+            "account_id": caller,
+            "target": settings.target,
+            "region": settings.region,
+            "accounts": cfg.mode,
+            "management_account_id": caller,
+        }
+    )
     classroom.save_class_state(settings, info)
 
     # the organization layer: the class's OU and its SCPs
@@ -137,20 +164,31 @@ def up(settings, log: Log = print) -> list[MemberResult]:
         if rec.get("released"):
             rec = {}  # a released account went back to the pool: take one again
         account_id, how = org_mod.allocate(
-            org, class_name=settings.class_name, member=m.name,
+            org,
+            class_name=settings.class_name,
+            member=m.name,
             account_name=m.account_name(settings.class_name),
-            email=cfg.email_for(m.account_name(settings.class_name)), role=cfg.access_role,
-            class_ou=class_ou, cleaned_ou=cleaned_ou, recorded=rec.get("account_id"),
-            poll_s=0.2 if settings.target == "local" else 5.0)
-        data["members"][m.name] = {"account_id": account_id, "how": rec.get("how", how),
-                                   "students": [s.user_name for s in m.students]}
+            email=cfg.email_for(m.account_name(settings.class_name)),
+            role=cfg.access_role,
+            class_ou=class_ou,
+            cleaned_ou=cleaned_ou,
+            recorded=rec.get("account_id"),
+            poll_s=0.2 if settings.target == "local" else 5.0,
+        )
+        data["members"][m.name] = {
+            "account_id": account_id,
+            "how": rec.get("how", how),
+            "students": [s.user_name for s in m.students],
+        }
         state.save(settings, data)
         results[m.name] = MemberResult(m.name, account_id, how)
         log(f"  {m.name}: account {account_id} ({how})")
     stale = sorted(set(data["members"]) - {m.name for m in members})
     if stale:
-        log(f"note: {len(stale)} member account(s) no longer in the roster keep their setup until "
-            f"`classroom down`: {', '.join(stale)}")
+        log(
+            f"note: {len(stale)} member account(s) no longer in the roster keep their setup until "
+            f"`classroom down`: {', '.join(stale)}"
+        )
 
     # the class's setup in every member account, in parallel
     lock = threading.Lock()
@@ -160,8 +198,7 @@ def up(settings, log: Log = print) -> list[MemberResult]:
         started = time.monotonic()
         try:
             session = state.member_session(res.account_id, cfg.access_role, settings.region)
-            preflight.check_public_access_block(
-                _s3control(session, settings.region), res.account_id)
+            preflight.check_public_access_block(_s3control(session, settings.region), res.account_id)
             variables = members_mod.variables(settings, m, res.account_id, stamp)
             mws = member_workspace(settings, emu, m.name, res.account_id, variables)
             mws.init()
@@ -177,8 +214,10 @@ def up(settings, log: Log = print) -> list[MemberResult]:
             res.error = f"{type(err).__name__}: {err}"
         res.seconds = time.monotonic() - started
         with lock:
-            log(f"  {m.name} ({res.account_id}): " + (f"failed: {res.error}" if res.error else
-                                                       f"set up in {res.seconds:.0f} s"))
+            log(
+                f"  {m.name} ({res.account_id}): "
+                + (f"failed: {res.error}" if res.error else f"set up in {res.seconds:.0f} s")
+            )
         return res
 
     log(f"setting up {len(members)} member account(s), {cfg.parallel} at a time")
@@ -186,8 +225,10 @@ def up(settings, log: Log = print) -> list[MemberResult]:
         done = list(pool.map(one, members))
     failed = [r for r in done if r.error]
     if failed:
-        raise KitError(f"{len(failed)} of {len(done)} member account(s) failed to set up "
-                       f"({', '.join(r.member for r in failed)}); run `classroom up` again to resume")
+        raise KitError(
+            f"{len(failed)} of {len(done)} member account(s) failed to set up "
+            f"({', '.join(r.member for r in failed)}); run `classroom up` again to resume"
+        )
     return done
 
 

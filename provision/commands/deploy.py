@@ -52,13 +52,17 @@ def deploy_here(settings, job: str, minutes: int, instance_type: str | None = No
     check_request(job, minutes)
     allowed = settings.hosting_instance_types
     if instance_type and instance_type not in allowed:
-        raise KitError(f"instance type {instance_type} is not in the class's hosting allowlist "
-                       f"({', '.join(allowed)}); see [guardrails] in classroom.toml")
+        raise KitError(
+            f"instance type {instance_type} is not in the class's hosting allowlist "
+            f"({', '.join(allowed)}); see [guardrails] in classroom.toml"
+        )
     class_dir = classroom.class_dir(settings)
     last = lifecycle.read_last(job, class_dir)  # one clear error when the job was never trained
     if last.get("region") and last["region"] != settings.region:
-        raise KitError(f"the {job} model was trained in {last['region']}, but the class is in "
-                       f"{settings.region}; run `classroom train {job}` again")
+        raise KitError(
+            f"the {job} model was trained in {last['region']}, but the class is in "
+            f"{settings.region}; run `classroom train {job}` again"
+        )
     sm = boto3.client("sagemaker", region_name=settings.region)
     scope = class_scope(settings)
     expires = format_utc(now_utc() + dt.timedelta(minutes=minutes))
@@ -71,18 +75,25 @@ def deploy_here(settings, job: str, minutes: int, instance_type: str | None = No
         arn = sm.describe_endpoint(EndpointName=dep.endpoint_name)["EndpointArn"]
         sm.add_tags(ResourceArn=arn, Tags=[{"Key": k, "Value": v} for k, v in scope.items()])
     except BaseException:
-        lifecycle.undeploy(dep, lifecycle.Account(bucket=last["bucket"], role_arn=last["role_arn"],
-                                                  region=settings.region))
+        lifecycle.undeploy(
+            dep, lifecycle.Account(bucket=last["bucket"], role_arn=last["role_arn"], region=settings.region)
+        )
         raise
     return dep.endpoint_name, dep.expires_at or expires, False
 
 
 @click.command()
 @click.argument("job")
-@click.option("--minutes", type=int, default=30, show_default=True,
-              help=f"how long the endpoint lives (1–{MAX_MINUTES}); it bills by the hour on AWS")
-@click.option("--instance-type", default=None,
-              help="hosting instance type (default: the one the job trained with)")
+@click.option(
+    "--minutes",
+    type=int,
+    default=30,
+    show_default=True,
+    help=f"how long the endpoint lives (1–{MAX_MINUTES}); it bills by the hour on AWS",
+)
+@click.option(
+    "--instance-type", default=None, help="hosting instance type (default: the one the job trained with)"
+)
 @click.pass_context
 def command(ctx: click.Context, job: str, minutes: int, instance_type: str | None) -> None:
     """Deploy JOB's last trained model (rainfall, credit, spam) for --minutes, for `classroom serve`."""
@@ -93,5 +104,7 @@ def command(ctx: click.Context, job: str, minutes: int, instance_type: str | Non
     name, expires, extended = deploy(settings, job, minutes, instance_type)
     verb = "extended" if extended else "deployed"
     click.echo(f"{job}: {verb} endpoint {name}, in service until {expires} ({minutes} min).")
-    click.echo("Ask it from a browser with `classroom serve`; after that time the next kit command "
-               "removes it, and `classroom down` always does.")
+    click.echo(
+        "Ask it from a browser with `classroom serve`; after that time the next kit command "
+        "removes it, and `classroom down` always does."
+    )

@@ -26,8 +26,11 @@ def context_for(settings):
 @click.command("down")
 @click.option("--yes", is_flag=True, help="do not ask for the class name (for scripts)")
 @click.option("--dry-run", is_flag=True, help="print the plan (what, where, why) and stop")
-@click.option("--close-accounts", is_flag=True,
-              help="class of accounts: close the member accounts instead of returning them to the pool")
+@click.option(
+    "--close-accounts",
+    is_flag=True,
+    help="class of accounts: close the member accounts instead of returning them to the pool",
+)
 @click.pass_context
 def command(ctx: click.Context, yes: bool, dry_run: bool, close_accounts: bool) -> None:
     """Delete everything the class left behind, in dependency order, and print a receipt."""
@@ -45,8 +48,11 @@ def command(ctx: click.Context, yes: bool, dry_run: bool, close_accounts: bool) 
     def confirm(plan) -> bool:
         if not plan.items:
             return True
-        typed = click.prompt(f"Type the class name ({settings.class_name}) to delete everything above",
-                             default="", show_default=False)
+        typed = click.prompt(
+            f"Type the class name ({settings.class_name}) to delete everything above",
+            default="",
+            show_default=False,
+        )
         return typed.strip() == settings.class_name
 
     outcome = teardown(tctx, confirm=None if yes else confirm, dry_run=dry_run, log=click.echo)
@@ -61,12 +67,18 @@ def down_accounts(settings, yes: bool, dry_run: bool, close: bool) -> None:
     from provision.accounts.down import down
 
     def confirm(n: int) -> bool:
-        typed = click.prompt(f"Type the class name ({settings.class_name}) to delete everything of the "
-                             f"class in its {n} member account(s)", default="", show_default=False)
+        typed = click.prompt(
+            f"Type the class name ({settings.class_name}) to delete everything of the "
+            f"class in its {n} member account(s)",
+            default="",
+            show_default=False,
+        )
         return typed.strip() == settings.class_name
 
-    receipt = down(settings, dry_run=dry_run, close=close or None, confirm=None if yes else confirm,
-                   log=click.echo)
+    receipt = down(
+        settings, dry_run=dry_run, close=close or None, confirm=None if yes else confirm, log=click.echo
+    )
     if receipt is not None and not receipt["ok"]:
-        raise KitError("the teardown is not complete (see the class receipt above); run `classroom down` "
-                       "again")
+        raise KitError(
+            "the teardown is not complete (see the class receipt above); run `classroom down` again"
+        )

@@ -16,8 +16,13 @@ def command() -> None:
 
 
 @command.command("start")
-@click.option("--port", type=int, default=None, envvar="CLASSROOM_EMULATOR_PORT",
-              help="port on 127.0.0.1 (default: the settings' port, else any free port)")
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    envvar="CLASSROOM_EMULATOR_PORT",
+    help="port on 127.0.0.1 (default: the settings' port, else any free port)",
+)
 @click.pass_context
 def emulator_start(ctx: click.Context, port: int | None) -> None:
     """Start the embedded AWS in the background (no-op if it runs)."""

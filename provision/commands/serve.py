@@ -23,8 +23,9 @@ def check_port(port: int) -> None:
             s.bind((HOST, port))
         except OSError as err:
             if err.errno == errno.EADDRINUSE:
-                raise KitError(f"port {port} on {HOST} is already in use; "
-                               "choose another with --port") from None
+                raise KitError(
+                    f"port {port} on {HOST} is already in use; choose another with --port"
+                ) from None
             raise KitError(f"cannot listen on {HOST}:{port} ({err.strerror})") from None
 
 
@@ -58,20 +59,34 @@ def deploy_apis(settings):
     emu = classroom.activate(settings)
     classroom.check_account(settings)
     sm = boto3.client("sagemaker", region_name=settings.region)
-    live = [e for e in class_endpoints(sm, class_scope(settings))
-            if e.status == "InService" and not e.expired()]
+    live = [
+        e for e in class_endpoints(sm, class_scope(settings)) if e.status == "InService" and not e.expired()
+    ]
     if not live:
-        raise KitError("no endpoint of the class is in service: `classroom deploy JOB` first, "
-                       "then `classroom serve --via api`")
+        raise KitError(
+            "no endpoint of the class is in service: `classroom deploy JOB` first, "
+            "then `classroom serve --via api`"
+        )
     return api_backend.deploy(settings, live, emu.url if emu else None)
 
 
 @click.command()
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, envvar="CLASSROOM_SERVE_PORT",
-              help="port on 127.0.0.1")
-@click.option("--via", type=click.Choice(["sdk", "api"]), default="sdk", show_default=True,
-              help="sdk: the page calls InvokeEndpoint; api: through the blog's HTTP API + Lambda "
-                   "(terraform/modules/endpoint-api, applied per endpoint now and destroyed on exit)")
+@click.option(
+    "--port",
+    type=int,
+    default=DEFAULT_PORT,
+    show_default=True,
+    envvar="CLASSROOM_SERVE_PORT",
+    help="port on 127.0.0.1",
+)
+@click.option(
+    "--via",
+    type=click.Choice(["sdk", "api"]),
+    default="sdk",
+    show_default=True,
+    help="sdk: the page calls InvokeEndpoint; api: through the blog's HTTP API + Lambda "
+    "(terraform/modules/endpoint-api, applied per endpoint now and destroyed on exit)",
+)
 @click.pass_context
 def command(ctx: click.Context, port: int, via: str) -> None:
     """Serve the page that asks the deployed models (127.0.0.1 only; Ctrl-C stops it)."""
@@ -96,8 +111,10 @@ def command(ctx: click.Context, port: int, via: str) -> None:
             apis.destroy()
         raise
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    click.echo(f"serving class {settings.class_name!r} on http://{HOST}:{server.server_port}/ "
-               "(this computer only; Ctrl-C stops it)")
+    click.echo(
+        f"serving class {settings.class_name!r} on http://{HOST}:{server.server_port}/ "
+        "(this computer only; Ctrl-C stops it)"
+    )
     signal.signal(signal.SIGTERM, _stop)  # `kill PID` stops it as cleanly as Ctrl-C
     try:
         server.serve_forever()  # werkzeug's server returns on Ctrl-C (it swallows KeyboardInterrupt)

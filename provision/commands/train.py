@@ -73,15 +73,19 @@ def check_guardrails(types: dict[str, str], outputs: dict) -> None:
     from fnmatch import fnmatch
 
     lists = _output(outputs, "guardrail_allowlists") or {}
-    for sid, what in (("DenyTrainingTypesOutsideAllowlist", "training"),
-                      ("DenyHostingTypesOutsideAllowlist", "hosting")):
+    for sid, what in (
+        ("DenyTrainingTypesOutsideAllowlist", "training"),
+        ("DenyHostingTypesOutsideAllowlist", "hosting"),
+    ):
         allowed = lists.get(sid)
         if not allowed:
             continue
         for job, itype in types.items():
             if not any(fnmatch(itype, pattern) for pattern in allowed):
-                raise KitError(f"{job}: instance type {itype} is not allowed for {what} in this class "
-                               f"(allowed: {', '.join(allowed)}); choose one with --instance-type")
+                raise KitError(
+                    f"{job}: instance type {itype} is not allowed for {what} in this class "
+                    f"(allowed: {', '.join(allowed)}); choose one with --instance-type"
+                )
 
 
 def _account(
@@ -202,7 +206,13 @@ def command(
     # SDK's 5 s, CLASSROOM_POLL_SECONDS overrides both); each wait starts at 0.1 s and backs off
     poll = None if target == "aws" or os.environ.get("CLASSROOM_POLL_SECONDS") else LOCAL_POLL_S
     results, page = run_all(
-        job_objs, account, cdir, Path(reports_dir), parallel=parallel, instance_types=types, target=target,
+        job_objs,
+        account,
+        cdir,
+        Path(reports_dir),
+        parallel=parallel,
+        instance_types=types,
+        target=target,
         poll=poll,
     )
     click.echo("\n" + summary_table(results))

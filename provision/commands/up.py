@@ -15,8 +15,11 @@ def _table(rows: list[tuple[str, str]]) -> str:
 
 def _summarise(value) -> str:
     if isinstance(value, dict):
-        return f"{len(value)} item(s): " + ", ".join(sorted(map(str, value))[:6]) + (
-            " …" if len(value) > 6 else "")
+        return (
+            f"{len(value)} item(s): "
+            + ", ".join(sorted(map(str, value))[:6])
+            + (" …" if len(value) > 6 else "")
+        )
     if isinstance(value, list):
         return f"{len(value)} item(s)"
     return "" if value is None else str(value)
@@ -61,5 +64,7 @@ def up_accounts(settings) -> None:
         click.echo(f"\n{res.member} (account {res.account_id}):")
         for p in res.handouts:
             click.echo(f"  handout (0600, never printed): {p}")
-    click.echo("\nBilling access: member accounts were created with IamUserAccessToBilling=ALLOW "
-               "(no root-user step).")
+    click.echo(
+        "\nBilling access: member accounts were created with IamUserAccessToBilling=ALLOW "
+        "(no root-user step)."
+    )

@@ -41,11 +41,15 @@ def check_account(ctx: Context) -> str:
     actual = with_retries(lambda: ctx.aws.account_id(ctx.scope.region))
     expected = ctx.scope.account_id
     if not expected:
-        raise KitError(f"no record of the account class {ctx.scope.class_name!r} was created in "
-                       "(class.json); refusing to delete anything")
+        raise KitError(
+            f"no record of the account class {ctx.scope.class_name!r} was created in "
+            "(class.json); refusing to delete anything"
+        )
     if actual != expected:
-        raise KitError(f"these credentials are for account {actual}, but class {ctx.scope.class_name!r} "
-                       f"was created in account {expected}; refusing to delete anything")
+        raise KitError(
+            f"these credentials are for account {actual}, but class {ctx.scope.class_name!r} "
+            f"was created in account {expected}; refusing to delete anything"
+        )
     return actual
 
 
@@ -71,13 +75,19 @@ def resume_plan(ctx: Context, leftover: list[Item]) -> Plan:
             keep.extend(with_retries(lambda k=kinds[name], i=items: k.remaining(ctx, i)))
         except Exception:  # cannot tell: its delete will look again
             keep.extend(items)
-    plan.items = merge(plan.items, [Item(**{**it.__dict__, "reason": interrupted_reason(it.reason)})
-                                    for it in keep])
+    plan.items = merge(
+        plan.items, [Item(**{**it.__dict__, "reason": interrupted_reason(it.reason)}) for it in keep]
+    )
     return plan
 
 
-def teardown(ctx: Context, *, confirm: Callable[[Plan], bool] | None = None, dry_run: bool = False,
-             log: Callable[[str], None] = print) -> Outcome:
+def teardown(
+    ctx: Context,
+    *,
+    confirm: Callable[[Plan], bool] | None = None,
+    dry_run: bool = False,
+    log: Callable[[str], None] = print,
+) -> Outcome:
     """Plan, print, confirm, delete, receipt. ``confirm`` returning False stops before any delete."""
     started = dt.datetime.now(dt.UTC)
     account = check_account(ctx)

@@ -48,11 +48,20 @@ class Aws:
     inject faults (throttling, a 5xx, an interruption) into real clients talking to the emulator.
     """
 
-    def __init__(self, session: boto3.session.Session | None = None, max_attempts: int = 8,
-                 hooks: list[Hook] | None = None, record_params: bool = False) -> None:
+    def __init__(
+        self,
+        session: boto3.session.Session | None = None,
+        max_attempts: int = 8,
+        hooks: list[Hook] | None = None,
+        record_params: bool = False,
+    ) -> None:
         self._session = session or shared_session()
-        self._config = Config(retries={"mode": "adaptive", "max_attempts": max_attempts},
-                              max_pool_connections=32, connect_timeout=10, read_timeout=60)
+        self._config = Config(
+            retries={"mode": "adaptive", "max_attempts": max_attempts},
+            max_pool_connections=32,
+            connect_timeout=10,
+            read_timeout=60,
+        )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
         self._hooks = list(hooks or [])
@@ -79,6 +88,7 @@ class Aws:
             call = Call(service, region, model.name if model else "?", p)
             with self._lock:
                 self.calls.append(call)
+
         return record
 
     def _count_attempt(self, **_: Any) -> None:

@@ -75,18 +75,36 @@ class Item:
         return dict(self.data).get(name, default)
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "region": self.region, "id": self.id, "reason": self.reason,
-                "label": self.label, "data": dict(self.data)}
+        return {
+            "kind": self.kind,
+            "region": self.region,
+            "id": self.id,
+            "reason": self.reason,
+            "label": self.label,
+            "data": dict(self.data),
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> Item:
-        return cls(kind=d["kind"], region=d["region"], id=d["id"], reason=d.get("reason", ""),
-                   label=d.get("label", ""), data=tuple(sorted((d.get("data") or {}).items())))
+        return cls(
+            kind=d["kind"],
+            region=d["region"],
+            id=d["id"],
+            reason=d.get("reason", ""),
+            label=d.get("label", ""),
+            data=tuple(sorted((d.get("data") or {}).items())),
+        )
 
 
 def item(kind: str, region: str, id: str, reason: str, label: str = "", **data: str) -> Item:
-    return Item(kind=kind, region=region, id=id, reason=reason, label=label,
-                data=tuple(sorted((k, str(v)) for k, v in data.items() if v is not None)))
+    return Item(
+        kind=kind,
+        region=region,
+        id=id,
+        reason=reason,
+        label=label,
+        data=tuple(sorted((k, str(v)) for k, v in data.items() if v is not None)),
+    )
 
 
 @dataclass

@@ -38,12 +38,14 @@ DOMAIN_ARN_TAG = "sagemaker:domain-arn"
 def tag_index(ctx: Context, region: str, service: str = "sagemaker") -> dict[str, dict[str, str]]:
     """lower-cased ARN -> tags, for every tagged resource of ``service`` in ``region`` (shared within a
     listing pass). SageMaker gives some ARNs lower-cased and names in mixed case: compare lower-cased."""
+
     def fetch() -> dict[str, dict[str, str]]:
         tagging = ctx.aws.client("resourcegroupstaggingapi", region)
         out: dict[str, dict[str, str]] = {}
         for r in paged(tagging, "get_resources", "ResourceTagMappingList", ResourceTypeFilters=[service]):
             out[r["ResourceARN"].lower()] = {t["Key"]: t["Value"] for t in r.get("Tags") or []}
         return out
+
     return ctx.cached(("tag_index", region, service), fetch)
 
 
@@ -62,8 +64,10 @@ def why_owned(ctx: Context, tags: dict[str, str]) -> str | None:
         if domain in ctx.domain_ids():
             return f"made in the class's Studio domain {domain} (tag {DOMAIN_ARN_TAG})"
     if ctx.scope.dedicated and CLASS_TAG not in tags:
-        return (f"no {CLASS_TAG} tag; in scope because [class] dedicated_account = true "
-                f"(account {ctx.scope.account_id} is the class's alone)")
+        return (
+            f"no {CLASS_TAG} tag; in scope because [class] dedicated_account = true "
+            f"(account {ctx.scope.account_id} is the class's alone)"
+        )
     return None
 
 
@@ -85,9 +89,21 @@ def _iso(value: Any) -> str:
     return str(value or "")
 
 
-def classify(ctx: Context, kind: str, region: str, rows: list[dict], *, arn: str, name: str,
-             why_here: str, created: str = "CreationTime", use: str = "", instance_type: str = "",
-             tags_of: Any = None, **data: str) -> list[Item]:
+def classify(
+    ctx: Context,
+    kind: str,
+    region: str,
+    rows: list[dict],
+    *,
+    arn: str,
+    name: str,
+    why_here: str,
+    created: str = "CreationTime",
+    use: str = "",
+    instance_type: str = "",
+    tags_of: Any = None,
+    **data: str,
+) -> list[Item]:
     """The class's items among ``rows`` (one listing); the others are recorded with ``ctx.left_alone``.
 
     ``why_here``: what the resource is (the plan line starts with it, then says why it is the class's).
@@ -102,11 +118,29 @@ def classify(ctx: Context, kind: str, region: str, rows: list[dict], *, arn: str
         itype = str(row.get(instance_type, "")) if instance_type else ""
         owned = why_owned(ctx, tags)
         if owned is not None:
-            out.append(item(kind, region, row[name], f"{why_here}: {owned}", **extra,
-                            **({"instance_type": itype} if itype else {})))
+            out.append(
+                item(
+                    kind,
+                    region,
+                    row[name],
+                    f"{why_here}: {owned}",
+                    **extra,
+                    **({"instance_type": itype} if itype else {}),
+                )
+            )
         else:
-            ctx.left_alone(item(kind, region, row[name], why_not(ctx, tags), created=_iso(row.get(created)),
-                                use=use, instance_type=itype or None, **extra))
+            ctx.left_alone(
+                item(
+                    kind,
+                    region,
+                    row[name],
+                    why_not(ctx, tags),
+                    created=_iso(row.get(created)),
+                    use=use,
+                    instance_type=itype or None,
+                    **extra,
+                )
+            )
     return out
 
 
@@ -129,8 +163,16 @@ def priced(ctx: Context, items: list[Item]) -> list[Item]:
         data["count"] = str(count)
         if price is not None:
             data["per_hour"] = f"{price * count:.3f}"
-        out.append(Item(kind=it.kind, region=it.region, id=it.id, reason=it.reason, label=it.label,
-                        data=tuple(sorted(data.items()))))
+        out.append(
+            Item(
+                kind=it.kind,
+                region=it.region,
+                id=it.id,
+                reason=it.reason,
+                label=it.label,
+                data=tuple(sorted(data.items())),
+            )
+        )
     return out
 
 

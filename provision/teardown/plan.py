@@ -37,9 +37,13 @@ class Plan:
         return out
 
     def to_json(self) -> dict:
-        return {"regions": self.regions, "errors": self.errors, "warnings": self.warnings,
-                "items": [it.to_json() for it in self.items],
-                "left_alone": [it.to_json() for it in self.left_alone]}
+        return {
+            "regions": self.regions,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "items": [it.to_json() for it in self.items],
+            "left_alone": [it.to_json() for it in self.left_alone],
+        }
 
 
 def merge(*groups: list[Item]) -> list[Item]:
@@ -52,8 +56,12 @@ def merge(*groups: list[Item]) -> list[Item]:
     return sorted(seen.values(), key=lambda it: (rank.get(it.kind, 99), it.region != "", it.region, it.id))
 
 
-def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] | None = None,
-               regions: list[str] | None = None) -> Plan:
+def build_plan(
+    ctx: Context,
+    kinds: list[Kind] | None = None,
+    extra: list[Item] | None = None,
+    regions: list[str] | None = None,
+) -> Plan:
     """List every kind in scope. A kind whose listing fails is recorded in ``errors`` (not raised).
 
     ``regions``: the regions to sweep (the receipt passes the plan's, so DescribeRegions is asked once);
@@ -61,8 +69,12 @@ def build_plan(ctx: Context, kinds: list[Kind] | None = None, extra: list[Item] 
     """
     ctx.begin_pass()
     try:
-        return _build(ctx, kinds if kinds is not None else registry.order(), extra,
-                      list(regions) if regions is not None else with_retries(ctx.sweep_regions))
+        return _build(
+            ctx,
+            kinds if kinds is not None else registry.order(),
+            extra,
+            list(regions) if regions is not None else with_retries(ctx.sweep_regions),
+        )
     finally:
         ctx.end_pass()
 
@@ -81,8 +93,11 @@ def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: lis
 
     with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
         results = list(pool.map(list_one, tasks))
-    unreachable = [res for _, region, res in results
-                   if region == ctx.scope.region and isinstance(res, EndpointConnectionError)]
+    unreachable = [
+        res
+        for _, region, res in results
+        if region == ctx.scope.region and isinstance(res, EndpointConnectionError)
+    ]
     if unreachable:  # the class's region cannot be reached, even after retries: one clear error
         raise unreachable[0]
     warnings: list[str] = []
@@ -105,26 +120,41 @@ def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: lis
             except Exception as err:
                 errors[kind.name] = f"could not follow its dependents: {describe_error(err)}"
     wanted = {k.name for k in kinds}
-    items = merge(*found.values(), [it for it in expanded if it.kind in wanted],
-                  [it for it in (extra or []) if it.kind in wanted])
+    items = merge(
+        *found.values(),
+        [it for it in expanded if it.kind in wanted],
+        [it for it in (extra or []) if it.kind in wanted],
+    )
     mine = {it.key for it in items}
     alone = [it for it in ctx.alone() if it.key not in mine]  # e.g. an untagged config of an owned endpoint
     try:
         alone = with_retries(lambda: ownership.priced(ctx, alone))
     except Exception as err:  # the price of what is left alone is information, never a blocker
         warnings.append(f"could not price what is left alone: {describe_error(err)}")
-    return Plan(items=items, regions=sweep, errors=errors, warnings=sorted(warnings), listed=listed,
-                notes=ctx.notes(), left_alone=merge(alone), dedicated=ctx.scope.dedicated)
+    return Plan(
+        items=items,
+        regions=sweep,
+        errors=errors,
+        warnings=sorted(warnings),
+        listed=listed,
+        notes=ctx.notes(),
+        left_alone=merge(alone),
+        dedicated=ctx.scope.dedicated,
+    )
 
 
 def format_plan(plan: Plan, class_name: str) -> str:
     """The plan as a table: kind, name, region, why it is in scope."""
     rows = [(it.kind, it.name, it.region, it.reason) for it in plan.items]
-    lines = [f"Teardown plan for class {class_name!r}: {len(plan.items)} item(s); "
-             f"swept regions: {len(plan.regions)}"]
+    lines = [
+        f"Teardown plan for class {class_name!r}: {len(plan.items)} item(s); "
+        f"swept regions: {len(plan.regions)}"
+    ]
     if plan.dedicated:
-        lines.append("  [class] dedicated_account = true: SageMaker resources without a classroom tag in the "
-                     "swept regions are in scope too (each such line says so)")
+        lines.append(
+            "  [class] dedicated_account = true: SageMaker resources without a classroom tag in the "
+            "swept regions are in scope too (each such line says so)"
+        )
     if rows:
         heads = ("KIND", "NAME", "REGION", "WHY IN SCOPE")
         widths = [min(60, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(heads[:3])]
@@ -145,10 +175,14 @@ def format_left_alone(items: list[Item]) -> list[str]:
     """The "not the class's: left alone" table: kind, name, region, age, $/hour, why (never deleted)."""
     if not items:
         return []
-    lines = [f"Not the class's: left alone ({len(items)}; never deleted by the kit, not counted as left "
-             "over — delete them yourself if they are yours):"]
-    rows = [(it.kind, it.name, it.region, ownership.age(it), ownership.per_hour_text(it), it.reason)
-            for it in items]
+    lines = [
+        f"Not the class's: left alone ({len(items)}; never deleted by the kit, not counted as left "
+        "over — delete them yourself if they are yours):"
+    ]
+    rows = [
+        (it.kind, it.name, it.region, ownership.age(it), ownership.per_hour_text(it), it.reason)
+        for it in items
+    ]
     heads = ("KIND", "NAME", "REGION", "AGE", "$/HOUR")
     widths = [min(60, max(len(h), *(len(r[i]) for r in rows))) for i, h in enumerate(heads)]
     lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  WHY NOT")

@@ -18,8 +18,9 @@ from provision.teardown.runner import KindResult
 RECEIPT_FILE = "teardown-receipt.json"
 
 
-def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
-              plan: Plan | None = None) -> tuple[list[Item], dict, list[str], list[dict], list[Item]]:
+def leftovers(
+    ctx: Context, results: list[KindResult], run_items: list[Item], plan: Plan | None = None
+) -> tuple[list[Item], dict, list[str], list[dict], list[Item]]:
     """What still exists, and what was re-checked how.
 
     Every kind of the receipt is listed again in full in every region it is listed in (the class's
@@ -33,16 +34,27 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
     (a swept endpoint's config and model) are looked up with the kind's ``remaining``.
     """
     kinds = registry.order()
-    fresh = build_plan(ctx, kinds=[k for k in kinds if k.in_receipt_listing],
-                       regions=plan.regions if plan is not None else None)
+    fresh = build_plan(
+        ctx,
+        kinds=[k for k in kinds if k.in_receipt_listing],
+        regions=plan.regions if plan is not None else None,
+    )
     planned = {(it.kind, it.region) for it in run_items}
     deleted_regions = {it.region for it in run_items}
-    rechecked = [{"kind": kind, "region": region, "found": n,
-                  "how": fresh.notes.get((kind, region)) or (
-                      "listed again in full" if (kind, region) in planned or region == ctx.scope.region
-                      or region in deleted_regions else
-                      "listed again (the plan found none here and nothing was deleted here)")}
-                 for kind, region, n in fresh.listed]
+    rechecked = [
+        {
+            "kind": kind,
+            "region": region,
+            "found": n,
+            "how": fresh.notes.get((kind, region))
+            or (
+                "listed again in full"
+                if (kind, region) in planned or region == ctx.scope.region or region in deleted_regions
+                else "listed again (the plan found none here and nothing was deleted here)"
+            ),
+        }
+        for kind, region, n in fresh.listed
+    ]
     covered = {(kind, region) for kind, region, _ in fresh.listed}
     confirmed = {r.kind for r in results if r.ok}
     unconfirmed: dict[str, list[Item]] = defaultdict(list)
@@ -50,8 +62,12 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
         k = registry.get(it.kind)
         # "reached": the class's only through an owned item (an endpoint's config) that is gone now, so
         # a listing by ownership would not show it: look it up
-        if (it.kind not in confirmed or not k.in_receipt_listing or (it.kind, it.region) not in covered
-                or it.get("reached")):
+        if (
+            it.kind not in confirmed
+            or not k.in_receipt_listing
+            or (it.kind, it.region) not in covered
+            or it.get("reached")
+        ):
             unconfirmed[it.kind].append(it)
     still: list[Item] = []
     errors = dict(fresh.errors)
@@ -63,15 +79,22 @@ def leftovers(ctx: Context, results: list[KindResult], run_items: list[Item],
             still.extend(items)
             errors[name] = f"could not check: {err}"
         for region in sorted({it.region for it in items}):
-            rechecked.append({"kind": name, "region": region, "found": None,
-                              "how": "the run's items looked up again"})
+            rechecked.append(
+                {"kind": name, "region": region, "found": None, "how": "the run's items looked up again"}
+            )
     left = merge(fresh.items, still)
     gone_keys = {it.key for it in left} | {it.key for it in run_items}
     return left, errors, fresh.warnings, rechecked, [it for it in fresh.left_alone if it.key not in gone_keys]
 
 
-def build(ctx: Context, results: list[KindResult], run_items: list[Item], started: dt.datetime,
-          account_id: str | None, plan: Plan | None = None) -> dict:
+def build(
+    ctx: Context,
+    results: list[KindResult],
+    run_items: list[Item],
+    started: dt.datetime,
+    account_id: str | None,
+    plan: Plan | None = None,
+) -> dict:
     left, errors, warnings, rechecked, alone = leftovers(ctx, results, run_items, plan)
     left_by_kind: dict[str, list[Item]] = defaultdict(list)
     for it in left:
@@ -80,26 +103,49 @@ def build(ctx: Context, results: list[KindResult], run_items: list[Item], starte
     rows = []
     for kind in registry.order():
         r = by_result.get(kind.name) or KindResult(kind.name, kind.title)
-        rows.append({
-            "kind": kind.name, "title": kind.title, "billable": kind.billable,
-            "planned": r.planned, "deleted": r.deleted, "seconds": round(r.seconds, 2),
-            "failed": [{"name": it.name, "region": it.region, "error": msg} for it, msg in r.failed],
-            "skipped": r.skipped, "error": r.error or errors.get(kind.name, ""),
-            "remaining": [{"name": it.name, "region": it.region, "id": it.id}
-                          for it in left_by_kind[kind.name]],
-        })
+        rows.append(
+            {
+                "kind": kind.name,
+                "title": kind.title,
+                "billable": kind.billable,
+                "planned": r.planned,
+                "deleted": r.deleted,
+                "seconds": round(r.seconds, 2),
+                "failed": [{"name": it.name, "region": it.region, "error": msg} for it, msg in r.failed],
+                "skipped": r.skipped,
+                "error": r.error or errors.get(kind.name, ""),
+                "remaining": [
+                    {"name": it.name, "region": it.region, "id": it.id} for it in left_by_kind[kind.name]
+                ],
+            }
+        )
     problems = sum(1 for row in rows if row["failed"] or row["skipped"] or row["error"])
     return {
-        "class": ctx.scope.class_name, "account": account_id, "region": ctx.scope.region,
+        "class": ctx.scope.class_name,
+        "account": account_id,
+        "region": ctx.scope.region,
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kinds": rows, "remaining_total": len(left), "kinds_with_problems": problems,
-        "unchecked_regions": warnings, "rechecked": rechecked,
+        "kinds": rows,
+        "remaining_total": len(left),
+        "kinds_with_problems": problems,
+        "unchecked_regions": warnings,
+        "rechecked": rechecked,
         # not the class's: listed for the instructor, never deleted, not counted in "ok" / the exit code
-        "left_alone": [{"kind": it.kind, "name": it.name, "region": it.region, "id": it.id,
-                        "age": ownership.age(it), "created": it.get("created"),
-                        "per_hour": float(it.get("per_hour")) if it.get("per_hour") else None,
-                        "instance_type": it.get("instance_type"), "why": it.reason} for it in alone],
+        "left_alone": [
+            {
+                "kind": it.kind,
+                "name": it.name,
+                "region": it.region,
+                "id": it.id,
+                "age": ownership.age(it),
+                "created": it.get("created"),
+                "per_hour": float(it.get("per_hour")) if it.get("per_hour") else None,
+                "instance_type": it.get("instance_type"),
+                "why": it.reason,
+            }
+            for it in alone
+        ],
         "ok": not left and problems == 0 and not warnings,
     }
 
@@ -119,22 +165,38 @@ def format_table(receipt: dict) -> str:
         note = r["error"] or r["skipped"] or (r["failed"][0]["error"] if r["failed"] else "")
         if r["remaining"] and not note:
             note = "left: " + ", ".join(x["name"] for x in r["remaining"][:3])
-        rows.append((r["kind"], str(r["planned"]), str(r["deleted"]), str(len(r["failed"])),
-                     str(len(r["remaining"])), note[:100]))
+        rows.append(
+            (
+                r["kind"],
+                str(r["planned"]),
+                str(r["deleted"]),
+                str(len(r["failed"])),
+                str(len(r["remaining"])),
+                note[:100],
+            )
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
-    out = [f"Teardown receipt for class {receipt['class']!r} (account {receipt['account']}, "
-           f"{receipt['region']}):", "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
+    out = [
+        f"Teardown receipt for class {receipt['class']!r} (account {receipt['account']}, "
+        f"{receipt['region']}):",
+        "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)),
+    ]
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    verdict = ("0 left: nothing in scope remains" if receipt["ok"] else
-               f"0 left, but {len(receipt['unchecked_regions'])} swept region listing(s) could not be checked"
-               if not receipt["remaining_total"] and not receipt["kinds_with_problems"] else
-               f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
-               "— run `classroom down` again, or see the notes above")
+    verdict = (
+        "0 left: nothing in scope remains"
+        if receipt["ok"]
+        else f"0 left, but {len(receipt['unchecked_regions'])} swept region listing(s) could not be checked"
+        if not receipt["remaining_total"] and not receipt["kinds_with_problems"]
+        else f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
+        "— run `classroom down` again, or see the notes above"
+    )
     out.append(recheck_summary(receipt.get("rechecked", [])))
     alone = receipt.get("left_alone") or []
     if alone:
-        out.append(f"  not the class's: left alone: {len(alone)} (not counted; see the plan's list or "
-                   "teardown-receipt.json)")
+        out.append(
+            f"  not the class's: left alone: {len(alone)} (not counted; see the plan's list or "
+            "teardown-receipt.json)"
+        )
         for a in alone[:20]:
             cost = f"${a['per_hour']:.3f}/h" if a.get("per_hour") is not None else "no price"
             out.append(f"    {a['kind']} {a['name']} ({a['region']}, {a['age']}, {cost}): {a['why']}")
@@ -155,8 +217,10 @@ def recheck_summary(rechecked: list[dict]) -> str:
     empty_regions = sorted({r["region"] for r in empty})
     parts = [f"{len(full)} kind/region listing(s) repeated in full"]
     if empty:
-        parts.append(f"{len(empty_regions)} swept region(s) the plan found empty re-checked "
-                     f"({len(empty)} List call(s), one per swept kind)")
+        parts.append(
+            f"{len(empty_regions)} swept region(s) the plan found empty re-checked "
+            f"({len(empty)} List call(s), one per swept kind)"
+        )
     if looked:
         parts.append(f"{len(looked)} kind/region(s) whose run items were looked up again")
     if inside:

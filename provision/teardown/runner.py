@@ -64,8 +64,10 @@ class Progress:
             return
         from provision.statedir import write_json
 
-        write_json(self.path, {"items": [{**it.to_json(), "reason": it.reason.removesuffix(INTERRUPTED)}
-                                         for it in items]})
+        write_json(
+            self.path,
+            {"items": [{**it.to_json(), "reason": it.reason.removesuffix(INTERRUPTED)} for it in items]},
+        )
 
     def clear(self) -> None:
         if self.path:
@@ -101,8 +103,9 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
     started = time.monotonic()
     with_retries(lambda: kind.prepare(ctx, items))
     not_ready, failed = _delete_all(ctx, kind, items)
-    waiting = [it for it in items if it.key not in failed
-               and (not kind.gone_when_deleted or it.key in not_ready)]
+    waiting = [
+        it for it in items if it.key not in failed and (not kind.gone_when_deleted or it.key in not_ready)
+    ]
     deadline = time.monotonic() + ctx.wait_timeout_s
     delay = ctx.poll_initial_s
     while waiting:
@@ -116,8 +119,9 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
         if time.monotonic() > deadline:
             for it in waiting:
                 last = not_ready.get(it.key, "")
-                failed[it.key] = (f"still present after {ctx.wait_timeout_s:.0f} s"
-                                  + (f" ({last})" if last else ""))
+                failed[it.key] = f"still present after {ctx.wait_timeout_s:.0f} s" + (
+                    f" ({last})" if last else ""
+                )
             waiting = []
             break
         retry = [it for it in waiting if it.key in not_ready]
@@ -132,8 +136,10 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
     res.failed = [(by_key[k], msg) for k, msg in failed.items()]
     res.deleted = len(items) - len(res.failed)
     res.seconds = time.monotonic() - started
-    log(f"  {kind.name}: {res.deleted}/{len(items)} gone in {res.seconds:.1f} s"
-        + (f", {len(res.failed)} failed" if res.failed else ""))
+    log(
+        f"  {kind.name}: {res.deleted}/{len(items)} gone in {res.seconds:.1f} s"
+        + (f", {len(res.failed)} failed" if res.failed else "")
+    )
     return res
 
 
@@ -149,8 +155,12 @@ def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log
         items = by_kind.get(kind.name, [])
         blockers = sorted(d for d in kind.depends_on if d in broken)
         if blockers:
-            res = KindResult(kind.name, kind.title, planned=len(items),
-                             skipped="waits for " + ", ".join(blockers) + " (not all gone)")
+            res = KindResult(
+                kind.name,
+                kind.title,
+                planned=len(items),
+                skipped="waits for " + ", ".join(blockers) + " (not all gone)",
+            )
             if kind.name in plan.errors:
                 res.error = broken[kind.name]
             results.append(res)
@@ -163,8 +173,11 @@ def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log
             continue
         try:
             if kind.relist:
-                fresh = [it for r in kind.regions(ctx, [ctx.scope.region])
-                         for it in with_retries(lambda r=r, k=kind: k.relist_items(ctx, r))]
+                fresh = [
+                    it
+                    for r in kind.regions(ctx, [ctx.scope.region])
+                    for it in with_retries(lambda r=r, k=kind: k.relist_items(ctx, r))
+                ]
                 items = merge(items, fresh)
             if not items:
                 results.append(KindResult(kind.name, kind.title))

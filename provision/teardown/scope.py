@@ -68,9 +68,17 @@ def _tfstate_resources(class_dir: Path) -> Any:
     return resources
 
 
-def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dict[str, str] | None = None,
-                     expected_account_id: str | None = None, terraform_destroy: Any = None,
-                     sweep_regions: tuple[str, ...] | None = None, dedicated: bool = False) -> ClassScope:
+def scope_from_files(
+    *,
+    class_name: str,
+    region: str,
+    class_dir: Path,
+    tags: dict[str, str] | None = None,
+    expected_account_id: str | None = None,
+    terraform_destroy: Any = None,
+    sweep_regions: tuple[str, ...] | None = None,
+    dedicated: bool = False,
+) -> ClassScope:
     outputs = {k: _unwrap(v) for k, v in _read(class_dir / "outputs.json").items()}
     info = _read(class_dir / "class.json")
     domains: list[str] = []
@@ -81,8 +89,9 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
             domains += _strings(value)
         elif "bucket" in k and k != "sdk_default_bucket" and "arn" not in k:
             buckets += [b for b in _strings(value) if not b.startswith("arn:")]
-    default = (_strings(outputs.get("sdk_default_bucket")) or _strings(info.get("sdk_default_bucket"))
-               or [None])[0]
+    default = (
+        _strings(outputs.get("sdk_default_bucket")) or _strings(info.get("sdk_default_bucket")) or [None]
+    )[0]
     # the SDK's default bucket did not exist at the class's first `up`: if it exists now, a notebook
     # of the class created it (Session().default_bucket(); the execution role may create exactly it)
     if default is None and info.get("sdk_default_bucket_existed") is False:
@@ -92,13 +101,21 @@ def scope_from_files(*, class_name: str, region: str, class_dir: Path, tags: dic
         # the pin and the class's record disagree: neither may be trusted to delete (issue 18 item 2)
         from provision.errors import KitError
 
-        raise KitError(f"the settings pin account {expected_account_id}, but class {class_name!r} was "
-                       f"created in account {recorded} (class.json); refusing to delete anything")
+        raise KitError(
+            f"the settings pin account {expected_account_id}, but class {class_name!r} was "
+            f"created in account {recorded} (class.json); refusing to delete anything"
+        )
     account = recorded or expected_account_id or None
     return ClassScope(
-        class_name=class_name, region=region, account_id=account, tags=dict(tags or {}),
-        domain_ids=tuple(dict.fromkeys(domains)), buckets=tuple(dict.fromkeys(buckets)),
-        default_bucket=default, state_dir=class_dir, sweep_regions=sweep_regions,
+        class_name=class_name,
+        region=region,
+        account_id=account,
+        tags=dict(tags or {}),
+        domain_ids=tuple(dict.fromkeys(domains)),
+        buckets=tuple(dict.fromkeys(buckets)),
+        default_bucket=default,
+        state_dir=class_dir,
+        sweep_regions=sweep_regions,
         terraform_destroy=terraform_destroy,
         terraform_pending=_tfstate_pending(class_dir) if terraform_destroy else None,
         terraform_resources=_tfstate_resources(class_dir) if terraform_destroy else None,
@@ -112,7 +129,9 @@ def scope_from_settings(settings: Any) -> ClassScope:
 
     class_dir = Path(classroom.class_dir(settings))
     return scope_from_files(
-        class_name=settings.class_name, region=settings.region, class_dir=class_dir,
+        class_name=settings.class_name,
+        region=settings.region,
+        class_dir=class_dir,
         tags=dict(settings.tags),
         expected_account_id=settings.expected_account_id,
         terraform_destroy=lambda: classroom.terraform_destroy(settings),

@@ -9,8 +9,9 @@ from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, NotReady
 
 
-def per_domain(ctx: Context, region: str, operation: str, key: str, domains: list[str],
-               kind: str | None = None) -> list[dict]:
+def per_domain(
+    ctx: Context, region: str, operation: str, key: str, domains: list[str], kind: str | None = None
+) -> list[dict]:
     """Every element of ``key`` for each domain (paged), an already deleted domain counting as empty.
 
     In a listing pass (plan, receipt) of ``kind``, a domain that DescribeDomain says no longer exists
@@ -24,8 +25,12 @@ def per_domain(ctx: Context, region: str, operation: str, key: str, domains: lis
     out: list[dict] = []
     for domain in domains:
         if kind and ctx.in_pass and describe(ctx, region, domain) is None:
-            ctx.note(kind, region, f"not listed: domain {domain} no longer exists (DescribeDomain), "
-                                   "and AWS deletes a domain only once nothing is inside it")
+            ctx.note(
+                kind,
+                region,
+                f"not listed: domain {domain} no longer exists (DescribeDomain), "
+                "and AWS deletes a domain only once nothing is inside it",
+            )
             continue
         try:
             out.extend(paged(sm, operation, key, DomainIdEquals=domain, MaxResults=page_size()))

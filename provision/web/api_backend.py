@@ -40,8 +40,9 @@ class ApiRuntime:
         url = self.urls.get(EndpointName)
         if url is None:
             raise ApiError(404, f"no API for endpoint {EndpointName}".encode())
-        req = urllib.request.Request(url, data=Body, method="POST",
-                                     headers={"Content-Type": ContentType, "Accept": Accept or "*/*"})
+        req = urllib.request.Request(
+            url, data=Body, method="POST", headers={"Content-Type": ContentType, "Accept": Accept or "*/*"}
+        )
         try:
             with urllib.request.urlopen(req, timeout=TIMEOUT_S) as resp:  # noqa: S310 - the module's URL
                 data, ctype = resp.read(), resp.headers.get("Content-Type", "")
@@ -88,15 +89,26 @@ def deploy(settings, endpoints: list, emulator_url: str | None) -> Apis:
     base: Path = ensure_dir(classroom.class_dir(settings) / "endpoint-api")
     package = build_package(base / "function.zip")
     lock_down(base)  # the state folder stays private (0700 / 0600)
-    provider = Provider(target=settings.target, region=settings.region, tags=settings.tags,
-                        endpoint=emulator_url)
+    provider = Provider(
+        target=settings.target, region=settings.region, tags=settings.tags, endpoint=emulator_url
+    )
     try:
         for e in endpoints:
-            variables = {"create": True, "name": api_name(settings, e.name), "endpoint_name": e.name,
-                         "package_path": str(package)}
-            ws = Workspace.prepare(base / e.name, settings.class_name, provider, variables,
-                                   module_source=MODULE_DIR, mirror_setting=settings.provider_mirror,
-                                   label=f"endpoint-api {e.name}")
+            variables = {
+                "create": True,
+                "name": api_name(settings, e.name),
+                "endpoint_name": e.name,
+                "package_path": str(package),
+            }
+            ws = Workspace.prepare(
+                base / e.name,
+                settings.class_name,
+                provider,
+                variables,
+                module_source=MODULE_DIR,
+                mirror_setting=settings.provider_mirror,
+                label=f"endpoint-api {e.name}",
+            )
             apis.workspaces[e.name] = ws
             ws.init()
             ws.apply()

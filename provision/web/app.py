@@ -60,8 +60,9 @@ def _error_code(err: Exception) -> str:
     return resp.get("Error", {}).get("Code", "") or type(err).__name__
 
 
-def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
-               models: Models | None = None) -> Flask:
+def create_app(
+    settings, class_dir: Path, sm: Any = None, runtime: Any = None, models: Models | None = None
+) -> Flask:
     """The app for one class. ``sm`` / ``runtime`` default to boto3 clients from the environment."""
     app = Flask(__name__)
     app.config.update(
@@ -93,8 +94,10 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
         title = job_class(e.job).title if e.job in JOB_NAMES else (e.job or "unknown job")
         c = Card(endpoint=e, title=title, time_left=e.time_left())
         if e.status in ("Failed", "OutOfService"):
-            c.unavailable = (f"the endpoint is {e.status}: deploy it again with "
-                             f"`classroom deploy {e.job or 'JOB'}` (`classroom down` removes this one)")
+            c.unavailable = (
+                f"the endpoint is {e.status}: deploy it again with "
+                f"`classroom deploy {e.job or 'JOB'}` (`classroom down` removes this one)"
+            )
             return c
         if e.status != "InService":
             c.unavailable = f"the endpoint is {e.status or 'not ready'}; reload in a moment"
@@ -108,14 +111,16 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
     def page(cards: list[Card], status: int = 200):
         if not cards:
             return render_template("none.html", settings=settings, hint=DEPLOY_HINT, jobs=JOB_NAMES), status
-        return render_template("index.html", settings=settings, cards=cards, csrf_field=csrf.FIELD,
-                               csrf_token=csrf.token()), status
+        return render_template(
+            "index.html", settings=settings, cards=cards, csrf_field=csrf.FIELD, csrf_token=csrf.token()
+        ), status
 
     @app.after_request
     def headers(resp):
         resp.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'")
+            "frame-ancestors 'none'; base-uri 'none'"
+        )
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["X-Frame-Options"] = "DENY"
         resp.headers["Referrer-Policy"] = "no-referrer"
@@ -129,13 +134,19 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
     @app.post("/predict/<name>")
     def ask(name: str):
         if not csrf.valid(request.form.get(csrf.FIELD)):
-            abort(400, description="This form has expired or did not come from this page. "
-                                   "Reload the page and try again.")
+            abort(
+                400,
+                description="This form has expired or did not come from this page. "
+                "Reload the page and try again.",
+            )
         cards = [card(e) for e in live_endpoints()]
         target = next((c for c in cards if c.endpoint.name == name), None)
         if target is None:
-            abort(404, description=f"No endpoint called “{name[:64]}” is running for this class "
-                                   "(it may have expired). Reload the page.")
+            abort(
+                404,
+                description=f"No endpoint called “{name[:64]}” is running for this class "
+                "(it may have expired). Reload the page.",
+            )
         if target.unavailable:
             target.error = target.unavailable
             return page(cards, 409)
@@ -159,7 +170,7 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
     def http_error(err: HTTPException):
         messages = {
             413: f"That input is too large: the page accepts at most {MAX_REQUEST_BYTES // 1024} KB. "
-                 "Shorten it and try again.",
+            "Shorten it and try again.",
             405: "That address only answers the form on the main page.",
         }
         message = messages.get(err.code or 500) or err.description or err.name
@@ -168,8 +179,12 @@ def create_app(settings, class_dir: Path, sm: Any = None, runtime: Any = None,
     @app.errorhandler(Exception)
     def crash(err: Exception):
         log.exception("unexpected error while serving the page")
-        return render_template("error.html", code=500, title="Something went wrong",
-                               message="The page hit an unexpected error; the details are in the "
-                                       "terminal that runs `classroom serve`."), 500
+        return render_template(
+            "error.html",
+            code=500,
+            title="Something went wrong",
+            message="The page hit an unexpected error; the details are in the "
+            "terminal that runs `classroom serve`.",
+        ), 500
 
     return app

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-MAX_TEXT_CHARS = 100_000          # a pasted e-mail; the request itself is capped in app.py
+MAX_TEXT_CHARS = 100_000  # a pasted e-mail; the request itself is capped in app.py
 MAX_LINE_CHARS = 200
 TEXT_TYPES = ("text", "textarea", "email")
 
@@ -61,14 +61,23 @@ def to_field(raw) -> Field:
         values = dict(zip(names, raw, strict=False))
         get = values.get
     else:
+
         def get(key, default=None):
             return getattr(raw, key, default)
+
     name = str(get("name"))
-    pairs = [(str(c[0]), str(c[1])) if isinstance(c, (tuple, list)) and len(c) == 2 else (str(c), str(c))
-             for c in (get("choices") or ())]
-    return Field(name=name, label=str(get("label") or name), type=str(get("type") or "text"),
-                 choices=tuple(v for v, _ in pairs), choice_texts=tuple(t for _, t in pairs),
-                 help=str(get("help") or ""))
+    pairs = [
+        (str(c[0]), str(c[1])) if isinstance(c, (tuple, list)) and len(c) == 2 else (str(c), str(c))
+        for c in (get("choices") or ())
+    ]
+    return Field(
+        name=name,
+        label=str(get("label") or name),
+        type=str(get("type") or "text"),
+        choices=tuple(v for v, _ in pairs),
+        choice_texts=tuple(t for _, t in pairs),
+        help=str(get("help") or ""),
+    )
 
 
 def fields_of(serving) -> list[Field]:

@@ -59,8 +59,10 @@ class Models:
 
             serving = jobs_serving.load(job, self.class_dir)
         except Exception as err:  # noqa: BLE001 - missing files, unreadable pipeline: one line for the page
-            raise ModelUnavailable(f"cannot load the {job} model's feature pipeline ({_short(err)}); "
-                                   f"run `classroom train {job}` again") from err
+            raise ModelUnavailable(
+                f"cannot load the {job} model's feature pipeline ({_short(err)}); "
+                f"run `classroom train {job}` again"
+            ) from err
         self._cache[job] = (stamp, serving)
         return serving
 
@@ -81,13 +83,20 @@ def predict(runtime: Any, endpoint: str, serving: Serving, fields: list[Field], 
     except (KitError, ValueError, KeyError, TypeError) as err:
         raise InputError(f"this input cannot be used: {_short(err)}") from None
     payload = body.encode() if isinstance(body, str) else body
-    out = runtime.invoke_endpoint(EndpointName=endpoint, Body=payload, ContentType=content_type,
-                                  Accept=getattr(serving, "accept", None) or ACCEPT)
+    out = runtime.invoke_endpoint(
+        EndpointName=endpoint,
+        Body=payload,
+        ContentType=content_type,
+        Accept=getattr(serving, "accept", None) or ACCEPT,
+    )
     raw = out["Body"].read(MAX_RESPONSE_BYTES)
     try:
         answer = serving.decode(raw)
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as err:
         raise ModelUnavailable(f"the endpoint answered something unexpected ({_short(err)})") from None
     score = answer.get("score")
-    return Prediction(label=str(answer.get("label", "")), score=None if score is None else float(score),
-                      detail=str(answer.get("detail", "")))
+    return Prediction(
+        label=str(answer.get("label", "")),
+        score=None if score is None else float(score),
+        detail=str(answer.get("detail", "")),
+    )

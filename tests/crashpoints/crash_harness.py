@@ -73,8 +73,11 @@ class Harness:
         self.state = workdir / "state"
         (workdir / "classroom.toml").write_text(SETTINGS)
         (workdir / "roster.csv").write_text(ROSTER)
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("AWS_", "CLASSROOM_", "TARGET", "KIT_EMULATOR_"))}
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AWS_", "CLASSROOM_", "TARGET", "KIT_EMULATOR_"))
+        }
         self.env["CLASSROOM_STATE_DIR"] = str(self.state)
         for keep in ("CLASSROOM_PROVIDER_MIRROR", "CLASSROOM_TERRAFORM"):
             if os.environ.get(keep):
@@ -92,8 +95,15 @@ class Harness:
             env["CLASSROOM_TEST_KILL_AFTER_CALL"] = f"{kill[0]}:{kill[1]}"
         started = time.monotonic()
         # its own process group, like a command typed in a terminal: Ctrl-C reaches Terraform too
-        proc = subprocess.Popen([CLASSROOM, *args], cwd=self.workdir, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            [CLASSROOM, *args],
+            cwd=self.workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -112,8 +122,9 @@ class Harness:
     def must(self, *args: str) -> Run:
         r = self.run(*args)
         if r.code != 0:
-            raise AssertionError(f"classroom {' '.join(args)} failed ({r.code}):\n{r.out[-3000:]}\n"
-                                 f"{r.err[-3000:]}")
+            raise AssertionError(
+                f"classroom {' '.join(args)} failed ({r.code}):\n{r.out[-3000:]}\n{r.err[-3000:]}"
+            )
         return r
 
     def stop(self) -> None:
@@ -123,8 +134,13 @@ class Harness:
 
     def client(self, service: str, region: str = REGION):
         info = json.loads((self.state / "emulator" / "server.json").read_text())
-        return boto3.client(service, region_name=region, endpoint_url=f"http://127.0.0.1:{info['port']}",
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=f"http://127.0.0.1:{info['port']}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def student_leftovers(self) -> None:
         """What students leave: an endpoint here and one in the wrong region (each with config and
@@ -135,28 +151,55 @@ class Harness:
         domain = outputs.get("studio_domain_id")
         for region, name in ((REGION, "student-a-ep"), (OTHER, "lost-ep")):
             sm = self.client("sagemaker", region)
-            sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=role, PrimaryContainer={
-                "Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"})
-            sm.create_endpoint_config(EndpointConfigName=f"{name}-config", ProductionVariants=[{
-                "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge"}])
+            sm.create_model(
+                ModelName=f"{name}-model",
+                ExecutionRoleArn=role,
+                PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"},
+            )
+            sm.create_endpoint_config(
+                EndpointConfigName=f"{name}-config",
+                ProductionVariants=[
+                    {
+                        "VariantName": "AllTraffic",
+                        "ModelName": f"{name}-model",
+                        "InitialInstanceCount": 1,
+                        "InstanceType": "ml.m5.xlarge",
+                    }
+                ],
+            )
             # made in Studio: the domain's tag propagation puts the class's tag on it (its config and
             # model are the class's through it) — the teardown deletes only what is the class's
-            sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config",
-                               Tags=[{"Key": "classroom", "Value": CLASS}])
+            sm.create_endpoint(
+                EndpointName=name,
+                EndpointConfigName=f"{name}-config",
+                Tags=[{"Key": "classroom", "Value": CLASS}],
+            )
         sm = self.client("sagemaker")
-        sm.create_notebook_instance(NotebookInstanceName="student-b-nb", InstanceType="ml.t3.medium",
-                                    RoleArn=role, Tags=[{"Key": "classroom", "Value": CLASS}])
+        sm.create_notebook_instance(
+            NotebookInstanceName="student-b-nb",
+            InstanceType="ml.t3.medium",
+            RoleArn=role,
+            Tags=[{"Key": "classroom", "Value": CLASS}],
+        )
         if domain:
             for user in ("student-a", "student-b"):
-                sm.create_app(DomainId=domain, UserProfileName=user, AppType="JupyterServer",
-                              AppName="default")
-            sm.create_space(DomainId=domain, SpaceName="group-work",
-                            OwnershipSettings={"OwnerUserProfileName": "student-a"},
-                            SpaceSharingSettings={"SharingType": "Shared"},
-                            SpaceSettings={"AppType": "JupyterLab"})
-            sm.create_app(DomainId=domain, SpaceName="group-work", AppType="JupyterLab", AppName="default",
-                          ResourceSpec={"InstanceType": "ml.t3.medium"})
+                sm.create_app(
+                    DomainId=domain, UserProfileName=user, AppType="JupyterServer", AppName="default"
+                )
+            sm.create_space(
+                DomainId=domain,
+                SpaceName="group-work",
+                OwnershipSettings={"OwnerUserProfileName": "student-a"},
+                SpaceSharingSettings={"SharingType": "Shared"},
+                SpaceSettings={"AppType": "JupyterLab"},
+            )
+            sm.create_app(
+                DomainId=domain,
+                SpaceName="group-work",
+                AppType="JupyterLab",
+                AppName="default",
+                ResourceSpec={"InstanceType": "ml.t3.medium"},
+            )
         s3 = self.client("s3")
         for i in range(3):
             s3.put_object(Bucket=bucket, Key=f"student-a/part-{i}.csv", Body=b"1,2\n")
@@ -171,8 +214,9 @@ class Harness:
             return 0
         except ValueError:  # damaged (a Terraform run killed while writing it): something is left
             return 1
-        return sum(len(r.get("instances", [])) for r in data.get("resources", [])
-                   if r.get("mode") == "managed")
+        return sum(
+            len(r.get("instances", [])) for r in data.get("resources", []) if r.get("mode") == "managed"
+        )
 
     def listing(self) -> dict[str, int]:
         """Everything of the class that exists, counted per kind, by boto3 and the state file."""
@@ -191,15 +235,24 @@ class Harness:
             did = d["DomainId"]
             n["user-profiles"] += len(sm.list_user_profiles(DomainIdEquals=did)["UserProfiles"])
             n["spaces"] += len(sm.list_spaces(DomainIdEquals=did)["Spaces"])
-            n["studio-apps"] += sum(1 for a in sm.list_apps(DomainIdEquals=did)["Apps"]
-                                    if a.get("Status") not in ("Deleted", "Failed"))
-        n["jobs"] = sum(len(sm.list_training_jobs(StatusEquals=s)["TrainingJobSummaries"])
-                        for s in ("InProgress", "Stopping"))
+            n["studio-apps"] += sum(
+                1
+                for a in sm.list_apps(DomainIdEquals=did)["Apps"]
+                if a.get("Status") not in ("Deleted", "Failed")
+            )
+        n["jobs"] = sum(
+            len(sm.list_training_jobs(StatusEquals=s)["TrainingJobSummaries"])
+            for s in ("InProgress", "Stopping")
+        )
         n["buckets"] = len(self.client("s3").list_buckets()["Buckets"])
-        n["log-groups"] = len(self.client("logs").describe_log_groups(
-            logGroupNamePrefix="/aws/sagemaker/")["logGroups"])
-        n["efs"] = sum(1 for f in self.client("efs").describe_file_systems()["FileSystems"]
-                       if f.get("LifeCycleState") != "deleted")
+        n["log-groups"] = len(
+            self.client("logs").describe_log_groups(logGroupNamePrefix="/aws/sagemaker/")["logGroups"]
+        )
+        n["efs"] = sum(
+            1
+            for f in self.client("efs").describe_file_systems()["FileSystems"]
+            if f.get("LifeCycleState") != "deleted"
+        )
         groups = self.client("ec2").describe_security_groups()["SecurityGroups"]
         n["nfs-security-groups"] = sum(1 for g in groups if g["GroupName"] != "default")
         iam = self.client("iam")
@@ -224,8 +277,15 @@ class Harness:
     def receipt_view(listed: dict[str, int]) -> int:
         """What the receipt's "N left" must equal: the kinds the teardown deletes itself, plus every
         resource in the Terraform state (IAM, budget, alias ... are counted through the state)."""
-        outside = ("iam-users", "iam-groups", "iam-roles", "iam-policies", "account-alias",
-                   "password-policy", "budgets")
+        outside = (
+            "iam-users",
+            "iam-groups",
+            "iam-roles",
+            "iam-policies",
+            "account-alias",
+            "password-policy",
+            "budgets",
+        )
         return sum(v for k, v in listed.items() if k not in outside)
 
     def receipt(self) -> dict:
@@ -252,8 +312,9 @@ class Harness:
             expected = self.receipt_view(listed)
             point.receipt_left, point.listed = receipt["remaining_total"], listed
             if receipt["remaining_total"] != expected:
-                point.problem = (f"receipt says {receipt['remaining_total']} left, the listing finds "
-                                 f"{expected}: {listed}")
+                point.problem = (
+                    f"receipt says {receipt['remaining_total']} left, the listing finds {expected}: {listed}"
+                )
                 return point
             if r.code == 0:
                 break
@@ -272,8 +333,10 @@ class Harness:
             info = json.loads((self.state / "emulator" / "server.json").read_text())
         except FileNotFoundError:
             return
-        urllib.request.urlopen(urllib.request.Request(
-            f"http://127.0.0.1:{info['port']}/moto-api/reset", method="POST"), timeout=60).read()
+        urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{info['port']}/moto-api/reset", method="POST"),
+            timeout=60,
+        ).read()
         for name in ("outputs.json", "teardown-progress.json", "teardown-receipt.json"):
             (self.class_dir / name).unlink(missing_ok=True)
         for f in (self.class_dir / "terraform").glob("terraform.tfstate*"):

@@ -10,16 +10,21 @@ import json
 from provision import tfrunner
 from provision.teardown.scope import scope_from_files
 
-STATE = {"version": 4, "resources": [
-    {"mode": "managed", "type": "aws_iam_user", "name": "u", "instances": [{"attributes": {"id": "u1"}}]}]}
+STATE = {
+    "version": 4,
+    "resources": [
+        {"mode": "managed", "type": "aws_iam_user", "name": "u", "instances": [{"attributes": {"id": "u1"}}]}
+    ],
+}
 
 
 def test_an_empty_state_file_is_pending_and_counted_not_empty(tmp_path):
     tf = tmp_path / "terraform"
     tf.mkdir()
     (tf / "terraform.tfstate").write_text("")
-    scope = scope_from_files(class_name="c1", region="us-east-1", class_dir=tmp_path,
-                             terraform_destroy=lambda: None)
+    scope = scope_from_files(
+        class_name="c1", region="us-east-1", class_dir=tmp_path, terraform_destroy=lambda: None
+    )
     assert scope.terraform_pending() is True
     assert len(scope.terraform_resources()) >= 1
 

@@ -31,8 +31,14 @@ def account_clients(emulator) -> Iterator[Callable[..., object]]:
     config = Config(retries={"max_attempts": 2, "mode": "standard"})
 
     def make(service: str, region: str = REGION):
-        return boto3.client(service, region_name=region, endpoint_url=emulator.url, config=config,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=emulator.url,
+            config=config,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     yield make
     _reset(emulator.url)
@@ -70,8 +76,12 @@ def make_domain(sm, network) -> Callable[..., str]:
 
     def make(name: str = "classroom", **extra) -> str:
         return sm.create_domain(
-            DomainName=name, AuthMode="IAM", VpcId=vpc, SubnetIds=subnets,
-            DefaultUserSettings={"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/studio"}, **extra,
+            DomainName=name,
+            AuthMode="IAM",
+            VpcId=vpc,
+            SubnetIds=subnets,
+            DefaultUserSettings={"ExecutionRole": f"arn:aws:iam::{ACCOUNT}:role/studio"},
+            **extra,
         )["DomainId"]
 
     return make
@@ -111,8 +121,11 @@ def _all(sm, op: str, key: str) -> list[dict]:
 def studio_cleanup(sm, keep_domain: str | None = None) -> None:
     """Delete every app, space and profile, and every domain but ``keep_domain``, in AWS's order."""
     fields = ("DomainId", "UserProfileName", "SpaceName", "AppType", "AppName")
-    apps = [{k: a[k] for k in fields if k in a} for a in _all(sm, "list_apps", "Apps")
-            if a["Status"] not in ("Deleted", "Failed")]
+    apps = [
+        {k: a[k] for k in fields if k in a}
+        for a in _all(sm, "list_apps", "Apps")
+        if a["Status"] not in ("Deleted", "Failed")
+    ]
     for key in apps:  # only InService apps can be deleted
         wait_status(lambda key=key: sm.describe_app(**key)["Status"], "InService")
         sm.delete_app(**key)

@@ -25,21 +25,36 @@ def _code(exc: pytest.ExceptionInfo[ClientError]) -> str:
 
 def _nfs_groups(ec2, domain_id: str) -> dict[str, dict]:
     groups = ec2.describe_security_groups(
-        Filters=[{"Name": "group-name", "Values": [f"security-group-for-inbound-nfs-{domain_id}",
-                                                    f"security-group-for-outbound-nfs-{domain_id}"]}]
+        Filters=[
+            {
+                "Name": "group-name",
+                "Values": [
+                    f"security-group-for-inbound-nfs-{domain_id}",
+                    f"security-group-for-outbound-nfs-{domain_id}",
+                ],
+            }
+        ]
     )["SecurityGroups"]
     return {("inbound" if "inbound" in g["GroupName"] else "outbound"): g for g in groups}
 
 
 def _home_efs(efs, domain_arn: str) -> list[dict]:
-    return [fs for fs in efs.describe_file_systems()["FileSystems"]
-            if {"Key": MANAGED, "Value": domain_arn} in fs["Tags"]]
+    return [
+        fs
+        for fs in efs.describe_file_systems()["FileSystems"]
+        if {"Key": MANAGED, "Value": domain_arn} in fs["Tags"]
+    ]
 
 
 def test_create_domain_returns_id_and_builds_the_home_efs(sm, ec2, efs, network):
     vpc, subnets = network
-    created = sm.create_domain(DomainName="classroom", AuthMode="IAM", VpcId=vpc, SubnetIds=subnets,
-                               DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/r"})
+    created = sm.create_domain(
+        DomainName="classroom",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=subnets,
+        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/r"},
+    )
     domain_id = created["DomainId"]
     assert re.fullmatch(r"d-[a-z0-9]{12}", domain_id)
     assert created["DomainArn"].endswith(f":domain/{domain_id}")
@@ -105,10 +120,12 @@ def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain
 
     for g in groups.values():  # each is referenced by the other's rule
         delete_group_refused(g["GroupId"])
-    ec2.revoke_security_group_ingress(GroupId=groups["inbound"]["GroupId"],
-                                      IpPermissions=groups["inbound"]["IpPermissions"])
-    ec2.revoke_security_group_egress(GroupId=groups["outbound"]["GroupId"],
-                                     IpPermissions=groups["outbound"]["IpPermissionsEgress"])
+    ec2.revoke_security_group_ingress(
+        GroupId=groups["inbound"]["GroupId"], IpPermissions=groups["inbound"]["IpPermissions"]
+    )
+    ec2.revoke_security_group_egress(
+        GroupId=groups["outbound"]["GroupId"], IpPermissions=groups["outbound"]["IpPermissionsEgress"]
+    )
     delete_group_refused(groups["inbound"]["GroupId"])  # the mount targets' interfaces still use it
     with pytest.raises(ClientError) as err:
         efs.delete_file_system(FileSystemId=fs["FileSystemId"])
@@ -123,9 +140,11 @@ def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain
 
 def test_domain_errors(sm, ec2, efs, network, make_domain):
     vpc, subnets = network
-    for call in (lambda: sm.describe_domain(DomainId="d-000000000000"),
-                 lambda: sm.delete_domain(DomainId="d-000000000000"),
-                 lambda: sm.update_domain(DomainId="d-000000000000", AppNetworkAccessType="VpcOnly")):
+    for call in (
+        lambda: sm.describe_domain(DomainId="d-000000000000"),
+        lambda: sm.delete_domain(DomainId="d-000000000000"),
+        lambda: sm.update_domain(DomainId="d-000000000000", AppNetworkAccessType="VpcOnly"),
+    ):
         with pytest.raises(ClientError) as err:
             call()
         assert _code(err) == "ResourceNotFound"

@@ -46,8 +46,13 @@ REGION = "us-east-1"
 @pytest.fixture(autouse=True)
 def _drop_account():
     yield
-    for backends in (sm_models.sagemaker_backends, ec2_backends, efs_backends, iam_backends,
-                     budgets_backends):
+    for backends in (
+        sm_models.sagemaker_backends,
+        ec2_backends,
+        efs_backends,
+        iam_backends,
+        budgets_backends,
+    ):
         backends.pop(ACCOUNT, None)
 
 
@@ -103,21 +108,49 @@ def test_sagemaker_domain_object_and_arns():
     arn = arn_formatter("user-profile", "d-abc/alice", ACCOUNT, REGION)
     assert arn == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:user-profile/d-abc/alice"
     domain = sm_models.Domain(
-        domain_name="n", auth_mode="IAM", default_user_settings={}, subnet_ids=["s"], vpc_id="v",
-        domain_settings=None, tags=None, app_network_access_type=None, home_efs_file_system_kms_key_id=None,
-        kms_key_id=None, app_security_group_management=None, default_space_settings=None,
-        region_name=REGION, account_id=ACCOUNT,
+        domain_name="n",
+        auth_mode="IAM",
+        default_user_settings={},
+        subnet_ids=["s"],
+        vpc_id="v",
+        domain_settings=None,
+        tags=None,
+        app_network_access_type=None,
+        home_efs_file_system_kms_key_id=None,
+        kms_key_id=None,
+        app_security_group_management=None,
+        default_space_settings=None,
+        region_name=REGION,
+        account_id=ACCOUNT,
     )
-    for attr in ("id", "arn", "tags", "url", "status", "home_efs_file_system_id", "failure_reason",
-                 "security_group_id_for_domain_boundary", "single_sign_on_managed_application_instance_id",
-                 "single_sign_on_managed_application_arn", "default_user_settings", "default_space_settings",
-                 "domain_settings", "app_security_group_management", "app_network_access_type",
-                 "subnet_ids", "vpc_id", "last_modified_time"):
+    for attr in (
+        "id",
+        "arn",
+        "tags",
+        "url",
+        "status",
+        "home_efs_file_system_id",
+        "failure_reason",
+        "security_group_id_for_domain_boundary",
+        "single_sign_on_managed_application_instance_id",
+        "single_sign_on_managed_application_arn",
+        "default_user_settings",
+        "default_space_settings",
+        "domain_settings",
+        "app_security_group_management",
+        "app_network_access_type",
+        "subnet_ids",
+        "vpc_id",
+        "last_modified_time",
+    ):
         assert hasattr(domain, attr), attr
     domain.id, domain.status, domain.home_efs_file_system_id = "d-xyz", "Deleting", "fs-1"
     described = domain.describe()
     assert (described["DomainId"], described["Status"], described["HomeEfsFileSystemId"]) == (
-        "d-xyz", "Deleting", "fs-1")
+        "d-xyz",
+        "Deleting",
+        "fs-1",
+    )
     assert set(domain.summary()) >= {"DomainArn", "DomainId", "DomainName", "Status", "Url"}
 
 
@@ -144,13 +177,23 @@ def test_sagemaker_tag_calls_go_through_get_resource_from_arn():
 
 def test_sagemaker_endpoint_config_arn_shape_is_handled():
     backend = sm_models.SageMakerModelBackend(REGION, ACCOUNT)
-    backend.create_model(model_name="m", execution_role_arn="arn:aws:iam::1:role/r",
-                         primary_container={"Image": "i"}, vpc_config=None, containers=None, tags=[])
+    backend.create_model(
+        model_name="m",
+        execution_role_arn="arn:aws:iam::1:role/r",
+        primary_container={"Image": "i"},
+        vpc_config=None,
+        containers=None,
+        tags=[],
+    )
     backend.create_endpoint_config(
-        endpoint_config_name="c", production_variants=[{"VariantName": "v", "ModelName": "m",
-                                                       "InstanceType": "ml.m5.large",
-                                                       "InitialInstanceCount": 1}],
-        data_capture_config=None, tags=[], kms_key_id=None, async_inference_config=None,
+        endpoint_config_name="c",
+        production_variants=[
+            {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}
+        ],
+        data_capture_config=None,
+        tags=[],
+        kms_key_id=None,
+        async_inference_config=None,
     )
     [res] = [r for r in backend.iter_tagged_resources() if r.resource_type == "sagemaker:endpoint-config"]
     # moto 5.2.5 stores a one-element tuple; plain_arn gives AWS's string either way
@@ -200,25 +243,47 @@ def test_iam_models_used_for_delete_conflicts_and_simulation():
     backend = iam_backends[ACCOUNT]["aws"]
     user = backend.create_user(REGION, user_name="probe", path="/", tags=[])
     assert backend.get_user("probe") is user
-    for attr in ("name", "create_date", "password", "password_reset_required", "access_keys",
-                 "signing_certificates", "ssh_public_keys", "mfa_devices", "policies", "managed_policies"):
+    for attr in (
+        "name",
+        "create_date",
+        "password",
+        "password_reset_required",
+        "access_keys",
+        "signing_certificates",
+        "ssh_public_keys",
+        "mfa_devices",
+        "policies",
+        "managed_policies",
+    ):
         assert hasattr(user, attr), attr
     backend.create_login_profile("probe", "pw")
     assert user.password == "pw"
     assert kit_iam.user_delete_conflict(backend, user) == (
-        "Cannot delete entity, must delete login profile first.")
+        "Cannot delete entity, must delete login profile first."
+    )
     backend.create_group("g", "/")
     backend.add_user_to_group("g", "probe")
     group = backend.get_group("g")
     assert group.users == [user] and group.policies == {} and group.managed_policies == {}
     assert [g.name for g in backend.get_groups_for_user("probe")] == ["g"]
-    backend.put_group_policy("g", "inline", json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    backend.put_group_policy(
+        "g",
+        "inline",
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        ),
+    )
     policies = kit_iam.principal_policies(backend, user.arn)
     assert [(p.source_id, p.source_type) for p in policies] == [("inline", "group")]
-    managed = backend.create_policy("desc", "/", json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}),
-        "mp", tags=[])
+    managed = backend.create_policy(
+        "desc",
+        "/",
+        json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}
+        ),
+        "mp",
+        tags=[],
+    )
     assert [v.is_default for v in managed.versions] == [True] and managed.versions[0].document
     assert DeleteConflictException("m").code == "DeleteConflict"
     assert NoSuchEntity("m").code == "NoSuchEntity" and InvalidInput("m").code == "InvalidInput"
@@ -232,18 +297,27 @@ def test_budgets_models_used_for_subscribers_and_tags():
     backend = budgets_backends[ACCOUNT]["aws"]
     note = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80}
     sub = {"SubscriptionType": "EMAIL", "Address": "a@example.com"}
-    backend.create_budget(account_id=ACCOUNT, budget={
-        "BudgetName": "b", "BudgetType": "COST", "TimeUnit": "MONTHLY",
-        "BudgetLimit": {"Amount": "1", "Unit": "USD"}},
-        notifications=[{"Notification": note, "Subscribers": [sub]}])
+    backend.create_budget(
+        account_id=ACCOUNT,
+        budget={
+            "BudgetName": "b",
+            "BudgetType": "COST",
+            "TimeUnit": "MONTHLY",
+            "BudgetLimit": {"Amount": "1", "Unit": "USD"},
+        },
+        notifications=[{"Notification": note, "Subscribers": [sub]}],
+    )
     budget = backend.budgets[ACCOUNT]["b"]
     assert isinstance(budget, Budget) and budget.budget["BudgetName"] == "b"
     [notification] = budget.notifications
     assert isinstance(notification, Notification)
     assert notification.details == note and notification.subscribers == [sub]
-    assert kit_budgets._same_notification(notification.details, {**note, "Threshold": 80.0,
-                                                                  "ThresholdType": "PERCENTAGE"})
-    assert DuplicateRecordException(record_type="subscriber", record_name="x").error_type == \
-        "DuplicateRecordException"
+    assert kit_budgets._same_notification(
+        notification.details, {**note, "Threshold": 80.0, "ThresholdType": "PERCENTAGE"}
+    )
+    assert (
+        DuplicateRecordException(record_type="subscriber", record_name="x").error_type
+        == "DuplicateRecordException"
+    )
     assert NotFoundException("m").error_type == "NotFoundException"
     assert issubclass(kit_budgets.InvalidParameterException, JsonRESTError)

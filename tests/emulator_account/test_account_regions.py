@@ -16,8 +16,16 @@ from moto.ec2.responses import EC2Response
 
 from emulator.account import regions
 
-OPT_IN = ("af-south-1", "ap-east-1", "me-south-1", "eu-south-1", "ap-southeast-3", "il-central-1",
-          "ca-west-1", "mx-central-1")
+OPT_IN = (
+    "af-south-1",
+    "ap-east-1",
+    "me-south-1",
+    "eu-south-1",
+    "ap-southeast-3",
+    "il-central-1",
+    "ca-west-1",
+    "mx-central-1",
+)
 
 
 @pytest.fixture
@@ -53,8 +61,9 @@ def test_all_regions_shows_opt_in_regions_as_not_opted_in(ec2):
 def test_region_names_and_filters(ec2):
     assert _names(ec2.describe_regions(RegionNames=["eu-west-1", "af-south-1"])) == ["eu-west-1"]
     assert _names(ec2.describe_regions(RegionNames=["af-south-1"], AllRegions=True)) == ["af-south-1"]
-    not_opted = ec2.describe_regions(AllRegions=True, Filters=[
-        {"Name": "opt-in-status", "Values": ["not-opted-in"]}])
+    not_opted = ec2.describe_regions(
+        AllRegions=True, Filters=[{"Name": "opt-in-status", "Values": ["not-opted-in"]}]
+    )
     assert set(OPT_IN) <= set(_names(not_opted))
     assert not set(_names(not_opted)) & regions.DEFAULT_REGIONS
     eu = ec2.describe_regions(Filters=[{"Name": "region-name", "Values": ["eu-*"]}])
@@ -73,8 +82,11 @@ def test_moto_internals_for_describe_regions(monkeypatch):
     # moto's Region object, serialized by attribute name (RegionName, Endpoint, OptInStatus)
     assert list(inspect.signature(Region.__init__).parameters)[1:] == ["name", "endpoint", "opt_in_status"]
     r = Region("af-south-1", "ec2.af-south-1.amazonaws.com", "not-opted-in")
-    assert (r.name, r.endpoint, r.opt_in_status) == ("af-south-1", "ec2.af-south-1.amazonaws.com",
-                                                     "not-opted-in")
+    assert (r.name, r.endpoint, r.opt_in_status) == (
+        "af-south-1",
+        "ec2.af-south-1.amazonaws.com",
+        "not-opted-in",
+    )
     assert ActionResult({"Regions": [r]}).result == {"Regions": [r]}
     # the moto behaviour this module corrects (if moto fixes it, this module may become unnecessary)
     moto_status = {r.name: r.opt_in_status for r in RegionsAndZonesBackend.regions}

@@ -18,16 +18,20 @@ def _app(domain: str, profile: str, name: str = "default", app_type: str = "Jupy
 
 # --- user profiles --------------------------------------------------------------------------------
 def test_user_profile_create_describe_update_delete(sm, domain):
-    arn = sm.create_user_profile(DomainId=domain, UserProfileName="alice",
-                                 Tags=[{"Key": "team", "Value": "a"}])["UserProfileArn"]
+    arn = sm.create_user_profile(
+        DomainId=domain, UserProfileName="alice", Tags=[{"Key": "team", "Value": "a"}]
+    )["UserProfileArn"]
     assert arn == f"arn:aws:sagemaker:us-east-1:123456789012:user-profile/{domain}/alice"
     desc = sm.describe_user_profile(DomainId=domain, UserProfileName="alice")
     assert desc["Status"] == "InService" and desc["UserProfileArn"] == arn
     assert desc["HomeEfsFileSystemUid"].isdigit()
     assert "UserSettings" not in desc  # never set: no empty placeholder
 
-    sm.update_user_profile(DomainId=domain, UserProfileName="alice",
-                           UserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/other"})
+    sm.update_user_profile(
+        DomainId=domain,
+        UserProfileName="alice",
+        UserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/other"},
+    )
     desc = sm.describe_user_profile(DomainId=domain, UserProfileName="alice")
     assert desc["UserSettings"]["ExecutionRole"].endswith("role/other")
     assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "a"}]
@@ -71,8 +75,9 @@ def test_list_user_profiles_pages_ten_by_default_and_filters(sm, make_domain):
     assert names == [f"student-{i:02d}" for i in range(23)]  # CreationTime, Ascending
 
     assert len(sm.list_user_profiles(MaxResults=100)["UserProfiles"]) == 24
-    assert [p["UserProfileName"] for p in sm.list_user_profiles(UserProfileNameContains="teach")
-            ["UserProfiles"]] == ["teacher"]
+    assert [
+        p["UserProfileName"] for p in sm.list_user_profiles(UserProfileNameContains="teach")["UserProfiles"]
+    ] == ["teacher"]
     desc = sm.list_user_profiles(DomainIdEquals=d1, SortOrder="Descending", MaxResults=2)["UserProfiles"]
     assert [p["UserProfileName"] for p in desc] == ["student-22", "student-21"]
     with pytest.raises(ClientError) as err:
@@ -170,9 +175,12 @@ def test_profile_cannot_be_deleted_while_apps_are_not_deleted(sm, domain, wait_f
 
 def test_profile_cannot_be_deleted_while_it_owns_a_space(sm, domain):
     sm.create_user_profile(DomainId=domain, UserProfileName="alice")
-    sm.create_space(DomainId=domain, SpaceName="alice-space",
-                    OwnershipSettings={"OwnerUserProfileName": "alice"},
-                    SpaceSharingSettings={"SharingType": "Private"})
+    sm.create_space(
+        DomainId=domain,
+        SpaceName="alice-space",
+        OwnershipSettings={"OwnerUserProfileName": "alice"},
+        SpaceSharingSettings={"SharingType": "Private"},
+    )
     with pytest.raises(ClientError) as err:
         sm.delete_user_profile(DomainId=domain, UserProfileName="alice")
     assert _code(err) == "ResourceInUse"
@@ -203,10 +211,14 @@ def test_domain_cannot_be_deleted_while_profiles_or_spaces_exist(sm, make_domain
 # --- spaces ---------------------------------------------------------------------------------------
 def test_space_lifecycle_and_space_apps(sm, domain, wait_for):
     sm.create_user_profile(DomainId=domain, UserProfileName="alice")
-    arn = sm.create_space(DomainId=domain, SpaceName="lab", SpaceDisplayName="Lab",
-                          OwnershipSettings={"OwnerUserProfileName": "alice"},
-                          SpaceSharingSettings={"SharingType": "Shared"},
-                          SpaceSettings={"AppType": "JupyterLab"})["SpaceArn"]
+    arn = sm.create_space(
+        DomainId=domain,
+        SpaceName="lab",
+        SpaceDisplayName="Lab",
+        OwnershipSettings={"OwnerUserProfileName": "alice"},
+        SpaceSharingSettings={"SharingType": "Shared"},
+        SpaceSettings={"AppType": "JupyterLab"},
+    )["SpaceArn"]
     assert arn.endswith(f"space/{domain}/lab")
     desc = sm.describe_space(DomainId=domain, SpaceName="lab")
     assert desc["Status"] == "InService" and desc["OwnershipSettings"]["OwnerUserProfileName"] == "alice"
@@ -259,7 +271,9 @@ def test_tags_on_profile_space_and_app_arns(sm, client, domain):
         sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "2"}, {"Key": "course", "Value": "ml"}])
         # AddTags replaces an existing key's value, it does not add a second tag with that key
         assert sorted((t["Key"], t["Value"]) for t in sm.list_tags(ResourceArn=arn)["Tags"]) == [
-            ("course", "ml"), ("k", "2")]
+            ("course", "ml"),
+            ("k", "2"),
+        ]
         sm.delete_tags(ResourceArn=arn, TagKeys=["k"])
         assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "course", "Value": "ml"}]
     with pytest.raises(ClientError) as err:

@@ -108,12 +108,19 @@ def test_list_pages_filters_and_sorts(sm, lcc):
 def test_in_use_by_a_domain_cannot_be_deleted(sm, lcc, network):
     arn = lcc("attached")
     vpc, subnets = network
-    lab_settings = {"LifecycleConfigArns": [arn],
-                    "DefaultResourceSpec": {"LifecycleConfigArn": arn, "InstanceType": "ml.t3.medium"}}
+    lab_settings = {
+        "LifecycleConfigArns": [arn],
+        "DefaultResourceSpec": {"LifecycleConfigArn": arn, "InstanceType": "ml.t3.medium"},
+    }
     domain = sm.create_domain(
-        DomainName="lcc-domain", AuthMode="IAM", VpcId=vpc, SubnetIds=subnets,
-        DefaultUserSettings={"ExecutionRole": "arn:aws:iam::123456789012:role/studio",
-                             "JupyterLabAppSettings": lab_settings},
+        DomainName="lcc-domain",
+        AuthMode="IAM",
+        VpcId=vpc,
+        SubnetIds=subnets,
+        DefaultUserSettings={
+            "ExecutionRole": "arn:aws:iam::123456789012:role/studio",
+            "JupyterLabAppSettings": lab_settings,
+        },
     )["DomainId"]
     settings = sm.describe_domain(DomainId=domain)["DefaultUserSettings"]["JupyterLabAppSettings"]
     assert settings["LifecycleConfigArns"] == [arn]

@@ -43,18 +43,30 @@ def tf(tmp_path_factory, emulator):
     shutil.copy(HERE / "terraform" / "main.tf", work / "main.tf")
     (work / "cli.tfrc").write_text(CLI_CONFIG)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-    env.update({
-        "TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1", "AWS_MAX_ATTEMPTS": "1", "AWS_EC2_METADATA_DISABLED": "true",
-        "TF_VAR_endpoint": emulator.url,
-    })
+    env.update(
+        {
+            "TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_MAX_ATTEMPTS": "1",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "TF_VAR_endpoint": emulator.url,
+        }
+    )
 
     def run(*args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(["terraform", f"-chdir={work}", *args, "-no-color"], env=env,
-                              capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            ["terraform", f"-chdir={work}", *args, "-no-color"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if proc.returncode not in ok:
-            raise AssertionError(f"terraform {args[0]} exited {proc.returncode}:\n"
-                                 f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+            raise AssertionError(
+                f"terraform {args[0]} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+            )
         return proc
 
     run("init", "-input=false")
@@ -62,8 +74,9 @@ def tf(tmp_path_factory, emulator):
 
 
 def _managed_groups(ec2, domain_arn: str) -> list[dict]:
-    return ec2.describe_security_groups(Filters=[{"Name": "tag:ManagedByAmazonSageMakerResource",
-                                                  "Values": [domain_arn]}])["SecurityGroups"]
+    return ec2.describe_security_groups(
+        Filters=[{"Name": "tag:ManagedByAmazonSageMakerResource", "Values": [domain_arn]}]
+    )["SecurityGroups"]
 
 
 def test_apply_plan_destroy_domain_profiles_budget_user(tf, account_clients):
@@ -81,11 +94,14 @@ def test_apply_plan_destroy_domain_profiles_budget_user(tf, account_clients):
     assert len(_managed_groups(ec2, domain["DomainArn"])) == 2
     budget_arn = f"arn:aws:budgets::{ACCOUNT}:budget/tfacct-budget"
     assert budgets.list_tags_for_resource(ResourceARN=budget_arn)["ResourceTags"] == [
-        {"Key": "Purpose", "Value": "test"}]
+        {"Key": "Purpose", "Value": "test"}
+    ]
     [note] = budgets.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="tfacct-budget")[
-        "Notifications"]
+        "Notifications"
+    ]
     subscribers = budgets.describe_subscribers_for_notification(
-        AccountId=ACCOUNT, BudgetName="tfacct-budget", Notification=note)["Subscribers"]
+        AccountId=ACCOUNT, BudgetName="tfacct-budget", Notification=note
+    )["Subscribers"]
     assert subscribers == [{"SubscriptionType": "EMAIL", "Address": "teacher@example.com"}]
     assert iam.get_login_profile(UserName="tfacct-admin")["LoginProfile"]["PasswordResetRequired"] is True
 

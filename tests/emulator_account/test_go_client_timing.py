@@ -24,19 +24,25 @@ import pytest
 
 from emulator import server
 
-GO_AGENT = ("APN/1.0 HashiCorp/1.0 Terraform/1.11.4 terraform-provider-aws/5.100.0 "
-            "aws-sdk-go-v2/1.36.3 ua/2.1 os/linux lang/go#1.23.10 api/iam#1.42.0")
-AUTH = ("AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/iam/aws4_request, "
-        "SignedHeaders=content-length;content-type;host;x-amz-date, Signature=0")
+GO_AGENT = (
+    "APN/1.0 HashiCorp/1.0 Terraform/1.11.4 terraform-provider-aws/5.100.0 "
+    "aws-sdk-go-v2/1.36.3 ua/2.1 os/linux lang/go#1.23.10 api/iam#1.42.0"
+)
+AUTH = (
+    "AWS4-HMAC-SHA256 Credential=testing/20261123/us-east-1/iam/aws4_request, "
+    "SignedHeaders=content-length;content-type;host;x-amz-date, Signature=0"
+)
 
 
 def _go_like_call(port: int, body: str) -> tuple[float, bytes]:
     """One IAM call written the way Go does it: (seconds from last body byte to first answer byte, answer)."""
     payload = body.encode()
-    head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {GO_AGENT}\r\n"
-            f"Content-Length: {len(payload)}\r\nAuthorization: {AUTH}\r\n"
-            "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
-            "Accept-Encoding: gzip\r\n\r\n").encode()
+    head = (
+        f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: {GO_AGENT}\r\n"
+        f"Content-Length: {len(payload)}\r\nAuthorization: {AUTH}\r\n"
+        "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n"
+        "Accept-Encoding: gzip\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.sendall(head)
@@ -61,11 +67,15 @@ def test_go_sdk_request_is_answered_after_the_write_grace(client, emulator, rese
     waits = []
     for user in users:
         waited, answer = _go_like_call(
-            emulator.port, f"Action=AddUserToGroup&GroupName=go-timing&UserName={user}&Version=2010-05-08")
+            emulator.port, f"Action=AddUserToGroup&GroupName=go-timing&UserName={user}&Version=2010-05-08"
+        )
         head, _, body = answer.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), answer[:300]
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                      if line.lower().startswith(b"content-length:"))
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
         assert len(body) == length and b"<AddUserToGroupResponse" in body
         waits.append(waited)
 
@@ -90,8 +100,11 @@ def _call(agent: str, body: bytes) -> tuple[bytes, list[float]]:
         return [b""]
 
     slept: list[float] = []
-    environ = {"HTTP_USER_AGENT": agent, "CONTENT_LENGTH": str(len(body)) if body else "",
-               "wsgi.input": io.BytesIO(body)}
+    environ = {
+        "HTTP_USER_AGENT": agent,
+        "CONTENT_LENGTH": str(len(body)) if body else "",
+        "wsgi.input": io.BytesIO(body),
+    }
     app_ = server.with_go_write_grace(inner, grace_s=0.025)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(server.time, "sleep", slept.append)
@@ -99,12 +112,15 @@ def _call(agent: str, body: bytes) -> tuple[bytes, list[float]]:
     return seen["body"], slept
 
 
-@pytest.mark.parametrize(("agent", "body", "expect_wait"), [
-    (GO_AGENT, b"Action=DeleteLoginProfile&UserName=a", True),
-    ("Go-http-client/1.1", b"{}", True),
-    ("Boto3/1.44.5 md/Botocore#1.44.5 ua/2.1 os/linux", b"Action=DeleteLoginProfile&UserName=a", False),
-    (GO_AGENT, b"", False),  # nothing written after the headers: nothing to wait for
-])
+@pytest.mark.parametrize(
+    ("agent", "body", "expect_wait"),
+    [
+        (GO_AGENT, b"Action=DeleteLoginProfile&UserName=a", True),
+        ("Go-http-client/1.1", b"{}", True),
+        ("Boto3/1.44.5 md/Botocore#1.44.5 ua/2.1 os/linux", b"Action=DeleteLoginProfile&UserName=a", False),
+        (GO_AGENT, b"", False),  # nothing written after the headers: nothing to wait for
+    ],
+)
 def test_only_go_requests_with_a_body_wait_and_the_body_reaches_the_app(agent, body, expect_wait):
     seen, slept = _call(agent, body)
     assert seen == body

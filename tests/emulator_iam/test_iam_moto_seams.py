@@ -29,9 +29,14 @@ def test_the_authorisation_hook_and_its_callers():
 
 def test_sts_sessions_carry_what_principals_reads():
     backend = sts_backends[ACCOUNT]["aws"]
-    session = backend.assume_role(region_name="us-east-1", role_session_name="probe",
-                                  role_arn=f"arn:aws:iam::{ACCOUNT}:role/probe", policy="", duration=900,
-                                  external_id="")
+    session = backend.assume_role(
+        region_name="us-east-1",
+        role_session_name="probe",
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/probe",
+        policy="",
+        duration=900,
+        external_id="",
+    )
     try:
         assert session in backend.assumed_roles
         assert session.access_key_id.startswith("ASIA") and session.role_arn.endswith("/probe")

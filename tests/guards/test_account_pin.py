@@ -26,8 +26,10 @@ def pinned_class(aws_env, state_dir, tmp_path, monkeypatch, reset_emulator):
     monkeypatch.delenv("TARGET", raising=False)
     class_dir = state_dir / "classes" / "pintest"
     write_json(class_dir / "class.json", {"account_id": EMULATOR_ACCOUNT, "target": "local"})
-    write_json(class_dir / "outputs.json", {"models_bucket": "pintest-models",
-                                            "execution_role_arn": f"arn:aws:iam::{EMULATOR_ACCOUNT}:role/r"})
+    write_json(
+        class_dir / "outputs.json",
+        {"models_bucket": "pintest-models", "execution_role_arn": f"arn:aws:iam::{EMULATOR_ACCOUNT}:role/r"},
+    )
     path = tmp_path / "classroom.toml"
     yield path, class_dir
     for name in ("class.json", "outputs.json", "teardown-receipt.json", "teardown-progress.json"):

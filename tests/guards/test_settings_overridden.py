@@ -15,14 +15,25 @@ def _no_env_overrides(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.mark.parametrize("toml, env, expected", [
-    ('[emulator]\nport = 70000\n', {"CLASSROOM_EMULATOR_PORT": "5000"}, "line 2: [emulator] port must be"),
-    ('[class]\ntarget = "gcp"\n', {"TARGET": "local"}, "line 2: [class] target"),
-    ('[terraform]\nprovider_mirror = "no/such/dir"\n', {"CLASSROOM_PROVIDER_MIRROR": "/tmp"},
-     "line 2: [terraform] provider_mirror"),
-])
+@pytest.mark.parametrize(
+    "toml, env, expected",
+    [
+        (
+            "[emulator]\nport = 70000\n",
+            {"CLASSROOM_EMULATOR_PORT": "5000"},
+            "line 2: [emulator] port must be",
+        ),
+        ('[class]\ntarget = "gcp"\n', {"TARGET": "local"}, "line 2: [class] target"),
+        (
+            '[terraform]\nprovider_mirror = "no/such/dir"\n',
+            {"CLASSROOM_PROVIDER_MIRROR": "/tmp"},
+            "line 2: [terraform] provider_mirror",
+        ),
+    ],
+)
 def test_a_bad_value_in_the_file_is_an_error_even_when_the_environment_overrides_it(
-        tmp_path, monkeypatch, toml, env, expected):
+    tmp_path, monkeypatch, toml, env, expected
+):
     path = tmp_path / "classroom.toml"
     path.write_text(toml)
     for k, v in env.items():

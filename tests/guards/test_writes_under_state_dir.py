@@ -14,13 +14,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_sdk_config_goes_to_the_state_folder(tmp_path):
     state = tmp_path / "state"
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "CLASSROOM_", "SAGEMAKER_USER_CONFIG"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AWS_", "CLASSROOM_", "SAGEMAKER_USER_CONFIG"))
+    }
     env["CLASSROOM_STATE_DIR"] = str(state)
-    code = ("import os, jobs.sdk as s; s.prepare_environment(); "
-            "print(os.environ['SAGEMAKER_USER_CONFIG_OVERRIDE'])")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
-                          timeout=120)
+    code = (
+        "import os, jobs.sdk as s; s.prepare_environment(); "
+        "print(os.environ['SAGEMAKER_USER_CONFIG_OVERRIDE'])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     path = Path(proc.stdout.strip())
     assert path.is_relative_to(state.resolve()), path

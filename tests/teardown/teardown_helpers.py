@@ -19,30 +19,57 @@ CLASS_TAGS = [{"Key": "classroom", "Value": "ml101"}, {"Key": "managed-by", "Val
 
 
 def make_scope(state: Path, **kw) -> ClassScope:
-    base = dict(class_name="ml101", region=REGION, account_id=ACCOUNT, tags={"classroom": "ml101"},
-                state_dir=state, sweep_regions=(REGION, OTHER, "us-west-2"))
+    base = dict(
+        class_name="ml101",
+        region=REGION,
+        account_id=ACCOUNT,
+        tags={"classroom": "ml101"},
+        state_dir=state,
+        sweep_regions=(REGION, OTHER, "us-west-2"),
+    )
     base.update(kw)
     return ClassScope(**base)
 
 
 def make_ctx(scope: ClassScope, hooks=None, max_attempts: int = 4) -> Context:
-    return Context(aws=Aws(max_attempts=max_attempts, hooks=hooks, record_params=True), scope=scope,
-                   poll_initial_s=0.05, poll_max_s=0.5, wait_timeout_s=30, workers=8)
+    return Context(
+        aws=Aws(max_attempts=max_attempts, hooks=hooks, record_params=True),
+        scope=scope,
+        poll_initial_s=0.05,
+        poll_max_s=0.5,
+        wait_timeout_s=30,
+        workers=8,
+    )
 
 
-def endpoint(sm, name: str, bucket: str = "ml101-models", tags: list | None = CLASS_TAGS,
-             tag_all: bool = False) -> None:
+def endpoint(
+    sm, name: str, bucket: str = "ml101-models", tags: list | None = CLASS_TAGS, tag_all: bool = False
+) -> None:
     """Model + config + endpoint, as a notebook's deploy() makes them. ``tags`` go on the endpoint (and
     on its config and model with ``tag_all``); an untagged config and model are the class's through
     their endpoint. ``tags=None``: another team's endpoint."""
     extra = {"Tags": tags} if tags and tag_all else {}
-    sm.create_model(ModelName=f"{name}-model", ExecutionRoleArn=ROLE, **extra,
-                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName=f"{name}-config", **extra, ProductionVariants=[{
-        "VariantName": "AllTraffic", "ModelName": f"{name}-model", "InitialInstanceCount": 1,
-        "InstanceType": "ml.m5.xlarge"}])
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config",
-                       **({"Tags": tags} if tags else {}))
+    sm.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn=ROLE,
+        **extra,
+        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        **extra,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+            }
+        ],
+    )
+    sm.create_endpoint(
+        EndpointName=name, EndpointConfigName=f"{name}-config", **({"Tags": tags} if tags else {})
+    )
 
 
 def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) -> None:
@@ -51,8 +78,14 @@ def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) ->
     keys = versions // 2
     with ThreadPoolExecutor(max_workers=8) as pool:
         for round_ in range(2):  # two versions of every key
-            list(pool.map(lambda i, r=round_: s3.put_object(Bucket=name, Key=f"data/part-{i:04d}.csv",
-                                                            Body=f"{r},{i}\n".encode()), range(keys)))
+            list(
+                pool.map(
+                    lambda i, r=round_: s3.put_object(
+                        Bucket=name, Key=f"data/part-{i:04d}.csv", Body=f"{r},{i}\n".encode()
+                    ),
+                    range(keys),
+                )
+            )
         list(pool.map(lambda i: s3.delete_object(Bucket=name, Key=f"data/part-{i:04d}.csv"), range(markers)))
 
 
@@ -63,16 +96,24 @@ def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None, tags: list 
         rows = "\n".join(f"{(i % 7) * 0.5 + 1},{i % 7},{(i * 3) % 11},{i % 5}" for i in range(200)) + "\n"
         for channel in ("train", "validation"):
             s3.put_object(Bucket=bucket, Key=f"{channel}/data.csv", Body=rows.encode())
-    channels = [{"ChannelName": ch, "ContentType": "text/csv", "DataSource": {"S3DataSource": {
-        "S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/{ch}/"}}} for ch in ("train", "validation")]
+    channels = [
+        {
+            "ChannelName": ch,
+            "ContentType": "text/csv",
+            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/{ch}/"}},
+        }
+        for ch in ("train", "validation")
+    ]
     sm.create_hyper_parameter_tuning_job(
-        HyperParameterTuningJobName=name, **({"Tags": tags} if tags else {}),
+        HyperParameterTuningJobName=name,
+        **({"Tags": tags} if tags else {}),
         HyperParameterTuningJobConfig={
             "Strategy": "Random",
             "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:rmse"},
             "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 1},
-            "ParameterRanges": {"ContinuousParameterRanges": [
-                {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}]},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [{"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}]
+            },
         },
         TrainingJobDefinition={
             "StaticHyperParameters": {"num_round": "100000", "objective": "reg:squarederror"},
@@ -82,7 +123,8 @@ def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None, tags: list 
             "OutputDataConfig": {"S3OutputPath": f"s3://{bucket}/output/"},
             "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
             "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
-        })
+        },
+    )
 
 
 def studio(sm, ec2, profiles: int = 15, name: str = "ml101") -> str:
@@ -90,18 +132,32 @@ def studio(sm, ec2, profiles: int = 15, name: str = "ml101") -> str:
     and a shared space with its own app — all made by hand through boto3."""
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    domain = sm.create_domain(DomainName=name, AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
-                              SubnetIds=[subnet], VpcId=vpc)["DomainId"]
+    domain = sm.create_domain(
+        DomainName=name,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE},
+        SubnetIds=[subnet],
+        VpcId=vpc,
+    )["DomainId"]
     for i in range(profiles):
         sm.create_user_profile(DomainId=domain, UserProfileName=f"student-{i:02d}")
-        sm.create_app(DomainId=domain, UserProfileName=f"student-{i:02d}", AppType="JupyterServer",
-                      AppName="default")
-    sm.create_space(DomainId=domain, SpaceName="group-project",
-                    OwnershipSettings={"OwnerUserProfileName": "student-00"},
-                    SpaceSharingSettings={"SharingType": "Shared"},
-                    SpaceSettings={"AppType": "JupyterLab"})
-    sm.create_app(DomainId=domain, SpaceName="group-project", AppType="JupyterLab", AppName="default",
-                  ResourceSpec={"InstanceType": "ml.t3.medium"})
+        sm.create_app(
+            DomainId=domain, UserProfileName=f"student-{i:02d}", AppType="JupyterServer", AppName="default"
+        )
+    sm.create_space(
+        DomainId=domain,
+        SpaceName="group-project",
+        OwnershipSettings={"OwnerUserProfileName": "student-00"},
+        SpaceSharingSettings={"SharingType": "Shared"},
+        SpaceSettings={"AppType": "JupyterLab"},
+    )
+    sm.create_app(
+        DomainId=domain,
+        SpaceName="group-project",
+        AppType="JupyterLab",
+        AppName="default",
+        ResourceSpec={"InstanceType": "ml.t3.medium"},
+    )
     return domain
 
 
@@ -140,12 +196,30 @@ class Faults:
         self.rules: list[dict] = []
         self.seen: set[str] = set()
 
-    def add(self, operation: str, fault: str, times: int = 1, after: int = 0, code: str = "",
-            answer: dict | None = None, once_seen: str = "") -> Faults:
+    def add(
+        self,
+        operation: str,
+        fault: str,
+        times: int = 1,
+        after: int = 0,
+        code: str = "",
+        answer: dict | None = None,
+        once_seen: str = "",
+    ) -> Faults:
         """``fault``: interrupt | throttle | 5xx | deny | answer (a made-up successful response);
         ``once_seen``: only after a call of that operation went by."""
-        self.rules.append({"op": operation, "fault": fault, "left": times, "skip": after, "fired": 0,
-                           "code": code, "answer": answer, "once_seen": once_seen})
+        self.rules.append(
+            {
+                "op": operation,
+                "fault": fault,
+                "left": times,
+                "skip": after,
+                "fired": 0,
+                "code": code,
+                "answer": answer,
+                "once_seen": once_seen,
+            }
+        )
         return self
 
     def fired(self, operation: str) -> int:
@@ -176,10 +250,15 @@ class Faults:
             raise KeyboardInterrupt(f"injected at {model.name}")
         if r["fault"] == "answer":
             return _Http(200), {**r["answer"], "ResponseMetadata": {"HTTPStatusCode": 200}}
-        status, code = {"throttle": (400, "ThrottlingException"), "5xx": (500, "InternalFailure"),
-                        "deny": (400, r["code"] or "AccessDeniedException")}[r["fault"]]
-        return _Http(status), {"Error": {"Code": code, "Message": f"injected {r['fault']}"},
-                               "ResponseMetadata": {"HTTPStatusCode": status}}
+        status, code = {
+            "throttle": (400, "ThrottlingException"),
+            "5xx": (500, "InternalFailure"),
+            "deny": (400, r["code"] or "AccessDeniedException"),
+        }[r["fault"]]
+        return _Http(status), {
+            "Error": {"Code": code, "Message": f"injected {r['fault']}"},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
 
     def _before_send(self, request=None, event_name: str = "", **_):
         from botocore.awsrequest import AWSResponse
@@ -195,14 +274,20 @@ class Faults:
 
 def small_class(client) -> dict:
     """A small version of the leftover scenario for the fault tests (one of each kind)."""
-    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
-                              client("logs"))
+    sm, sm2, s3, ec2, logs = (
+        client("sagemaker"),
+        client("sagemaker", OTHER),
+        client("s3"),
+        client("ec2"),
+        client("logs"),
+    )
     domain = studio(sm, ec2, profiles=2)
     versioned_bucket(s3, "ml101-models", versions=40, markers=5)
     endpoint(sm, "rain-xgb")
     endpoint(sm2, "wrong-region-ep")
-    sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE,
-                                Tags=CLASS_TAGS)
+    sm.create_notebook_instance(
+        NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE, Tags=CLASS_TAGS
+    )
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
     client("logs", OTHER).create_log_group(logGroupName="/aws/sagemaker/Endpoints/wrong-region-ep")
     tuning_job(sm, "rain-tuning", s3=s3)

@@ -46,8 +46,12 @@ def test_down_plan_confirmation_receipt_and_status(cli_class, client):
     s3, sm = client("s3"), client("sagemaker")
     s3.create_bucket(Bucket="clitest-models")
     s3.put_object(Bucket="clitest-models", Key="model.tar.gz", Body=b"x")
-    sm.create_notebook_instance(NotebookInstanceName="nb-cli", InstanceType="ml.t3.medium", RoleArn=ROLE,
-                                Tags=[{"Key": "classroom", "Value": "clitest"}])
+    sm.create_notebook_instance(
+        NotebookInstanceName="nb-cli",
+        InstanceType="ml.t3.medium",
+        RoleArn=ROLE,
+        Tags=[{"Key": "classroom", "Value": "clitest"}],
+    )
     # another team's notebook in the same account: `classroom down` lists it and leaves it alone
     sm.create_notebook_instance(NotebookInstanceName="team-b-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
 

@@ -23,12 +23,14 @@ def scope_for(td_state, made):
 
 def test_throttling_and_5xx_are_retried(client, reset_emulator, td_state):
     made = small_class(client)
-    faults = (Faults()
-              .add("DeleteLogGroup", "send-throttle", times=2)   # botocore's adaptive retries
-              .add("ListApps", "send-5xx", times=2)
-              .add("DeleteBucket", "throttle", times=2)         # past botocore: the kit's own loop
-              .add("DeleteUserProfile", "5xx", times=1)
-              .add("ListModels", "throttle", times=1))
+    faults = (
+        Faults()
+        .add("DeleteLogGroup", "send-throttle", times=2)  # botocore's adaptive retries
+        .add("ListApps", "send-5xx", times=2)
+        .add("DeleteBucket", "throttle", times=2)  # past botocore: the kit's own loop
+        .add("DeleteUserProfile", "5xx", times=1)
+        .add("ListModels", "throttle", times=1)
+    )
     ctx = make_ctx(scope_for(td_state, made), hooks=faults.hooks())
     out = teardown(ctx, log=quiet)
     assert out.ok, out.receipt
@@ -59,8 +61,11 @@ def test_a_failing_kind_does_not_stop_unrelated_kinds(client, reset_emulator, td
 
 def test_a_domain_in_delete_failed_is_reported_with_its_reason(client, reset_emulator, td_state):
     made = small_class(client)
-    failed = {"DomainId": made["domain"], "Status": "Delete_Failed",
-              "FailureReason": "Unable to delete EFS: file system has mount targets in use"}
+    failed = {
+        "DomainId": made["domain"],
+        "Status": "Delete_Failed",
+        "FailureReason": "Unable to delete EFS: file system has mount targets in use",
+    }
     # the emulator cannot fail a domain deletion: the answer to DescribeDomain after DeleteDomain is made up
     faults = Faults().add("DescribeDomain", "answer", times=100, answer=failed, once_seen="DeleteDomain")
     out = teardown(make_ctx(scope_for(td_state, made), hooks=faults.hooks()), log=quiet)
@@ -73,14 +78,23 @@ def test_a_domain_in_delete_failed_is_reported_with_its_reason(client, reset_emu
 # every step of the deletion order, in that order: each run is interrupted at the next step and
 # resumes what the previous runs left (the progress file and a fresh listing), the last run is clean
 STEPS = [
-    ("StopHyperParameterTuningJob", 0), ("DeleteEndpoint", 1), ("StopNotebookInstance", 0),
-    ("DeleteNotebookInstance", 0), ("DeleteApp", 1),
-    ("ListApps", 1), ("DeleteSpace", 0), ("DeleteUserProfile", 1), ("DeleteDomain", 0),
+    ("StopHyperParameterTuningJob", 0),
+    ("DeleteEndpoint", 1),
+    ("StopNotebookInstance", 0),
+    ("DeleteNotebookInstance", 0),
+    ("DeleteApp", 1),
+    ("ListApps", 1),
+    ("DeleteSpace", 0),
+    ("DeleteUserProfile", 1),
+    ("DeleteDomain", 0),
     # the domain goes with its home EFS and NFS groups (RetentionPolicy=Delete): the re-run's lookup
     # finds the items the interrupted run left of them gone and asks for no delete (issue 18, 1a)
     ("DeleteMountTarget", 0),
     ("DeleteEndpointConfig", 1),
-    ("DeleteModel", 0), ("DeleteObjects", 0), ("DeleteBucket", 0), ("DeleteLogGroup", 1),
+    ("DeleteModel", 0),
+    ("DeleteObjects", 0),
+    ("DeleteBucket", 0),
+    ("DeleteLogGroup", 1),
 ]
 
 
@@ -108,14 +122,17 @@ def test_an_interruption_before_the_first_delete_resumes(client, reset_emulator,
     assert out.ok and out.receipt["remaining_total"] == 0
 
 
-def test_a_swept_region_that_cannot_be_listed_blocks_nothing_but_is_reported(client, reset_emulator,
-                                                                             td_state):
+def test_a_swept_region_that_cannot_be_listed_blocks_nothing_but_is_reported(
+    client, reset_emulator, td_state
+):
     made = small_class(client)
 
     def deny_us_west_2(model=None, context=None, **_):  # e.g. an SCP that denies one region
         if model.name == "ListEndpoints" and (context or {}).get("client_region") == "us-west-2":
-            return _Denied(), {"Error": {"Code": "AccessDeniedException", "Message": "denied by SCP"},
-                               "ResponseMetadata": {"HTTPStatusCode": 400}}
+            return _Denied(), {
+                "Error": {"Code": "AccessDeniedException", "Message": "denied by SCP"},
+                "ResponseMetadata": {"HTTPStatusCode": 400},
+            }
         return None
 
     out = teardown(make_ctx(scope_for(td_state, made), hooks=[("before-call", deny_us_west_2)]), log=quiet)

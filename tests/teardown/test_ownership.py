@@ -30,38 +30,54 @@ def _domain_arn_tags(sm, domain: str) -> list[dict]:
     resources created in Studio": sagemaker:domain-arn / sagemaker:user-profile-arn)."""
     arn = sm.describe_domain(DomainId=domain)["DomainArn"]
     profile = arn.replace(":domain/", ":user-profile/") + "/s01"
-    return [{"Key": "sagemaker:domain-arn", "Value": arn},
-            {"Key": "sagemaker:user-profile-arn", "Value": profile}]
+    return [
+        {"Key": "sagemaker:domain-arn", "Value": arn},
+        {"Key": "sagemaker:user-profile-arn", "Value": profile},
+    ]
 
 
 @pytest.fixture
 def account(client, reset_emulator):
     """The class's resources and the decoys, side by side."""
-    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
-                              client("logs"))
+    sm, sm2, s3, ec2, logs = (
+        client("sagemaker"),
+        client("sagemaker", OTHER),
+        client("s3"),
+        client("ec2"),
+        client("logs"),
+    )
     ours = studio(sm, ec2, profiles=1)
     theirs = studio(sm, ec2, profiles=1, name="team-b")
     s3.create_bucket(Bucket="ml101-models")
     # -- the class's
-    endpoint(sm, "rain-xgb")                                  # tagged endpoint; config + model reached
-    endpoint(sm, "studio-ep", tags=_domain_arn_tags(sm, ours))    # made in the class's domain
-    endpoint(sm2, "lost-ep")                                  # tagged, in the wrong region
-    sm.create_model(ModelName="orphan-model", ExecutionRoleArn=ROLE, Tags=CLASS_TAGS,
-                    PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://ml101-models/m.tar.gz"})
-    sm.create_notebook_instance(NotebookInstanceName="s01-nb", InstanceType="ml.t3.medium", RoleArn=ROLE,
-                                Tags=CLASS_TAGS)
-    tuning_job(sm, "ml101-tune", s3=s3)                       # its training jobs carry its tags
+    endpoint(sm, "rain-xgb")  # tagged endpoint; config + model reached
+    endpoint(sm, "studio-ep", tags=_domain_arn_tags(sm, ours))  # made in the class's domain
+    endpoint(sm2, "lost-ep")  # tagged, in the wrong region
+    sm.create_model(
+        ModelName="orphan-model",
+        ExecutionRoleArn=ROLE,
+        Tags=CLASS_TAGS,
+        PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://ml101-models/m.tar.gz"},
+    )
+    sm.create_notebook_instance(
+        NotebookInstanceName="s01-nb", InstanceType="ml.t3.medium", RoleArn=ROLE, Tags=CLASS_TAGS
+    )
+    tuning_job(sm, "ml101-tune", s3=s3)  # its training jobs carry its tags
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/rain-xgb")
     # -- the decoys ("another team")
-    endpoint(sm, "team-b-ep", tags=None)                      # untagged, class's region
-    endpoint(sm2, "team-b-eu", tags=None)                     # untagged, another region
+    endpoint(sm, "team-b-ep", tags=None)  # untagged, class's region
+    endpoint(sm2, "team-b-eu", tags=None)  # untagged, another region
     endpoint(sm, "stats-ep", tags=OTHER_CLASS, tag_all=True)  # another class of the same kit
     endpoint(sm, "team-b-studio", tags=_domain_arn_tags(sm, theirs))  # another Studio domain
     sm.create_notebook_instance(NotebookInstanceName="team-b-nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
-    sm2.create_notebook_instance(NotebookInstanceName="team-b-nb-eu", InstanceType="ml.t2.medium",
-                                 RoleArn=ROLE)
-    sm.create_model(ModelName="team-b-model", ExecutionRoleArn=ROLE,
-                    PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://b/m.tar.gz"})
+    sm2.create_notebook_instance(
+        NotebookInstanceName="team-b-nb-eu", InstanceType="ml.t2.medium", RoleArn=ROLE
+    )
+    sm.create_model(
+        ModelName="team-b-model",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://b/m.tar.gz"},
+    )
     tuning_job(sm, "team-b-tune", s3=s3, tags=None)
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/team-b-ep")
     return {"sm": sm, "sm2": sm2, "logs": logs, "ours": ours, "theirs": theirs}
@@ -69,15 +85,20 @@ def account(client, reset_emulator):
 
 def _names(a) -> dict[str, set[str]]:
     sm, sm2, logs = a["sm"], a["sm2"], a["logs"]
-    running = sm.list_hyper_parameter_tuning_jobs(
-        StatusEquals="InProgress")["HyperParameterTuningJobSummaries"]
+    running = sm.list_hyper_parameter_tuning_jobs(StatusEquals="InProgress")[
+        "HyperParameterTuningJobSummaries"
+    ]
     return {
         "endpoints": {e["EndpointName"] for s in (sm, sm2) for e in s.list_endpoints()["Endpoints"]},
-        "configs": {c["EndpointConfigName"] for s in (sm, sm2)
-                    for c in s.list_endpoint_configs()["EndpointConfigs"]},
+        "configs": {
+            c["EndpointConfigName"] for s in (sm, sm2) for c in s.list_endpoint_configs()["EndpointConfigs"]
+        },
         "models": {m["ModelName"] for s in (sm, sm2) for m in s.list_models()["Models"]},
-        "notebooks": {n["NotebookInstanceName"] for s in (sm, sm2)
-                      for n in s.list_notebook_instances()["NotebookInstances"]},
+        "notebooks": {
+            n["NotebookInstanceName"]
+            for s in (sm, sm2)
+            for n in s.list_notebook_instances()["NotebookInstances"]
+        },
         "tuning": {j["HyperParameterTuningJobName"] for j in running},
         "logs": {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]},
         "domains": {d["DomainId"] for d in sm.list_domains()["Domains"]},
@@ -105,7 +126,7 @@ def test_a_non_dedicated_teardown_deletes_every_class_item_and_not_one_decoy(acc
 
     left = _names(a)
     for what, decoys in DECOYS.items():
-        assert left[what] == decoys, (what, left[what])   # every decoy is there, nothing of the class
+        assert left[what] == decoys, (what, left[what])  # every decoy is there, nothing of the class
     assert left["domains"] == {a["theirs"]}
 
     # the plan: why each is the class's; the decoys apart, with region, age and $/hour
@@ -119,8 +140,10 @@ def test_a_non_dedicated_teardown_deletes_every_class_item_and_not_one_decoy(acc
     alone = {(it.kind, it.region, it.id): it for it in out.plan.left_alone}
     assert alone[("endpoints", REGION, "team-b-ep")].reason.startswith("no classroom tag")
     assert alone[("endpoints", REGION, "stats-ep")].reason == "tagged classroom=stats202 (another class)"
-    assert alone[("endpoints", REGION, "team-b-studio")].reason == \
-        f"made in another Studio domain ({a['theirs']})"
+    assert (
+        alone[("endpoints", REGION, "team-b-studio")].reason
+        == f"made in another Studio domain ({a['theirs']})"
+    )
     assert alone[("endpoints", OTHER, "team-b-eu")].get("per_hour") == ""  # no eu-west-1 price: never guessed
     assert alone[("endpoints", REGION, "team-b-ep")].get("per_hour") == "0.230"
     assert alone[("notebook-instances", REGION, "team-b-nb")].get("per_hour") == "0.050"
@@ -135,8 +158,12 @@ def test_a_non_dedicated_teardown_deletes_every_class_item_and_not_one_decoy(acc
     assert out.receipt["ok"] and out.receipt["remaining_total"] == 0
     assert "not the class's: left alone" in format_table(out.receipt)
     # no call ever named a decoy in a delete or stop
-    touched = {str(v) for c in ctx.aws.calls if c.operation.startswith(("Delete", "Stop"))
-               for v in (c.params or {}).values()}
+    touched = {
+        str(v)
+        for c in ctx.aws.calls
+        if c.operation.startswith(("Delete", "Stop"))
+        for v in (c.params or {}).values()
+    }
     assert not {n for group in DECOYS.values() for n in group} & touched
 
 
@@ -150,14 +177,18 @@ def test_a_dedicated_teardown_deletes_the_untagged_too_but_never_another_class(a
     assert "dedicated_account = true" in text.splitlines()[1]
     reasons = {(it.kind, it.id): it.reason for it in out.plan.items}
     assert "in scope because [class] dedicated_account = true" in reasons[("endpoints", "team-b-ep")]
-    assert "in scope because [class] dedicated_account = true" in reasons[
-        ("notebook-instances", "team-b-nb-eu")]
+    assert (
+        "in scope because [class] dedicated_account = true" in reasons[("notebook-instances", "team-b-nb-eu")]
+    )
     left = _names(a)
     assert left["endpoints"] == {"stats-ep"} and left["configs"] == {"stats-ep-config"}
     assert left["models"] == {"stats-ep-model"}
     assert left["notebooks"] == set() and left["tuning"] == set() and left["logs"] == set()
     assert [(x["kind"], x["name"]) for x in out.receipt["left_alone"]] == [
-        ("endpoints", "stats-ep"), ("endpoint-configs", "stats-ep-config"), ("models", "stats-ep-model")]
+        ("endpoints", "stats-ep"),
+        ("endpoint-configs", "stats-ep-config"),
+        ("models", "stats-ep-model"),
+    ]
 
 
 @pytest.mark.parametrize("existed", [False, True])
@@ -171,10 +202,21 @@ def test_the_sdk_default_bucket_goes_only_when_the_class_made_it(client, reset_e
     name = "sagemaker-us-east-1-123456789012"
     s3.create_bucket(Bucket=name)  # Session().default_bucket() in a notebook
     s3.put_object(Bucket=name, Key="notebook/data.csv", Body=b"1,2\n")
-    write_json(td_state / "class.json", {"account_id": "123456789012", "sdk_default_bucket_name": name,
-                                         "sdk_default_bucket_existed": existed})
-    scope = scope_from_files(class_name="ml101", region=REGION, class_dir=td_state,
-                             tags={"classroom": "ml101"}, sweep_regions=(REGION,))
+    write_json(
+        td_state / "class.json",
+        {
+            "account_id": "123456789012",
+            "sdk_default_bucket_name": name,
+            "sdk_default_bucket_existed": existed,
+        },
+    )
+    scope = scope_from_files(
+        class_name="ml101",
+        region=REGION,
+        class_dir=td_state,
+        tags={"classroom": "ml101"},
+        sweep_regions=(REGION,),
+    )
     out = teardown(make_ctx(scope), log=lambda _: None)
     assert out.ok, out.receipt
     left = {b["Name"] for b in s3.list_buckets()["Buckets"]}
@@ -184,5 +226,7 @@ def test_the_sdk_default_bucket_goes_only_when_the_class_made_it(client, reset_e
         s3.delete_bucket(Bucket=name)
     else:
         reasons = [it.reason for it in out.plan.items if it.kind == "sdk-default-bucket"]
-        assert reasons == ["the SDK's default bucket: it did not exist before the class's first `up`, "
-                           "so the class's notebooks made it"]
+        assert reasons == [
+            "the SDK's default bucket: it did not exist before the class's first `up`, "
+            "so the class's notebooks made it"
+        ]

@@ -38,8 +38,12 @@ def test_terraform_destroy_runs_last_or_not_at_all(client, reset_emulator, td_st
         destroyed.append(len(ctx.aws.calls))
         state["pending"] = False
 
-    scope = make_scope(td_state, sweep_regions=("us-east-1",), terraform_destroy=destroy,
-                       terraform_pending=lambda: state["pending"])
+    scope = make_scope(
+        td_state,
+        sweep_regions=("us-east-1",),
+        terraform_destroy=destroy,
+        terraform_pending=lambda: state["pending"],
+    )
     # an endpoint that cannot be deleted: everything that waits for it, terraform included, is skipped
     ctx = make_ctx(scope, hooks=Faults().add("DeleteEndpoint", "deny", times=100).hooks())
     out = teardown(ctx, log=lambda _: None)

@@ -9,17 +9,39 @@ from provision.teardown import registry
 from provision.teardown.registry import RegistryError, topological
 
 REQUIRED = {
-    "training-jobs", "tuning-jobs", "transform-jobs", "endpoints", "endpoint-configs", "models",
+    "training-jobs",
+    "tuning-jobs",
+    "transform-jobs",
+    "endpoints",
+    "endpoint-configs",
+    "models",
     "studio-apps",
-    "spaces", "user-profiles", "domain", "efs-mount-targets", "efs-file-systems", "nfs-security-groups",
-    "notebook-instances", "buckets", "sdk-default-bucket", "log-groups", "terraform",
+    "spaces",
+    "user-profiles",
+    "domain",
+    "efs-mount-targets",
+    "efs-file-systems",
+    "nfs-security-groups",
+    "notebook-instances",
+    "buckets",
+    "sdk-default-bucket",
+    "log-groups",
+    "terraform",
 }
 
 BEFORE = [  # (must be gone first, then) — the pitfalls' order
-    ("tuning-jobs", "training-jobs"), ("endpoints", "endpoint-configs"), ("endpoint-configs", "models"),
-    ("studio-apps", "spaces"), ("spaces", "user-profiles"), ("studio-apps", "user-profiles"),
-    ("user-profiles", "domain"), ("domain", "efs-mount-targets"), ("efs-mount-targets", "efs-file-systems"),
-    ("efs-mount-targets", "nfs-security-groups"), ("training-jobs", "buckets"), ("tuning-jobs", "buckets"),
+    ("tuning-jobs", "training-jobs"),
+    ("endpoints", "endpoint-configs"),
+    ("endpoint-configs", "models"),
+    ("studio-apps", "spaces"),
+    ("spaces", "user-profiles"),
+    ("studio-apps", "user-profiles"),
+    ("user-profiles", "domain"),
+    ("domain", "efs-mount-targets"),
+    ("efs-mount-targets", "efs-file-systems"),
+    ("efs-mount-targets", "nfs-security-groups"),
+    ("training-jobs", "buckets"),
+    ("tuning-jobs", "buckets"),
     ("endpoints", "buckets"),
 ]
 
@@ -43,8 +65,15 @@ def test_order_respects_every_declared_dependency():
         for dep in kind.depends_on:
             assert pos[dep] < pos[name], (dep, name)
     assert names[-1] == "terraform"
-    sagemaker_writers = ("training-jobs", "tuning-jobs", "transform-jobs", "endpoints", "notebook-instances",
-                         "studio-apps", "domain")
+    sagemaker_writers = (
+        "training-jobs",
+        "tuning-jobs",
+        "transform-jobs",
+        "endpoints",
+        "notebook-instances",
+        "studio-apps",
+        "domain",
+    )
     assert all(pos["log-groups"] > pos[w] for w in sagemaker_writers)
 
 

@@ -28,8 +28,10 @@ def quiet(_: str) -> None:
 
 
 def client_error(code: str, message: str) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": message},
-                        "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeNotebookInstance")
+    return ClientError(
+        {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": 400}},
+        "DescribeNotebookInstance",
+    )
 
 
 def test_record_not_found_is_not_found():
@@ -43,9 +45,11 @@ def test_record_not_found_is_not_found():
 
 def test_the_emulator_answers_a_missing_notebook_instance_like_aws(client, reset_emulator):
     sm = client("sagemaker")
-    for call in (lambda: sm.describe_notebook_instance(NotebookInstanceName="nope"),
-                 lambda: sm.stop_notebook_instance(NotebookInstanceName="nope"),
-                 lambda: sm.delete_notebook_instance(NotebookInstanceName="nope")):
+    for call in (
+        lambda: sm.describe_notebook_instance(NotebookInstanceName="nope"),
+        lambda: sm.stop_notebook_instance(NotebookInstanceName="nope"),
+        lambda: sm.delete_notebook_instance(NotebookInstanceName="nope"),
+    ):
         with pytest.raises(ClientError) as err:
             call()
         assert err.value.response["Error"]["Code"] == "ValidationException"
@@ -76,12 +80,14 @@ def test_the_emulator_deletes_a_notebook_instance_through_deleting(client, reset
 def _independent_count(client) -> int:
     """What a person would find with boto3: notebook instances and /aws/sagemaker log groups."""
     sm, logs = client("sagemaker"), client("logs")
-    return (len(sm.list_notebook_instances()["NotebookInstances"])
-            + len(logs.describe_log_groups(logGroupNamePrefix="/aws/sagemaker/")["logGroups"]))
+    return len(sm.list_notebook_instances()["NotebookInstances"]) + len(
+        logs.describe_log_groups(logGroupNamePrefix="/aws/sagemaker/")["logGroups"]
+    )
 
 
-def test_interrupted_while_a_notebook_instance_is_deleted_the_rerun_finishes(client, reset_emulator,
-                                                                           td_state):
+def test_interrupted_while_a_notebook_instance_is_deleted_the_rerun_finishes(
+    client, reset_emulator, td_state
+):
     sm, logs = client("sagemaker"), client("logs")
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
     logs.create_log_group(logGroupName="/aws/sagemaker/NotebookInstances")
@@ -105,7 +111,8 @@ def test_interrupted_while_a_notebook_instance_is_deleted_the_rerun_finishes(cli
 
 
 def test_an_item_the_fresh_listing_no_longer_returns_is_gone_whatever_its_delete_says(
-        client, reset_emulator, td_state):
+    client, reset_emulator, td_state
+):
     """(a): a progress-file item that its kind's fresh listing does not return is gone, even when
     asking for it fails in a way the kit does not know (here: access denied)."""
     Progress(td_state).save([item("notebook-instances", "us-east-1", "ghost", "notebook instance")])
@@ -121,8 +128,13 @@ def test_the_interrupted_note_does_not_grow(client, reset_emulator, td_state):
     """(c): an item left by several interrupted runs says so once."""
     sm = client("sagemaker")
     for name in ("m1", "m2"):
-        sm.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={
-            "Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"})
+        sm.create_model(
+            ModelName=name,
+            ExecutionRoleArn=ROLE,
+            PrimaryContainer={
+                "Image": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+            },
+        )
     scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True)
     faults = Faults().add("DeleteModel", "interrupt")
     with pytest.raises(KeyboardInterrupt):
@@ -130,11 +142,15 @@ def test_the_interrupted_note_does_not_grow(client, reset_emulator, td_state):
     # from now on the models cannot be listed: they come only from the progress file, run after run
     for _ in range(3):
         lines: list[str] = []
-        out = teardown(make_ctx(scope, hooks=Faults().add("ListModels", "deny", times=100).hooks()),
-                       log=lines.append)
+        out = teardown(
+            make_ctx(scope, hooks=Faults().add("ListModels", "deny", times=100).hooks()), log=lines.append
+        )
         assert not out.ok
-        models = [line for line in "\n".join(lines).splitlines()
-                  if line.split()[:2] in (["models", "m1"], ["models", "m2"])]
+        models = [
+            line
+            for line in "\n".join(lines).splitlines()
+            if line.split()[:2] in (["models", "m1"], ["models", "m2"])
+        ]
         assert len(models) == 2 and all(line.count(INTERRUPTED) == 1 for line in models), models
     saved = json.loads((td_state / PROGRESS_FILE).read_text())["items"]
     assert saved and all(INTERRUPTED not in it["reason"] for it in saved), saved
@@ -142,7 +158,8 @@ def test_the_interrupted_note_does_not_grow(client, reset_emulator, td_state):
 
 
 def test_the_receipt_counts_every_item_of_a_skipped_kind_and_every_resource_in_the_state(
-        client, reset_emulator, td_state):
+    client, reset_emulator, td_state
+):
     """(b): "N left" equals an independent listing: boto3 for what the kinds delete, plus every
     resource the class's Terraform state still holds (what `terraform destroy` must still remove)."""
     sm, logs = client("sagemaker"), client("logs")
@@ -150,12 +167,28 @@ def test_the_receipt_counts_every_item_of_a_skipped_kind_and_every_resource_in_t
     for name in ("/aws/sagemaker/NotebookInstances", "/aws/sagemaker/TrainingJobs"):
         logs.create_log_group(logGroupName=name)
     tfstate = td_state / "terraform" / "terraform.tfstate"
-    resources = [{"mode": "managed", "type": t, "name": n, "module": "module.classroom",
-                  "instances": [{"attributes": {"id": i}}]}
-                 for t, n, i in (("aws_iam_user", "student", "s1"), ("aws_iam_group", "students", "g"),
-                                 ("aws_iam_account_alias", "this", "alias"))]
-    resources.append({"mode": "data", "type": "aws_caller_identity", "name": "me",
-                      "instances": [{"attributes": {"id": "123456789012"}}]})
+    resources = [
+        {
+            "mode": "managed",
+            "type": t,
+            "name": n,
+            "module": "module.classroom",
+            "instances": [{"attributes": {"id": i}}],
+        }
+        for t, n, i in (
+            ("aws_iam_user", "student", "s1"),
+            ("aws_iam_group", "students", "g"),
+            ("aws_iam_account_alias", "this", "alias"),
+        )
+    ]
+    resources.append(
+        {
+            "mode": "data",
+            "type": "aws_caller_identity",
+            "name": "me",
+            "instances": [{"attributes": {"id": "123456789012"}}],
+        }
+    )
     write_json(tfstate, {"version": 4, "resources": resources})
 
     def destroy() -> None:
@@ -163,12 +196,22 @@ def test_the_receipt_counts_every_item_of_a_skipped_kind_and_every_resource_in_t
 
     from provision.teardown.scope import scope_from_files
 
-    base = scope_from_files(class_name="ml101", region="us-east-1", class_dir=td_state,
-                            expected_account_id="123456789012", terraform_destroy=destroy,
-                            sweep_regions=("us-east-1",))
-    scope = make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True, terraform_destroy=destroy,
-                       terraform_pending=base.terraform_pending,
-                       terraform_resources=base.terraform_resources)
+    base = scope_from_files(
+        class_name="ml101",
+        region="us-east-1",
+        class_dir=td_state,
+        expected_account_id="123456789012",
+        terraform_destroy=destroy,
+        sweep_regions=("us-east-1",),
+    )
+    scope = make_scope(
+        td_state,
+        sweep_regions=("us-east-1",),
+        dedicated=True,
+        terraform_destroy=destroy,
+        terraform_pending=base.terraform_pending,
+        terraform_resources=base.terraform_resources,
+    )
     # the notebook instance cannot be stopped: log groups and terraform wait for it
     faults = Faults().add("StopNotebookInstance", "deny", times=100)
     ctx = make_ctx(scope, hooks=faults.hooks())
@@ -178,16 +221,22 @@ def test_the_receipt_counts_every_item_of_a_skipped_kind_and_every_resource_in_t
     assert rows["log-groups"]["skipped"] and rows["terraform"]["skipped"]
     assert len(rows["log-groups"]["remaining"]) == 2
     assert sorted(r["name"] for r in rows["terraform"]["remaining"]) == [
-        "module.classroom.aws_iam_account_alias.this", "module.classroom.aws_iam_group.students",
-        "module.classroom.aws_iam_user.student"]
-    in_state = sum(len(r["instances"]) for r in json.loads(tfstate.read_text())["resources"]
-                   if r["mode"] == "managed")
+        "module.classroom.aws_iam_account_alias.this",
+        "module.classroom.aws_iam_group.students",
+        "module.classroom.aws_iam_user.student",
+    ]
+    in_state = sum(
+        len(r["instances"]) for r in json.loads(tfstate.read_text())["resources"] if r["mode"] == "managed"
+    )
     assert out.receipt["remaining_total"] == _independent_count(client) + in_state == 6
 
 
 def _nb_answer(status: str) -> dict:
-    return {"NotebookInstanceName": "nb", "NotebookInstanceStatus": status,
-            "NotebookInstanceArn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/nb"}
+    return {
+        "NotebookInstanceName": "nb",
+        "NotebookInstanceStatus": status,
+        "NotebookInstanceArn": "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/nb",
+    }
 
 
 def test_a_notebook_instance_in_maintenance_is_waited_for_not_failed(client, reset_emulator, td_state):
@@ -195,10 +244,17 @@ def test_a_notebook_instance_in_maintenance_is_waited_for_not_failed(client, res
     and asks again. The emulator has no maintenance windows, so that status is a made-up answer."""
     sm = client("sagemaker")
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
-    faults = (Faults()
-              .add("DescribeNotebookInstance", "answer", times=1, answer=_nb_answer("InMaintenance"))
-              .add("ListNotebookInstances", "answer", times=2, once_seen="DescribeNotebookInstance",
-                   answer={"NotebookInstances": [_nb_answer("InMaintenance")]}))
+    faults = (
+        Faults()
+        .add("DescribeNotebookInstance", "answer", times=1, answer=_nb_answer("InMaintenance"))
+        .add(
+            "ListNotebookInstances",
+            "answer",
+            times=2,
+            once_seen="DescribeNotebookInstance",
+            answer={"NotebookInstances": [_nb_answer("InMaintenance")]},
+        )
+    )
     ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True), hooks=faults.hooks())
     out = teardown(ctx, log=quiet)
     assert out.ok, out.receipt
@@ -210,13 +266,15 @@ def test_a_notebook_instance_in_maintenance_is_waited_for_not_failed(client, res
     assert sm.list_notebook_instances()["NotebookInstances"] == []
 
 
-def test_a_notebook_instance_pending_maintenance_is_stopped_like_a_running_one(client, reset_emulator,
-                                                                             td_state):
+def test_a_notebook_instance_pending_maintenance_is_stopped_like_a_running_one(
+    client, reset_emulator, td_state
+):
     """PendingMaintenance: running (and billing) with maintenance scheduled: stop it, then delete it."""
     sm = client("sagemaker")
     sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
-    faults = Faults().add("DescribeNotebookInstance", "answer", times=1,
-                          answer=_nb_answer("PendingMaintenance"))
+    faults = Faults().add(
+        "DescribeNotebookInstance", "answer", times=1, answer=_nb_answer("PendingMaintenance")
+    )
     ctx = make_ctx(make_scope(td_state, sweep_regions=("us-east-1",), dedicated=True), hooks=faults.hooks())
     out = teardown(ctx, log=quiet)
     assert out.ok, out.receipt

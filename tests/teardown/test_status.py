@@ -40,8 +40,9 @@ def test_prices_match_the_aws_price_list_with_sources_and_dates():
     assert "us-west-1" in data["note"] and "0.28" in data["note"]
 
 
-def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(client, reset_emulator,
-                                                                            td_state):
+def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(
+    client, reset_emulator, td_state
+):
     from teardown_helpers import Faults
 
     from provision.status import free_plan
@@ -50,9 +51,13 @@ def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(cli
     said = free_plan(make_ctx(make_scope(td_state)))
     assert said.startswith("cannot tell whether the SageMaker free trial")
     # an account on the free plan (created on or after 2025-07-15): AWS's answer, made up here
-    answer = {"accountId": "123456789012", "accountPlanType": "FREE", "accountPlanStatus": "ACTIVE",
-              "accountPlanRemainingCredits": {"amount": 187.5, "unit": "USD"},
-              "accountPlanExpirationDate": dt.datetime(2027, 1, 31, tzinfo=dt.UTC)}
+    answer = {
+        "accountId": "123456789012",
+        "accountPlanType": "FREE",
+        "accountPlanStatus": "ACTIVE",
+        "accountPlanRemainingCredits": {"amount": 187.5, "unit": "USD"},
+        "accountPlanExpirationDate": dt.datetime(2027, 1, 31, tzinfo=dt.UTC),
+    }
     faults = Faults().add("GetAccountPlanState", "answer", answer=answer)
     said = free_plan(make_ctx(make_scope(td_state), hooks=faults.hooks()))
     assert said.startswith("AWS free plan (FREE, ACTIVE): $187.50 credits left until 2027-01-31")
@@ -98,17 +103,35 @@ def _tfstate(resources: list[tuple[str, str, str, list[tuple[str, str]]]]) -> di
     """A Terraform state file as `terraform apply` writes it: (module, type, name, [(index_key, id)])."""
     out = [{"mode": "data", "type": "aws_region", "name": "current", "instances": [{"attributes": {}}]}]
     for module, typ, name, instances in resources:
-        out.append({"module": module, "mode": "managed", "type": typ, "name": name, "instances": [
-            ({"index_key": key} if key else {}) | {"attributes": {"id": rid}} for key, rid in instances]})
+        out.append(
+            {
+                "module": module,
+                "mode": "managed",
+                "type": typ,
+                "name": name,
+                "instances": [
+                    ({"index_key": key} if key else {}) | {"attributes": {"id": rid}}
+                    for key, rid in instances
+                ],
+            }
+        )
     return {"version": 4, "resources": out}
 
 
 def test_summarize_created_counts_by_type_and_names_a_few():
-    rows = [{"module": "m", "type": "aws_iam_user", "name": f"this[{n!r}]", "id": n}
-            for n in ("student-02", "administrator", "alice", "student-01")]
+    rows = [
+        {"module": "m", "type": "aws_iam_user", "name": f"this[{n!r}]", "id": n}
+        for n in ("student-02", "administrator", "alice", "student-01")
+    ]
     rows.append({"module": "m", "type": "aws_s3_bucket", "name": "models", "id": "sm-models-1"})
-    rows.append({"module": "m", "type": "aws_iam_policy", "name": "guard",
-                 "id": "arn:aws:iam::123456789012:policy/classroom-guardrails"})
+    rows.append(
+        {
+            "module": "m",
+            "type": "aws_iam_policy",
+            "name": "guard",
+            "id": "arn:aws:iam::123456789012:policy/classroom-guardrails",
+        }
+    )
     assert summarize_created(rows) == [
         "aws_iam_policy 1 (guard)",  # an ARN is too long to read: the resource name instead
         "aws_iam_user 4 (administrator, alice, student-01, …)",
@@ -117,8 +140,9 @@ def test_summarize_created_counts_by_type_and_names_a_few():
     assert summarize_created([]) == []
 
 
-def test_status_lists_created_resources_emulator_and_time_left(aws_env, state_dir, tmp_path, monkeypatch,
-                                                                client, reset_emulator):
+def test_status_lists_created_resources_emulator_and_time_left(
+    aws_env, state_dir, tmp_path, monkeypatch, client, reset_emulator
+):
     from click.testing import CliRunner
 
     from kitcore import tags as kit_tags
@@ -134,18 +158,25 @@ def test_status_lists_created_resources_emulator_and_time_left(aws_env, state_di
     class_dir = state_dir / "classes" / "statustest"
     write_json(class_dir / "class.json", {"account_id": "123456789012", "target": "local"})
     users = [("administrator", "administrator"), ("alice", "alice"), ("bob", "bob"), ("carol", "carol")]
-    write_json(class_dir / "terraform" / "terraform.tfstate", _tfstate([
-        ("module.classroom.module.students", "aws_iam_user", "this", users),
-        ("module.classroom.module.buckets", "aws_s3_bucket", "models", [("", "sm-models-abc")]),
-        ("module.classroom.module.buckets", "aws_s3_bucket", "share", [("", "public-share-abc")]),
-    ]))
+    write_json(
+        class_dir / "terraform" / "terraform.tfstate",
+        _tfstate(
+            [
+                ("module.classroom.module.students", "aws_iam_user", "this", users),
+                ("module.classroom.module.buckets", "aws_s3_bucket", "models", [("", "sm-models-abc")]),
+                ("module.classroom.module.buckets", "aws_s3_bucket", "share", [("", "public-share-abc")]),
+            ]
+        ),
+    )
     sm = client("sagemaker")
     tags = class_scope(settings_mod.load(path))
     expires = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=95)).strftime(UTC_FORMAT)
     for name, extra in (("st-timed", {kit_tags.EXPIRES: expires}), ("st-forever", {})):
         endpoint(sm, name)
-        sm.add_tags(ResourceArn=sm.describe_endpoint(EndpointName=name)["EndpointArn"],
-                    Tags=[{"Key": k, "Value": v} for k, v in {**tags, **extra}.items()])
+        sm.add_tags(
+            ResourceArn=sm.describe_endpoint(EndpointName=name)["EndpointArn"],
+            Tags=[{"Key": k, "Value": v} for k, v in {**tags, **extra}.items()],
+        )
     try:
         out = CliRunner().invoke(main, ["--settings", str(path), "status"])
         assert out.exit_code == 0, out.output

@@ -28,8 +28,13 @@ from provision.teardown.receipt import RECEIPT_FILE
 
 @pytest.fixture
 def leftovers(client, reset_emulator):
-    sm, sm2, s3, ec2, logs = (client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"),
-                              client("logs"))
+    sm, sm2, s3, ec2, logs = (
+        client("sagemaker"),
+        client("sagemaker", OTHER),
+        client("s3"),
+        client("ec2"),
+        client("logs"),
+    )
     domain = studio(sm, ec2, profiles=15)
     versioned_bucket(s3, "ml101-models", versions=1200, markers=150)
     s3.create_bucket(Bucket="ml101-share")
@@ -38,8 +43,9 @@ def leftovers(client, reset_emulator):
     for name in ("rain-xgb", "credit-ll"):
         endpoint(sm, name)
     endpoint(sm2, "wrong-region-ep")
-    sm.create_notebook_instance(NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium",
-                                RoleArn=ROLE_ARN, Tags=CLASS_TAGS)
+    sm.create_notebook_instance(
+        NotebookInstanceName="student-07-nb", InstanceType="ml.t3.medium", RoleArn=ROLE_ARN, Tags=CLASS_TAGS
+    )
     # the endpoint's own group comes with it; SageMaker's shared group holds every team's job logs
     for g in ("/aws/sagemaker/TrainingJobs", "/aws/sagemaker/Endpoints/rain-xgb"):
         logs.create_log_group(logGroupName=g)
@@ -87,16 +93,20 @@ def test_leftover_scenario_is_deleted_in_order_and_receipt_is_zero(leftovers, td
     assert last(calls, "DeleteEndpointConfig") < first(calls, "DeleteModel")
     assert last(calls, "DeleteEndpoint") < first(calls, "DeleteBucket")
     assert first(calls, "StopHyperParameterTuningJob") < first(calls, "DeleteObjects")
-    assert first(calls, "DeleteLogGroup") > max(last(calls, op) for op in (
-        "DeleteEndpoint", "DeleteApp", "DeleteDomain", "DeleteNotebookInstance"))
+    assert first(calls, "DeleteLogGroup") > max(
+        last(calls, op) for op in ("DeleteEndpoint", "DeleteApp", "DeleteDomain", "DeleteNotebookInstance")
+    )
     for op in ("DeleteObjects", "DeleteBucket", "DeleteLogGroup"):
         assert all(c.region == REGION for c in calls if c.operation == op)
     # SageMaker's home EFS goes with the domain: RetentionPolicy Delete
     dd = [c for c in calls if c.operation == "DeleteDomain"]
     assert dd[0].params["RetentionPolicy"] == {"HomeEfsFileSystem": "Delete"}
     # 1,200 versions + 150 delete markers: batches of at most 1,000, paged past 1,000
-    batches = [len(c.params["Delete"]["Objects"]) for c in calls
-               if c.operation == "DeleteObjects" and c.params["Bucket"] == "ml101-models"]
+    batches = [
+        len(c.params["Delete"]["Objects"])
+        for c in calls
+        if c.operation == "DeleteObjects" and c.params["Bucket"] == "ml101-models"
+    ]
     # (+ the tuning job's two data files and whatever its stopped training jobs wrote)
     assert sum(batches) >= 1350 and max(batches) <= 1000 and len(batches) >= 2
 
@@ -111,9 +121,12 @@ def test_leftover_scenario_is_deleted_in_order_and_receipt_is_zero(leftovers, td
     assert names == {"not-the-class-bucket"}
     # SageMaker's shared log group is not provably the class's: left alone, listed, not counted
     assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [
-        "/app/other", "/aws/sagemaker/TrainingJobs"]
+        "/app/other",
+        "/aws/sagemaker/TrainingJobs",
+    ]
     assert [(a["kind"], a["name"]) for a in receipt["left_alone"]] == [
-        ("log-groups", "/aws/sagemaker/TrainingJobs")]
+        ("log-groups", "/aws/sagemaker/TrainingJobs")
+    ]
     groups = [f"security-group-for-{d}-nfs-{lo['domain']}" for d in ("inbound", "outbound")]
     nfs = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": groups}])
     assert nfs["SecurityGroups"] == []

@@ -33,9 +33,16 @@ def tf_env(tmp_path_factory) -> dict[str, str]:
     config = d / "terraformrc"
     config.write_text(tfrunner.render_cli_config(mirror, cache))
     env = dict(os.environ)
-    env.update({"TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
-                "CHECKPOINT_DISABLE": "1",
-                "AWS_ACCESS_KEY_ID": "offline", "AWS_SECRET_ACCESS_KEY": "offline"})
+    env.update(
+        {
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "AWS_ACCESS_KEY_ID": "offline",
+            "AWS_SECRET_ACCESS_KEY": "offline",
+        }
+    )
     for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
         env.pop(var, None)
     return env
@@ -45,8 +52,9 @@ def tf_env(tmp_path_factory) -> dict[str, str]:
 def tf_tree(tmp_path_factory, tf_env) -> Path:
     """terraform/ copied and initialised (every module, the root and the examples), shared by the session."""
     root = tmp_path_factory.mktemp("tf-tree") / "terraform"
-    shutil.copytree(REPO_TERRAFORM, root, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*",
-                                                                         ".terraform.lock.hcl"))
+    shutil.copytree(
+        REPO_TERRAFORM, root, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
+    )
 
     def init(rel: str) -> tuple[str, subprocess.CompletedProcess]:
         return rel, run_tf(["init", "-input=false", "-backend=false", "-no-color"], root / rel, tf_env)

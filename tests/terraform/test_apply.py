@@ -39,8 +39,8 @@ def _class_settings(tmp_path: Path) -> settings.Settings:
     (tmp_path / "roster.csv").write_text(ROSTER)
     (tmp_path / "classroom.toml").write_text(
         '[class]\nroster = "roster.csv"\n'
-        '[admin]\ncreate_access_key = true\n'
-        '[buckets]\nnoncurrent_version_days = 30\n'  # the opt-in lifecycle rule
+        "[admin]\ncreate_access_key = true\n"
+        "[buckets]\nnoncurrent_version_days = 30\n"  # the opt-in lifecycle rule
         '[budget]\nemail = "teacher@example.org"\n'
     )
     return settings.load(tmp_path / "classroom.toml")
@@ -49,19 +49,28 @@ def _class_settings(tmp_path: Path) -> settings.Settings:
 def _workspace(tmp_path: Path, st: settings.Settings, url: str) -> Workspace:
     # the runner references the module by a relative path from the working directory (an absolute
     # one makes Terraform treat it as a package, and ../modules/* would "escape" it)
-    return Workspace.prepare(tmp_path / "tf", st.class_name, Provider("local", st.region, st.tags, url),
-                             st.terraform_variables(STAMP), module_source=REPO_TERRAFORM / "classroom",
-                             stream=False)
+    return Workspace.prepare(
+        tmp_path / "tf",
+        st.class_name,
+        Provider("local", st.region, st.tags, url),
+        st.terraform_variables(STAMP),
+        module_source=REPO_TERRAFORM / "classroom",
+        stream=False,
+    )
 
 
 def _check_admin(iam, out: dict) -> None:
     group = iam.get_group(GroupName="Administrators")
     assert [u["UserName"] for u in group["Users"]] == ["administrator"]
-    attached = {p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName="Administrators")[
-        "AttachedPolicies"]}
-    assert attached == {"arn:aws:iam::aws:policy/AdministratorAccess",
-                        "arn:aws:iam::aws:policy/job-function/Billing",
-                        "arn:aws:iam::aws:policy/IAMUserChangePassword"}
+    attached = {
+        p["PolicyArn"]
+        for p in iam.list_attached_group_policies(GroupName="Administrators")["AttachedPolicies"]
+    }
+    assert attached == {
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::aws:policy/job-function/Billing",
+        "arn:aws:iam::aws:policy/IAMUserChangePassword",
+    }
     assert iam.get_login_profile(UserName="administrator")["LoginProfile"]["UserName"] == "administrator"
     keys = iam.list_access_keys(UserName="administrator")["AccessKeyMetadata"]
     assert [k["AccessKeyId"] for k in keys] == [out["admin"]["access_key_id"]]
@@ -70,8 +79,15 @@ def _check_admin(iam, out: dict) -> None:
     assert out["sign_in_url"] == f"https://{ALIAS}.signin.aws.amazon.com/console"
     policy = iam.get_account_password_policy()["PasswordPolicy"]
     assert policy["MinimumPasswordLength"] == 14 and policy["AllowUsersToChangePassword"] is True
-    assert all(policy[k] for k in ("RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
-                                   "RequireLowercaseCharacters"))
+    assert all(
+        policy[k]
+        for k in (
+            "RequireSymbols",
+            "RequireNumbers",
+            "RequireUppercaseCharacters",
+            "RequireLowercaseCharacters",
+        )
+    )
     assert policy["MaxPasswordAge"] == 90 and policy["PasswordReusePrevention"] == 24
 
 
@@ -89,11 +105,19 @@ def _check_buckets(s3, out: dict) -> None:
         assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 7
         assert _tags(s3.get_bucket_tagging(Bucket=bucket)["TagSet"]) == TAGS
     private = s3.get_public_access_block(Bucket=MODELS)["PublicAccessBlockConfiguration"]
-    assert private == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-                       "RestrictPublicBuckets": True}
+    assert private == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": True,
+        "RestrictPublicBuckets": True,
+    }
     public = s3.get_public_access_block(Bucket=SHARE)["PublicAccessBlockConfiguration"]
-    assert public == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
-                      "RestrictPublicBuckets": False}
+    assert public == {
+        "BlockPublicAcls": True,
+        "IgnorePublicAcls": True,
+        "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False,
+    }
     statements = json.loads(s3.get_bucket_policy(Bucket=SHARE)["Policy"])["Statement"]
     assert len(statements) == 1
     st = statements[0]
@@ -112,8 +136,9 @@ def _check_role_and_guardrail(iam, out: dict) -> None:
     assert _tags(iam.list_role_tags(RoleName=ROLE)["Tags"]) == TAGS
     doc = iam.get_role_policy(RoleName=ROLE, PolicyName="classroom-least-privilege")["PolicyDocument"]
     doc = json.loads(doc) if isinstance(doc, str) else doc
-    actions = [a for s in doc["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
-                                                      else s["Action"])]
+    actions = [
+        a for s in doc["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
     assert "sagemaker:CreateTrainingJob" in actions and not [a for a in actions if a.endswith(":*")]
     attached = [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]]
     assert attached == [GUARDRAIL]
@@ -123,8 +148,9 @@ def _check_role_and_guardrail(iam, out: dict) -> None:
     from sagemaker.core.helper.iam_role_resolver import _get_smoke_test_actions
 
     gate = _get_smoke_test_actions("training")
-    results = iam.simulate_principal_policy(PolicySourceArn=role["Arn"],
-                                            ActionNames=gate)["EvaluationResults"]
+    results = iam.simulate_principal_policy(PolicySourceArn=role["Arn"], ActionNames=gate)[
+        "EvaluationResults"
+    ]
     assert {r["EvalActionName"]: r["EvalDecision"] for r in results} == dict.fromkeys(gate, "allowed")
 
     arn = out["guardrail_policy_arn"]
@@ -134,12 +160,17 @@ def _check_role_and_guardrail(iam, out: dict) -> None:
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
     training = by_sid["DenyTrainingTypesOutsideAllowlist"]
     assert training["Effect"] == "Deny"
-    assert sorted(training["Condition"]["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]) == \
-        ["ml.m4.xlarge", "ml.m5.xlarge"]
+    assert sorted(training["Condition"]["ForAnyValue:StringNotLike"]["sagemaker:InstanceTypes"]) == [
+        "ml.m4.xlarge",
+        "ml.m5.xlarge",
+    ]
     # not on the instructor by default
-    assert iam.list_attached_group_policies(GroupName="Administrators")["AttachedPolicies"] and \
-        GUARDRAIL not in [p["PolicyName"] for p in iam.list_attached_group_policies(
-            GroupName="Administrators")["AttachedPolicies"]]
+    assert iam.list_attached_group_policies(GroupName="Administrators")[
+        "AttachedPolicies"
+    ] and GUARDRAIL not in [
+        p["PolicyName"]
+        for p in iam.list_attached_group_policies(GroupName="Administrators")["AttachedPolicies"]
+    ]
 
 
 def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
@@ -151,15 +182,19 @@ def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
     bucket = f"sagemaker-us-east-1-{ACCOUNT}"
     role = out["execution_role_arn"]
     need = ["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketLocation"]
-    ok = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=need,
-                                       ResourceArns=[f"arn:aws:s3:::{bucket}"])["EvaluationResults"]
+    ok = iam.simulate_principal_policy(
+        PolicySourceArn=role, ActionNames=need, ResourceArns=[f"arn:aws:s3:::{bucket}"]
+    )["EvaluationResults"]
     assert {r["EvalActionName"]: r["EvalDecision"] for r in ok} == dict.fromkeys(need, "allowed")
-    other = iam.simulate_principal_policy(PolicySourceArn=role, ActionNames=["s3:CreateBucket"],
-                                          ResourceArns=["arn:aws:s3:::someone-elses-bucket"])
+    other = iam.simulate_principal_policy(
+        PolicySourceArn=role,
+        ActionNames=["s3:CreateBucket"],
+        ResourceArns=["arn:aws:s3:::someone-elses-bucket"],
+    )
     assert other["EvaluationResults"][0]["EvalDecision"] != "allowed"
     creds = boto3.client("sts", region_name="us-east-1").assume_role(
-        RoleArn=role, RoleSessionName="studio-notebook")["Credentials"]
-
+        RoleArn=role, RoleSessionName="studio-notebook"
+    )["Credentials"]
 
     class ToTheEmulator(boto3.Session):
         """The SDK names STS's public regional endpoint explicitly (session_helper
@@ -171,9 +206,12 @@ def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
                 kwargs.pop("endpoint_url", None)
             return super().client(service_name, *args, **kwargs)
 
-    as_role = ToTheEmulator(aws_access_key_id=creds["AccessKeyId"],
-                            aws_secret_access_key=creds["SecretAccessKey"],
-                            aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    as_role = ToTheEmulator(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
     from sagemaker.core.helper.session_helper import Session
 
     assert Session(boto_session=as_role).default_bucket() == bucket
@@ -188,16 +226,19 @@ def _check_sdk_default_bucket(iam, s3, out: dict) -> None:
 def _check_students(iam, out: dict) -> None:
     group = iam.get_group(GroupName="Students")
     assert {u["UserName"] for u in group["Users"]} == STUDENTS
-    attached = {p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Students")[
-        "AttachedPolicies"]}
+    attached = {
+        p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Students")["AttachedPolicies"]
+    }
     assert attached == {"IAMUserChangePassword", GUARDRAIL}
     assert iam.list_group_policies(GroupName="Students")["PolicyNames"] == ["studio-access"]
     doc = iam.get_group_policy(GroupName="Students", PolicyName="studio-access")["PolicyDocument"]
     doc = json.loads(doc) if isinstance(doc, str) else doc
     presign = next(s for s in doc["Statement"] if s["Sid"] == "OpenOwnStudioProfile")
     domain_id = out["studio_domain_id"]
-    assert presign["Resource"] == \
-        f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/{domain_id}/${{aws:username}}"
+    assert (
+        presign["Resource"]
+        == f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:user-profile/{domain_id}/${{aws:username}}"
+    )
     for name in STUDENTS:
         assert iam.get_login_profile(UserName=name)["LoginProfile"]["UserName"] == name
         assert iam.list_access_keys(UserName=name)["AccessKeyMetadata"] == []
@@ -235,10 +276,14 @@ def _check_budget(budgets, out: dict) -> None:
     notes = budgets.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName=name)["Notifications"]
     assert sorted(n["Threshold"] for n in notes) == [1.0, 5.0, 10.0]
     for n in notes:
-        assert (n["NotificationType"], n["ComparisonOperator"], n["ThresholdType"]) == \
-            ("ACTUAL", "GREATER_THAN", "ABSOLUTE_VALUE")
-        subs = budgets.describe_subscribers_for_notification(AccountId=ACCOUNT, BudgetName=name,
-                                                             Notification=n)["Subscribers"]
+        assert (n["NotificationType"], n["ComparisonOperator"], n["ThresholdType"]) == (
+            "ACTUAL",
+            "GREATER_THAN",
+            "ABSOLUTE_VALUE",
+        )
+        subs = budgets.describe_subscribers_for_notification(
+            AccountId=ACCOUNT, BudgetName=name, Notification=n
+        )["Subscribers"]
         assert subs == [{"SubscriptionType": "EMAIL", "Address": "teacher@example.org"}]
 
 
@@ -275,14 +320,19 @@ def _check_nothing_left(iam, s3, sm, budgets) -> None:
 def _knobs(url: str, **values) -> dict:
     import urllib.request
 
-    request = urllib.request.Request(f"{url}/__classroom/knobs", data=json.dumps(values).encode(),
-                                     method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/__classroom/knobs",
+        data=json.dumps(values).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request) as answer:
         return json.loads(answer.read())
 
 
-def test_the_emulator_refuses_a_public_policy_right_after_the_block_is_relaxed(client, reset_emulator,
-                                                                            emulator):
+def test_the_emulator_refuses_a_public_policy_right_after_the_block_is_relaxed(
+    client, reset_emulator, emulator
+):
     """The knob that models AWS's PutBucketPolicy race (emulator/account/s3_policy_race.py)."""
     import time
 
@@ -290,14 +340,30 @@ def test_the_emulator_refuses_a_public_policy_right_after_the_block_is_relaxed(c
 
     s3 = client("s3")
     s3.create_bucket(Bucket="race-bucket")
-    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-        "Resource": "arn:aws:s3:::race-bucket/*"}]})
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::race-bucket/*",
+                }
+            ],
+        }
+    )
     _knobs(emulator.url, s3_policy_refusal_s=1)
     try:
-        s3.put_public_access_block(Bucket="race-bucket", PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
-            "RestrictPublicBuckets": False})
+        s3.put_public_access_block(
+            Bucket="race-bucket",
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": False,
+                "RestrictPublicBuckets": False,
+            },
+        )
         with pytest.raises(ClientError, match="AccessDenied"):
             s3.put_bucket_policy(Bucket="race-bucket", Policy=policy)
         time.sleep(1.1)

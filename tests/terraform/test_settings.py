@@ -30,6 +30,7 @@ def _no_env_overrides(monkeypatch):
 
 # -- settings ---------------------------------------------------------------------------------------
 
+
 def test_missing_file_means_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     s = settings.load()
@@ -50,10 +51,15 @@ def test_example_text_is_the_defaults_with_comments(tmp_path):
 
 def test_terraform_variables(tmp_path):
     write(tmp_path, "user_name,email\nada,ada@example.org\n", "people.csv")
-    s = settings.load(write(tmp_path, '[class]\nname = "bio-101"\nroster = "people.csv"\n'
-                                      '[buckets]\nmodels = "{class}-models-{stamp}"\n'
-                                      '[budget]\nemail = "t@example.org"\nthresholds_usd = [2, 4.5]\n'
-                                      '[guardrails]\napply_to_instructor = true\n'))
+    s = settings.load(
+        write(
+            tmp_path,
+            '[class]\nname = "bio-101"\nroster = "people.csv"\n'
+            '[buckets]\nmodels = "{class}-models-{stamp}"\n'
+            '[budget]\nemail = "t@example.org"\nthresholds_usd = [2, 4.5]\n'
+            "[guardrails]\napply_to_instructor = true\n",
+        )
+    )
     v = s.terraform_variables(STAMP)
     assert v["models_bucket_name"] == f"bio-101-models-{STAMP}"
     assert v["share_bucket_name"] == f"public-share-{STAMP}"
@@ -67,7 +73,7 @@ def test_terraform_variables(tmp_path):
 
 
 def test_lifecycle_rule_is_opt_in(tmp_path):
-    s = settings.load(write(tmp_path, '[buckets]\nnoncurrent_version_days = 30\n'))
+    s = settings.load(write(tmp_path, "[buckets]\nnoncurrent_version_days = 30\n"))
     assert s.terraform_variables(STAMP)["noncurrent_version_expiration_days"] == 30
 
 
@@ -76,47 +82,65 @@ def test_alias_can_be_left_alone(tmp_path):
     assert s.terraform_variables(STAMP)["account_alias"] is None
 
 
-@pytest.mark.parametrize("toml, expected", [
-    ('[class]\nregion = "us-eest-1"\n', "line 2: [class] region 'us-eest-1' is not a region with SageMaker"),
-    ('[class]\nname = "ML_Class"\n', "line 2: [class] name 'ML_Class' must be 2-31 lowercase"),
-    ('[class]\ntarget = "cloud"\n', "[class] target 'cloud' must be local (embedded AWS) or aws"),
-    ('[class]\nexpected_account_id = "1234"\n', "[class] expected_account_id '1234' must be a 12-digit"),
-    ('[class]\ndedicated_account = true\n', "[class] dedicated_account needs expected_account_id"),
-    # the SageMaker SDK's image config (sagemaker-core 2.27) has no linear-learner / XGBoost 1.7-1 there
-    ('[class]\nregion = "ap-east-2"\n', "region 'ap-east-2' has no linear-learner 1 or xgboost 1.7-1"),
-    ('[class]\nregion = "mx-central-1"\n', "so the lesson cannot run there"),
-    ('[class]\ndedicated_account = "yes"\n', "[class] dedicated_account must be true or false"),
-    ('[class]\nroster = "nobody.csv"\n', "[class] roster file"),
-    ('[class]\nroster = "people.csv"\n', "people.csv does not exist"),
-    ('[class]\nmax_students = 0\n', "[class] max_students must be between 1 and 1000"),
-    ('[class]\nmax_students = "many"\n', "[class] max_students must be a whole number, not 'many'"),
-    ('[class]\ncolour = "red"\n', "line 2: [class] colour is not a known setting"),
-    ('[klass]\nname = "x"\n', "line 1: [klass] is not a known section"),
-    ('[admin]\nuser_name = "ad min"\n', "[admin] user_name 'ad min' must be 1-64"),
-    ('[admin]\npgp_key = "not base64!"\n', "[admin] pgp_key must be a base64 PGP public key"),
-    ('[admin]\naccount_alias = "My_Alias"\n', "[admin] account_alias 'My_Alias' must be 3-63 lowercase"),
-    ('[admin]\ncreate_access_key = "yes"\n', "[admin] create_access_key must be true or false"),
-    ('[buckets]\nmodels = "sm-models"\n', "[buckets] models 'sm-models' must contain {stamp}"),
-    ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-2026"),
-    ('[buckets]\nshare = "x.y-{stamp}"\n', "only lowercase letters, digits and hyphens"),
-    ('[buckets]\nshare = "xn--{stamp}"\n', "S3 reserves the prefix 'xn--'"),
-    ('[buckets]\nmodels = "{user}-{stamp}"\n', "only {stamp} and {class} may be used"),
-    ('[buckets]\npublic_prefix = "share"\n', "public_prefix 'share' must be a key prefix ending in"),
-    ('[buckets]\npublic_prefix = "/share/"\n', "[buckets] public_prefix '/share/' must be a key prefix"),
-    ('[buckets]\nnoncurrent_version_days = -1\n', "noncurrent_version_days must be 0 (no lifecycle"),
-    ('[studio]\nidle_timeout_minutes = 5\n', "[studio] idle_timeout_minutes must be between 60 and 525600"),
-    ('[studio]\ndefault_instance_type = "ml.g5.xlarge"\n', "is not in [guardrails] notebook_instance_types"),
-    ('[studio]\ninstructor_profile = "the_teacher"\n', "instructor_profile profile name 'the_teacher'"),
-    ('[guardrails]\ntraining_instance_types = []\n', "training_instance_types must list at least"),
-    ('[guardrails]\nhosting_instance_types = ["m5.xlarge"]\n', "holds 'm5.xlarge', not a SageMaker instance"),
-    ('[budget]\nemail = "teacher"\n', "[budget] email 'teacher' is not an e-mail address"),
-    ('[budget]\nthresholds_usd = [1, 2, 3, 4, 5, 6]\n', "[budget] thresholds_usd must hold 1 to 5 amounts"),
-    ('[budget]\nthresholds_usd = [1, 1]\n', "[budget] thresholds_usd must hold distinct amounts above 0"),
-    ('[budget]\nlimit_usd = 0\n', "[budget] limit_usd must be more than 0"),
-    ('[emulator]\nport = 70000\n', "[emulator] port must be a port number 0-65535"),
-    ('[terraform]\nprovider_mirror = "no/such/dir"\n', "[terraform] provider_mirror"),
-    ('[class\nname = "x"\n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml, expected",
+    [
+        (
+            '[class]\nregion = "us-eest-1"\n',
+            "line 2: [class] region 'us-eest-1' is not a region with SageMaker",
+        ),
+        ('[class]\nname = "ML_Class"\n', "line 2: [class] name 'ML_Class' must be 2-31 lowercase"),
+        ('[class]\ntarget = "cloud"\n', "[class] target 'cloud' must be local (embedded AWS) or aws"),
+        ('[class]\nexpected_account_id = "1234"\n', "[class] expected_account_id '1234' must be a 12-digit"),
+        ("[class]\ndedicated_account = true\n", "[class] dedicated_account needs expected_account_id"),
+        # the SageMaker SDK's image config (sagemaker-core 2.27) has no linear-learner / XGBoost 1.7-1 there
+        ('[class]\nregion = "ap-east-2"\n', "region 'ap-east-2' has no linear-learner 1 or xgboost 1.7-1"),
+        ('[class]\nregion = "mx-central-1"\n', "so the lesson cannot run there"),
+        ('[class]\ndedicated_account = "yes"\n', "[class] dedicated_account must be true or false"),
+        ('[class]\nroster = "nobody.csv"\n', "[class] roster file"),
+        ('[class]\nroster = "people.csv"\n', "people.csv does not exist"),
+        ("[class]\nmax_students = 0\n", "[class] max_students must be between 1 and 1000"),
+        ('[class]\nmax_students = "many"\n', "[class] max_students must be a whole number, not 'many'"),
+        ('[class]\ncolour = "red"\n', "line 2: [class] colour is not a known setting"),
+        ('[klass]\nname = "x"\n', "line 1: [klass] is not a known section"),
+        ('[admin]\nuser_name = "ad min"\n', "[admin] user_name 'ad min' must be 1-64"),
+        ('[admin]\npgp_key = "not base64!"\n', "[admin] pgp_key must be a base64 PGP public key"),
+        ('[admin]\naccount_alias = "My_Alias"\n', "[admin] account_alias 'My_Alias' must be 3-63 lowercase"),
+        ('[admin]\ncreate_access_key = "yes"\n', "[admin] create_access_key must be true or false"),
+        ('[buckets]\nmodels = "sm-models"\n', "[buckets] models 'sm-models' must contain {stamp}"),
+        ('[buckets]\nmodels = "SM-{stamp}"\n', "[buckets] models gives bucket names like 'SM-2026"),
+        ('[buckets]\nshare = "x.y-{stamp}"\n', "only lowercase letters, digits and hyphens"),
+        ('[buckets]\nshare = "xn--{stamp}"\n', "S3 reserves the prefix 'xn--'"),
+        ('[buckets]\nmodels = "{user}-{stamp}"\n', "only {stamp} and {class} may be used"),
+        ('[buckets]\npublic_prefix = "share"\n', "public_prefix 'share' must be a key prefix ending in"),
+        ('[buckets]\npublic_prefix = "/share/"\n', "[buckets] public_prefix '/share/' must be a key prefix"),
+        ("[buckets]\nnoncurrent_version_days = -1\n", "noncurrent_version_days must be 0 (no lifecycle"),
+        (
+            "[studio]\nidle_timeout_minutes = 5\n",
+            "[studio] idle_timeout_minutes must be between 60 and 525600",
+        ),
+        (
+            '[studio]\ndefault_instance_type = "ml.g5.xlarge"\n',
+            "is not in [guardrails] notebook_instance_types",
+        ),
+        ('[studio]\ninstructor_profile = "the_teacher"\n', "instructor_profile profile name 'the_teacher'"),
+        ("[guardrails]\ntraining_instance_types = []\n", "training_instance_types must list at least"),
+        (
+            '[guardrails]\nhosting_instance_types = ["m5.xlarge"]\n',
+            "holds 'm5.xlarge', not a SageMaker instance",
+        ),
+        ('[budget]\nemail = "teacher"\n', "[budget] email 'teacher' is not an e-mail address"),
+        (
+            "[budget]\nthresholds_usd = [1, 2, 3, 4, 5, 6]\n",
+            "[budget] thresholds_usd must hold 1 to 5 amounts",
+        ),
+        ("[budget]\nthresholds_usd = [1, 1]\n", "[budget] thresholds_usd must hold distinct amounts above 0"),
+        ("[budget]\nlimit_usd = 0\n", "[budget] limit_usd must be more than 0"),
+        ("[emulator]\nport = 70000\n", "[emulator] port must be a port number 0-65535"),
+        ('[terraform]\nprovider_mirror = "no/such/dir"\n', "[terraform] provider_mirror"),
+        ('[class\nname = "x"\n', "not valid TOML"),
+    ],
+)
 def test_bad_setting_gives_one_line_naming_it(tmp_path, toml, expected):
     path = write(tmp_path, toml)
     with pytest.raises(KitError) as err:
@@ -152,10 +176,18 @@ def test_stamp_is_checked():
         settings.Settings().terraform_variables("2026-01-01")
 
 
-@pytest.mark.parametrize("name, problem", [
-    ("ab", "3-63"), ("a" * 64, "3-63"), ("192.168.1.1", "lowercase"), ("-abc", "lowercase"),
-    ("sthree-x", "sthree-"), ("abc-s3alias", "-s3alias"), ("amzn-s3-demo-x", "amzn-s3-demo-"),
-])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("ab", "3-63"),
+        ("a" * 64, "3-63"),
+        ("192.168.1.1", "lowercase"),
+        ("-abc", "lowercase"),
+        ("sthree-x", "sthree-"),
+        ("abc-s3alias", "-s3alias"),
+        ("amzn-s3-demo-x", "amzn-s3-demo-"),
+    ],
+)
 def test_bucket_name_rules(name, problem):
     assert problem in settings.bucket_name_problem(name)
 
@@ -167,22 +199,29 @@ def test_good_bucket_names():
 
 # -- roster -------------------------------------------------------------------------------------------
 
+
 def test_roster_with_header_bom_comments_and_blank_lines(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_bytes("\ufeffuser_name,email,display_name\n# a comment\n\nada,ada@example.org,Ada L.\n"
-                     "Alan-T,alan@example.org\n".encode())
+    path.write_bytes(
+        "\ufeffuser_name,email,display_name\n# a comment\n\nada,ada@example.org,Ada L.\n"
+        "Alan-T,alan@example.org\n".encode()
+    )
     got = roster.load(path)
     assert [(s.line, s.user_name, s.email, s.display_name) for s in got] == [
-        (4, "ada", "ada@example.org", "Ada L."), (5, "Alan-T", "alan@example.org", None)]
+        (4, "ada", "ada@example.org", "Ada L."),
+        (5, "Alan-T", "alan@example.org", None),
+    ]
 
 
 def test_roster_reports_every_bad_line_in_one_line():
-    text = ("ada,ada@example.org\n"
-            "ADA,other@example.org\n"        # duplicate (IAM ignores case)
-            "bob_smith,bob@example.org\n"    # underscore: Studio rejects it
-            "carol,not-an-email\n"
-            "dave,dave@example.org,Dave,extra\n"
-            "-eve,eve@example.org\n")
+    text = (
+        "ada,ada@example.org\n"
+        "ADA,other@example.org\n"  # duplicate (IAM ignores case)
+        "bob_smith,bob@example.org\n"  # underscore: Studio rejects it
+        "carol,not-an-email\n"
+        "dave,dave@example.org,Dave,extra\n"
+        "-eve,eve@example.org\n"
+    )
     with pytest.raises(KitError) as err:
         roster.parse(text, source="roster.csv")
     message = str(err.value)
@@ -231,8 +270,10 @@ OUTPUTS = {
     "admin": {"user_name": "administrator", "access_key_id": None, "encrypted_password": None},
     "admin_secrets": {"password": "Adm1n-Secret!", "access_key_secret": None},
     "instructor_profile_name": "instructor",
-    "students": {"ada": {"email": "ada@example.org", "display_name": "Ada", "studio_profile_name": "ada"},
-                 "alan": {"email": "alan@example.org", "display_name": None, "studio_profile_name": "alan"}},
+    "students": {
+        "ada": {"email": "ada@example.org", "display_name": "Ada", "studio_profile_name": "ada"},
+        "alan": {"email": "alan@example.org", "display_name": None, "studio_profile_name": "alan"},
+    },
     "student_passwords": {"ada": "Ada-Secret1!", "alan": "Alan-Secret1!"},
     "student_encrypted_passwords": {"ada": None, "alan": None},
 }
@@ -246,7 +287,9 @@ def test_handouts_are_private_files_and_never_printed(tmp_path, capsys):
     assert stat.S_IMODE((tmp_path / "handouts").stat().st_mode) == 0o700
     rows = list(csv.DictReader((tmp_path / "handouts" / "all-students.csv").open()))
     assert [(r["User name"], r["Password"], r["E-mail"]) for r in rows] == [
-        ("ada", "Ada-Secret1!", "ada@example.org"), ("alan", "Alan-Secret1!", "alan@example.org")]
+        ("ada", "Ada-Secret1!", "ada@example.org"),
+        ("alan", "Alan-Secret1!", "alan@example.org"),
+    ]
     admin = next(csv.DictReader((tmp_path / "handouts" / "administrator.csv").open()))
     assert admin["Password"] == "Adm1n-Secret!" and admin["Console sign-in URL"] == OUTPUTS["sign_in_url"]
     printed = capsys.readouterr()
@@ -267,6 +310,7 @@ def test_handouts_of_removed_students_are_deleted_and_pgp_values_used(tmp_path):
 
 # -- billing checklist ------------------------------------------------------------------------------
 
+
 def test_billing_checklist_is_shown_once(tmp_path):
     (tmp_path / "class.json").write_text(json.dumps({"stamp": STAMP}))
     first = billing.checklist_once(tmp_path)
@@ -279,17 +323,30 @@ def test_billing_checklist_is_shown_once(tmp_path):
 
 # -- preflight: the account-level public access block -----------------------------------------------
 
+
 def test_account_public_access_block_is_explained(aws_env, reset_emulator):
     s3control = preflight.s3control_client("us-east-1")
     account = "123456789012"
     preflight.check_public_access_block(s3control, account)
-    s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
-        "RestrictPublicBuckets": False})
+    s3control.put_public_access_block(
+        AccountId=account,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        },
+    )
     preflight.check_public_access_block(s3control, account)  # ACL flags alone do not matter
-    s3control.put_public_access_block(AccountId=account, PublicAccessBlockConfiguration={
-        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
-        "RestrictPublicBuckets": True})
+    s3control.put_public_access_block(
+        AccountId=account,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
     with pytest.raises(KitError) as err:
         preflight.check_public_access_block(s3control, account)
     assert "BlockPublicPolicy and RestrictPublicBuckets on" in str(err.value) and "\n" not in str(err.value)
@@ -343,8 +400,11 @@ def test_up_refuses_a_region_not_enabled_for_the_account_before_anything_is_crea
     """EC2 DescribeRegions AllRegions: af-south-1 is opt-in and, for a new account, not opted in."""
     ec2 = client("ec2")
     preflight.check_region_enabled(ec2, "us-east-1", "123456789012")
-    with pytest.raises(KitError, match=r"^region af-south-1 is not enabled for account 123456789012 "
-                                       r"\(opt-in status not-opted-in\)"):
+    with pytest.raises(
+        KitError,
+        match=r"^region af-south-1 is not enabled for account 123456789012 "
+        r"\(opt-in status not-opted-in\)",
+    ):
         preflight.check_region_enabled(ec2, "af-south-1", "123456789012")
 
 

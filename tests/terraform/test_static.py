@@ -50,8 +50,9 @@ def test_every_module_has_the_standard_files():
         d = REPO_TERRAFORM / module
         for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
             assert (d / name).is_file(), f"{module}/{name} is missing"
-        assert not list(d.glob("provider*.tf")) and "provider \"" not in (d / "main.tf").read_text(), \
+        assert not list(d.glob("provider*.tf")) and 'provider "' not in (d / "main.tf").read_text(), (
             f"{module} must not configure a provider (the kit's wrapper root does)"
+        )
 
 
 @pytest.mark.parametrize("module", MODULE_DIRS)
@@ -77,9 +78,20 @@ def test_settings_provide_exactly_the_root_variables():
 
 def test_checkov_passes_with_documented_skips_only():
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "checkov"), "-d", str(REPO_TERRAFORM), "--framework", "terraform",
-         "--skip-download", "--compact", "-o", "json"],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "checkov"),
+            "-d",
+            str(REPO_TERRAFORM),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--compact",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = json.loads(proc.stdout)
     reports = report if isinstance(report, list) else [report]

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tfhelpers import REPO_TERRAFORM
 
 from provision import lab
 from provision.tfrunner import Provider, Workspace
-
-from tfhelpers import REPO_TERRAFORM
 
 pytestmark = pytest.mark.terraform
 BUCKET = "public-share-20260101-0900"

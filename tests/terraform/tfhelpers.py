@@ -13,8 +13,16 @@ MODULE_DIRS = sorted(
 EXAMPLE_DIRS = sorted(f"examples/{p.name}" for p in (REPO_TERRAFORM / "examples").iterdir() if p.is_dir())
 
 
-def run_tf(args: list[str], cwd: Path, env: dict[str, str],
-           timeout: int = 600) -> subprocess.CompletedProcess:
+def run_tf(
+    args: list[str], cwd: Path, env: dict[str, str], timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run terraform in ``cwd`` and capture its output (never raises on a non-zero exit)."""
-    return subprocess.run(["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        ["terraform", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

@@ -76,23 +76,39 @@ def trained_class(emulator, state_dir):
     s3, sm = boto("s3", emulator), boto("sagemaker", emulator)
     bucket = f"web-tests-{uuid.uuid4().hex[:8]}"
     s3.create_bucket(Bucket=bucket)
-    ctx = Context(account=Account(bucket=bucket, role_arn=ROLE_ARN, region=REGION), class_dir=class_dir,
-                  run_id="web-tests")
+    ctx = Context(
+        account=Account(bucket=bucket, role_arn=ROLE_ARN, region=REGION),
+        class_dir=class_dir,
+        run_id="web-tests",
+    )
     names = []
     for job in ("rainfall", "credit", "spam"):
         obj = job_class(job)(TINY_OPTIONS[job])
         prepared = obj.prepare()
         s3.put_object(Bucket=bucket, Key=f"{job}/train/train.csv", Body=prepared.channels["train"].encode())
         algorithm = "xgboost" if job == "spam" else "linear-learner"
-        image = image_uris.retrieve(framework=algorithm, region=REGION,
-                                    version="1.7-1" if algorithm == "xgboost" else None)
+        image = image_uris.retrieve(
+            framework=algorithm, region=REGION, version="1.7-1" if algorithm == "xgboost" else None
+        )
         name = f"web-{job}-{uuid.uuid4().hex[:6]}"
         sm.create_training_job(
-            TrainingJobName=name, RoleArn=ROLE_ARN, HyperParameters=_hyperparameters(job, prepared),
+            TrainingJobName=name,
+            RoleArn=ROLE_ARN,
+            HyperParameters=_hyperparameters(job, prepared),
             AlgorithmSpecification={"TrainingImage": image, "TrainingInputMode": "File"},
-            InputDataConfig=[{"ChannelName": "train", "ContentType": "text/csv", "DataSource": {
-                "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/{job}/train/",
-                                 "S3DataDistributionType": "FullyReplicated"}}}],
+            InputDataConfig=[
+                {
+                    "ChannelName": "train",
+                    "ContentType": "text/csv",
+                    "DataSource": {
+                        "S3DataSource": {
+                            "S3DataType": "S3Prefix",
+                            "S3Uri": f"s3://{bucket}/{job}/train/",
+                            "S3DataDistributionType": "FullyReplicated",
+                        }
+                    },
+                }
+            ],
             OutputDataConfig={"S3OutputPath": f"s3://{bucket}/{job}/output"},
             ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 1},
             StoppingCondition={"MaxRuntimeInSeconds": 600},

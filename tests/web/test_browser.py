@@ -18,8 +18,15 @@ from web_helpers import boto, sagemaker_names
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SPAM_MAIL = """Subject: FREE money!!! Act now, limited offer
 
 Dear friend, you have been selected to receive a FREE credit card offer. Click here to remove
@@ -27,8 +34,8 @@ your name from our mailing list. Guaranteed income, no risk, order now and save 
 """
 
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)"
+)
 
 
 @pytest.fixture
@@ -76,8 +83,9 @@ def direct_answer(trained_class, job: str, endpoint: str, form: dict, emulator) 
 
     s = serving.load(job, trained_class)
     body, ctype = s.encode(form)
-    out = boto("sagemaker-runtime", emulator).invoke_endpoint(EndpointName=endpoint, Body=body.encode(),
-                                                             ContentType=ctype, Accept=s.accept)
+    out = boto("sagemaker-runtime", emulator).invoke_endpoint(
+        EndpointName=endpoint, Body=body.encode(), ContentType=ctype, Accept=s.accept
+    )
     return s.decode(out["Body"].read())
 
 
@@ -129,8 +137,13 @@ def test_a_browser_asks_each_model(served, browser, trained_class, emulator):
     card = ask(page, "credit")
     label = card.locator('[data-testid="label"]').inner_text()
     score = float(card.locator('[data-testid="score"]').inner_text())
-    expected = direct_answer(trained_class, "credit", deployed["credit"],
-                             {**chosen, **{k: float(v) for k, v in numbers.items()}}, emulator)
+    expected = direct_answer(
+        trained_class,
+        "credit",
+        deployed["credit"],
+        {**chosen, **{k: float(v) for k, v in numbers.items()}},
+        emulator,
+    )
     assert label == expected["label"] and label in ("good risk", "bad risk")
     assert 0.0 <= score <= 1.0 and score == pytest.approx(expected["score"], rel=1e-3)
     card.screenshot(path=str(ARTIFACTS / "credit.png"))

@@ -60,7 +60,8 @@ def test_serve_via_the_http_api(trained_class, settings, emulator, aws_env):
         body, _ = s.encode(form)
         status, answer = _post(url, body.encode())
         direct = boto("sagemaker-runtime", emulator).invoke_endpoint(
-            EndpointName=name, Body=body.encode(), ContentType="text/csv", Accept="application/json")
+            EndpointName=name, Body=body.encode(), ContentType="text/csv", Accept="application/json"
+        )
         assert status == 200 and json.loads(answer) == json.loads(direct["Body"].read())
         status, answer = _post(url, b"")
         assert status == 400 and "error" in json.loads(answer)
@@ -69,9 +70,12 @@ def test_serve_via_the_http_api(trained_class, settings, emulator, aws_env):
         app = create_app(settings, trained_class, runtime=api_backend.ApiRuntime(apis.urls))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        calls_before = len(boto("logs", emulator).filter_log_events(
-            logGroupName=f"/aws/lambda/{api_backend.api_name(settings, name)}",
-            filterPattern='"START RequestId"')["events"])
+        calls_before = len(
+            boto("logs", emulator).filter_log_events(
+                logGroupName=f"/aws/lambda/{api_backend.api_name(settings, name)}",
+                filterPattern='"START RequestId"',
+            )["events"]
+        )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
             try:
@@ -93,13 +97,17 @@ def test_serve_via_the_http_api(trained_class, settings, emulator, aws_env):
                 score = float(card.locator('[data-testid="score"]').inner_text())
             finally:
                 browser.close()
-        expected = direct_answer(trained_class, "credit", name,
-                                 {**chosen, **{k: float(v) for k, v in numbers.items()}}, emulator)
+        expected = direct_answer(
+            trained_class, "credit", name, {**chosen, **{k: float(v) for k, v in numbers.items()}}, emulator
+        )
         assert label == expected["label"] and score == pytest.approx(expected["score"], rel=1e-3)
         # the answer came through the function (its log has one more request)
-        calls_after = len(boto("logs", emulator).filter_log_events(
-            logGroupName=f"/aws/lambda/{api_backend.api_name(settings, name)}",
-            filterPattern='"START RequestId"')["events"])
+        calls_after = len(
+            boto("logs", emulator).filter_log_events(
+                logGroupName=f"/aws/lambda/{api_backend.api_name(settings, name)}",
+                filterPattern='"START RequestId"',
+            )["events"]
+        )
         assert calls_after == calls_before + 1
     finally:
         if server is not None:

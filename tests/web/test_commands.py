@@ -16,15 +16,19 @@ CLASSROOM = str(Path(sys.executable).parent / "classroom")
 def run(args, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["CLASSROOM_STATE_DIR"] = str(tmp_path)
-    return subprocess.run([CLASSROOM, *args], capture_output=True, text=True, env=env, cwd=tmp_path,
-                          timeout=120)
+    return subprocess.run(
+        [CLASSROOM, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["deploy", "nosuchjob"], "error: unknown job 'nosuchjob': choose one of rainfall, credit, spam"),
-    (["deploy", "spam", "--minutes", "0"], "error: --minutes must be between 1 and 1440 (got 0)"),
-    (["serve", "--port", "70000"], "error: --port must be between 1 and 65535 (got 70000)"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["deploy", "nosuchjob"], "error: unknown job 'nosuchjob': choose one of rainfall, credit, spam"),
+        (["deploy", "spam", "--minutes", "0"], "error: --minutes must be between 1 and 1440 (got 0)"),
+        (["serve", "--port", "70000"], "error: --port must be between 1 and 65535 (got 70000)"),
+    ],
+)
 def test_one_error_line(args, message, tmp_path):
     proc = run(args, tmp_path)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -60,8 +64,14 @@ def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, t
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(CLASSROOM_STATE_DIR=str(state_dir), CLASSROOM_POLL_SECONDS="0.2")
     base = [CLASSROOM, "--settings", str(toml)]
-    proc = subprocess.run([*base, "deploy", "rainfall", "--minutes", "3"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=180)
+    proc = subprocess.run(
+        [*base, "deploy", "rainfall", "--minutes", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr
     name = proc.stdout.split("endpoint ", 1)[1].split(",", 1)[0]
     try:
@@ -69,8 +79,14 @@ def test_deploy_then_serve_through_the_cli(trained_class, state_dir, emulator, t
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = subprocess.Popen([*base, "serve", "--port", str(port)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        server = subprocess.Popen(
+            [*base, "serve", "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
         try:
             page = ""
             deadline = time.monotonic() + 60

@@ -38,7 +38,8 @@ def test_handler_asks_the_endpoint(trained_class, settings, emulator, aws_env, m
         ok = handler({"body": body})
         assert ok["statusCode"] == 200
         direct = boto("sagemaker-runtime", emulator).invoke_endpoint(
-            EndpointName=name, Body=body.encode(), ContentType="text/csv", Accept="application/json")
+            EndpointName=name, Body=body.encode(), ContentType="text/csv", Accept="application/json"
+        )
         assert json.loads(ok["body"]) == json.loads(direct["Body"].read())
         assert s.decode(ok["body"].encode())["label"] in ("good risk", "bad risk")
         b64 = handler({"body": base64.b64encode(body.encode()).decode(), "isBase64Encoded": True})

@@ -22,15 +22,18 @@ def test_clean_values():
     assert clean([Field("n", "N", "int")], {"n": "4"}) == {"n": 4}
 
 
-@pytest.mark.parametrize(("over", "message"), [
-    ({"age": ""}, "please fill in “Age (years)”"),
-    ({"age": "abc"}, "“Age (years)” must be a number, not “abc”"),
-    ({"age": "nan"}, "“Age (years)” must be a finite number"),
-    ({"age": "1" * 50}, "“Age (years)” must be a number"),
-    ({"housing": "castle"}, "“Housing” must be one of the listed choices"),
-    ({"message": "x" * (MAX_TEXT_CHARS + 1)}, "“E-mail” is too long"),
-    ({"message": "a\x00b"}, "binary data"),
-])
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({"age": ""}, "please fill in “Age (years)”"),
+        ({"age": "abc"}, "“Age (years)” must be a number, not “abc”"),
+        ({"age": "nan"}, "“Age (years)” must be a finite number"),
+        ({"age": "1" * 50}, "“Age (years)” must be a number"),
+        ({"housing": "castle"}, "“Housing” must be one of the listed choices"),
+        ({"message": "x" * (MAX_TEXT_CHARS + 1)}, "“E-mail” is too long"),
+        ({"message": "a\x00b"}, "binary data"),
+    ],
+)
 def test_bad_input_is_one_friendly_message(over, message):
     with pytest.raises(InputError) as err:
         clean(FIELDS, good(**over))

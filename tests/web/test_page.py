@@ -93,8 +93,14 @@ def test_aws_unreachable_is_a_friendly_500(settings, tmp_path):
 
     cfg = Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=1)
     dead = "http://127.0.0.1:9"  # discard port: nothing listens
-    sm = boto3.client("sagemaker", region_name=settings.region, endpoint_url=dead, config=cfg,
-                      aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+    sm = boto3.client(
+        "sagemaker",
+        region_name=settings.region,
+        endpoint_url=dead,
+        config=cfg,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
     app = create_app(settings, tmp_path, sm=sm, runtime=sm)
     resp = app.test_client().get("/")
     text = resp.get_data(as_text=True)
@@ -106,13 +112,25 @@ def test_aws_unreachable_is_a_friendly_500(settings, tmp_path):
 def _raw_endpoint(sm, name: str, tags: dict[str, str]) -> None:
     """An endpoint whose model artifact does not exist (it never reaches InService)."""
     image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    sm.create_model(ModelName=name, ExecutionRoleArn="arn:aws:iam::123456789012:role/x",
-                    PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[{
-        "VariantName": "AllTraffic", "ModelName": name, "InitialInstanceCount": 1,
-        "InstanceType": "ml.m5.xlarge"}])
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=name,
-                       Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+    sm.create_model(
+        ModelName=name,
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/x",
+        PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": name,
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+            }
+        ],
+    )
+    sm.create_endpoint(
+        EndpointName=name, EndpointConfigName=name, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
+    )
 
 
 def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
@@ -134,8 +152,10 @@ def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
         text = assert_safe(resp, emulator)
         assert resp.status_code == 200
         assert "not-ready-ep" in text and "9 min left" in text
-        assert ("the endpoint is Creating; reload in a moment" in text
-                or "the endpoint is Failed: deploy it again with `classroom deploy spam`" in text)
+        assert (
+            "the endpoint is Creating; reload in a moment" in text
+            or "the endpoint is Failed: deploy it again with `classroom deploy spam`" in text
+        )
         assert "<textarea" not in text
         with web.session_transaction() as sess:
             token = sess[SESSION_KEY]

@@ -16,15 +16,21 @@ def web_settings(class_name: str = "webclass") -> Settings:
 
 
 def boto(service: str, emulator):
-    return boto3.client(service, region_name=REGION, endpoint_url=emulator.url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=emulator.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def sagemaker_names(sm) -> dict[str, set[str]]:
     """Every endpoint, endpoint config and model in the region (to assert what is left)."""
     return {
         "endpoints": {e["EndpointName"] for e in sm.list_endpoints(MaxResults=100)["Endpoints"]},
-        "configs": {c["EndpointConfigName"]
-                    for c in sm.list_endpoint_configs(MaxResults=100)["EndpointConfigs"]},
+        "configs": {
+            c["EndpointConfigName"] for c in sm.list_endpoint_configs(MaxResults=100)["EndpointConfigs"]
+        },
         "models": {m["ModelName"] for m in sm.list_models(MaxResults=100)["Models"]},
     }

@@ -48,8 +48,10 @@ class HostingAPI:
         account = self.account_id  # type: ignore[attr-defined]
 
         region = self.region_name  # type: ignore[attr-defined]
-        roles = {v["VariantName"]: getattr(self._models.get(v.get("ModelName")), "execution_role_arn", None)  # type: ignore[attr-defined]
-                 for v in config.production_variants}
+        roles = {
+            v["VariantName"]: getattr(self._models.get(v.get("ModelName")), "execution_role_arn", None)  # type: ignore[attr-defined]
+            for v in config.production_variants
+        }
 
         def load() -> dict[str, hosting.LoadedModel]:
             out = {}

@@ -28,5 +28,14 @@ from emulator.ml.linear_learner.metrics import calibrate_threshold, evaluate, ro
 from emulator.ml.linear_learner.model import LinearModel, TrainResult
 from emulator.ml.linear_learner.training import train
 
-__all__ = ["Config", "Dataset", "LinearModel", "TrainResult", "calibrate_threshold", "evaluate",
-           "parse_hyperparameters", "roc_auc", "train"]
+__all__ = [
+    "Config",
+    "Dataset",
+    "LinearModel",
+    "TrainResult",
+    "calibrate_threshold",
+    "evaluate",
+    "parse_hyperparameters",
+    "roc_auc",
+    "train",
+]

@@ -32,8 +32,9 @@ def domain_file_systems(ctx: Context, region: str) -> dict[str, str]:
         if desc and desc.get("HomeEfsFileSystemId"):
             home[desc["HomeEfsFileSystemId"]] = d
     efs = ctx.aws.client("efs", region)
-    systems = ctx.cached(("describe_file_systems", region),
-                         lambda: paged(efs, "describe_file_systems", "FileSystems"))
+    systems = ctx.cached(
+        ("describe_file_systems", region), lambda: paged(efs, "describe_file_systems", "FileSystems")
+    )
     for fs in systems:
         if fs.get("LifeCycleState") == "deleted":
             continue

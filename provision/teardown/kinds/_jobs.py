@@ -40,10 +40,17 @@ class RunningJobs(Kind):
         out = []
         for status in statuses:
             rows = [{**j, "_status": status} for j in self._listing(ctx, region, status)]
-            out += classify(ctx, self.name, region, rows, arn=self.name_field.replace("Name", "Arn"),
-                            name=self.name_field, use=self.use,
-                            why_here=f"{self.what} {status} in the class's region, bills by the hour",
-                            status="_status")
+            out += classify(
+                ctx,
+                self.name,
+                region,
+                rows,
+                arn=self.name_field.replace("Name", "Arn"),
+                name=self.name_field,
+                use=self.use,
+                why_here=f"{self.what} {status} in the class's region, bills by the hour",
+                status="_status",
+            )
         return out
 
     def relist_items(self, ctx: Context, region: str) -> list[Item]:

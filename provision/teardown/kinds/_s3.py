@@ -27,13 +27,16 @@ def _delete_batch(s3: Any, bucket: str, objects: list[dict]) -> None:
     errors = resp.get("Errors") or []
     if errors and _object_lock_enabled(s3, bucket):
         retry = [{"Key": e["Key"], "VersionId": e["VersionId"]} for e in errors if e.get("VersionId")]
-        resp = s3.delete_objects(Bucket=bucket, Delete={"Objects": retry, "Quiet": True},
-                                 BypassGovernanceRetention=True)
+        resp = s3.delete_objects(
+            Bucket=bucket, Delete={"Objects": retry, "Quiet": True}, BypassGovernanceRetention=True
+        )
         errors = resp.get("Errors") or []
     if errors:
         e = errors[0]
-        raise KindFailed(f"s3://{bucket}/{e.get('Key')}: {e.get('Code')} {e.get('Message', '')} "
-                         f"({len(errors)} object(s) could not be deleted)")
+        raise KindFailed(
+            f"s3://{bucket}/{e.get('Key')}: {e.get('Code')} {e.get('Message', '')} "
+            f"({len(errors)} object(s) could not be deleted)"
+        )
 
 
 def empty_bucket(s3: Any, bucket: str) -> int:
@@ -48,10 +51,12 @@ def empty_bucket(s3: Any, bucket: str) -> int:
     deleted = 0
     while True:
         page = s3.list_object_versions(Bucket=bucket, MaxKeys=BATCH)
-        objects = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                   for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])]
+        objects = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in (page.get("Versions") or []) + (page.get("DeleteMarkers") or [])
+        ]
         for start in range(0, len(objects), BATCH):
-            _delete_batch(s3, bucket, objects[start:start + BATCH])
+            _delete_batch(s3, bucket, objects[start : start + BATCH])
         deleted += len(objects)
         if not objects or not page.get("IsTruncated"):
             break

@@ -37,8 +37,11 @@ class Buckets(Kind):
     def list(self, ctx: Context, region: str) -> list[Item]:
         s3 = ctx.aws.client("s3", region)
         present = existing_buckets(s3)
-        out = [item(self.name, region, b, "bucket in the class's Terraform outputs")
-               for b in ctx.scope.buckets if b in present]
+        out = [
+            item(self.name, region, b, "bucket in the class's Terraform outputs")
+            for b in ctx.scope.buckets
+            if b in present
+        ]
         listed = set(ctx.scope.buckets)
         for b in sorted(tagged_buckets(ctx, region) - listed):
             if b in present and b != ctx.scope.default_bucket:

@@ -13,6 +13,7 @@ from provision.teardown.studio import studio_delete
 
 def describe(ctx: Context, region: str, domain_id: str, fresh: bool = False) -> dict | None:
     """DescribeDomain, or None when it does not exist; shared within a listing pass unless ``fresh``."""
+
     def fetch() -> dict | None:
         try:
             return ctx.aws.client("sagemaker", region).describe_domain(DomainId=domain_id)
@@ -20,6 +21,7 @@ def describe(ctx: Context, region: str, domain_id: str, fresh: bool = False) -> 
             if is_not_found(err):
                 return None
             raise
+
     return fetch() if fresh else ctx.cached(("describe_domain", region, domain_id), fetch)
 
 
@@ -38,18 +40,30 @@ class Domain(Kind):
         for domain_id in ctx.domain_ids():
             d = describe(ctx, region, domain_id)
             if d is not None:
-                why = ("the class's Studio domain (Terraform outputs)" if domain_id in ctx.scope.domain_ids
-                       else "Studio domain tagged with the class's tags")
-                out.append(item(self.name, region, domain_id, why,
-                                label=d.get("DomainName", domain_id), status=d.get("Status", "")))
+                why = (
+                    "the class's Studio domain (Terraform outputs)"
+                    if domain_id in ctx.scope.domain_ids
+                    else "Studio domain tagged with the class's tags"
+                )
+                out.append(
+                    item(
+                        self.name,
+                        region,
+                        domain_id,
+                        why,
+                        label=d.get("DomainName", domain_id),
+                        status=d.get("Status", ""),
+                    )
+                )
         return out
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") in ("Deleting",):
             return
         sm = ctx.aws.client("sagemaker", it.region)
-        studio_delete(lambda: sm.delete_domain(DomainId=it.id,
-                                               RetentionPolicy={"HomeEfsFileSystem": "Delete"}))
+        studio_delete(
+            lambda: sm.delete_domain(DomainId=it.id, RetentionPolicy={"HomeEfsFileSystem": "Delete"})
+        )
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         present = set()

@@ -18,8 +18,10 @@ class EfsFileSystems(Kind):
     }
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, fs_id, f"home EFS of the class's domain {domain}")
-                for fs_id, domain in domain_file_systems(ctx, region).items()]
+        return [
+            item(self.name, region, fs_id, f"home EFS of the class's domain {domain}")
+            for fs_id, domain in domain_file_systems(ctx, region).items()
+        ]
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -14,16 +14,22 @@ class EfsMountTargets(Kind):
     title = "EFS mount targets of the domain's home file system"
     depends_on = {
         "domain": "the domain mounts its home EFS into every app; with RetentionPolicy=Delete SageMaker "
-                  "removes it itself, we only remove what it leaves",
+        "removes it itself, we only remove what it leaves",
     }
 
     def list(self, ctx: Context, region: str) -> list[Item]:
         out = []
         for fs_id, domain in domain_file_systems(ctx, region).items():
             for m in mount_targets(ctx, region, fs_id):
-                out.append(item(self.name, region, m["MountTargetId"],
-                                f"mount target of the home EFS {fs_id} of domain {domain}",
-                                file_system=fs_id))
+                out.append(
+                    item(
+                        self.name,
+                        region,
+                        m["MountTargetId"],
+                        f"mount target of the home EFS {fs_id} of domain {domain}",
+                        file_system=fs_id,
+                    )
+                )
         return out
 
     def delete(self, ctx: Context, it: Item) -> None:

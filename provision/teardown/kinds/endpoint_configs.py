@@ -19,15 +19,21 @@ class EndpointConfigs(Kind):
     title = "SageMaker endpoint configurations"
     depends_on = {
         "endpoints": "an endpoint needs its config to scale, update or recover; delete it only once "
-                     "no endpoint uses it",
+        "no endpoint uses it",
     }
     billable = False
     gone_when_deleted = True  # DeleteEndpointConfig returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return classify(ctx, self.name, region, _all(ctx, region), arn="EndpointConfigArn",
-                        name="EndpointConfigName",
-                        why_here="endpoint config (left behind when only the endpoint is deleted)")
+        return classify(
+            ctx,
+            self.name,
+            region,
+            _all(ctx, region),
+            arn="EndpointConfigArn",
+            name="EndpointConfigName",
+            why_here="endpoint config (left behind when only the endpoint is deleted)",
+        )
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

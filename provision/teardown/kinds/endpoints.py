@@ -24,11 +24,23 @@ class Endpoints(Kind):
     def list(self, ctx: Context, region: str) -> list[Item]:
         sm = ctx.aws.client("sagemaker", region)
         here = region == ctx.scope.region
-        why = ("endpoint in the class's region, bills by the hour" if here else
-               f"endpoint found by the sweep of {region} (wrong region?), bills by the hour")
+        why = (
+            "endpoint in the class's region, bills by the hour"
+            if here
+            else f"endpoint found by the sweep of {region} (wrong region?), bills by the hour"
+        )
         rows = paged(sm, "list_endpoints", "Endpoints", MaxResults=page_size())
-        return classify(ctx, self.name, region, rows, arn="EndpointArn", name="EndpointName", why_here=why,
-                        use="hosting", status="EndpointStatus")
+        return classify(
+            ctx,
+            self.name,
+            region,
+            rows,
+            arn="EndpointArn",
+            name="EndpointName",
+            why_here=why,
+            use="hosting",
+            status="EndpointStatus",
+        )
 
     def expand(self, ctx: Context, items: list[Item]) -> list[Item]:
         """An owned endpoint's config, its models and its log group are the class's too (whatever their
@@ -39,8 +51,9 @@ class Endpoints(Kind):
         and its log group is taken from the log-group listing. In a swept region nothing else is
         listed, so each of the class's endpoints there is described."""
         alone = {it.key for it in ctx.alone()}
-        untagged_here = any(k[0] in ("endpoint-configs", "models") and k[1] == ctx.scope.region
-                            for k in alone)
+        untagged_here = any(
+            k[0] in ("endpoint-configs", "models") and k[1] == ctx.scope.region for k in alone
+        )
         extra: list[Item] = []
         groups: dict[str, set[str]] = {}  # swept region -> its endpoint log groups (one listing each)
         for it in items:
@@ -48,21 +61,39 @@ class Endpoints(Kind):
             group = f"{GROUP_PREFIX}{it.id}"
             if not here and it.region not in groups:
                 logs = ctx.aws.client("logs", it.region)
-                groups[it.region] = {g["logGroupName"] for g in paged(
-                    logs, "describe_log_groups", "logGroups", logGroupNamePrefix=GROUP_PREFIX)}
+                groups[it.region] = {
+                    g["logGroupName"]
+                    for g in paged(logs, "describe_log_groups", "logGroups", logGroupNamePrefix=GROUP_PREFIX)
+                }
             if (("log-groups", it.region, group) in alone) if here else (group in groups[it.region]):
-                extra.append(item("log-groups", it.region, group,
-                                  f"log group of the class's endpoint {it.id}", reached=it.id))
+                extra.append(
+                    item(
+                        "log-groups",
+                        it.region,
+                        group,
+                        f"log group of the class's endpoint {it.id}",
+                        reached=it.id,
+                    )
+                )
             if here and not untagged_here:
                 continue
             parts = endpoint_parts(ctx.aws.client("sagemaker", it.region), it.id)
             if parts is None:
                 continue
             config, models = parts
-            extra.append(item("endpoint-configs", it.region, config,
-                              f"config of the class's endpoint {it.id}", reached=it.id))
-            extra += [item("models", it.region, m, f"model of the class's endpoint {it.id}", reached=it.id)
-                      for m in models]
+            extra.append(
+                item(
+                    "endpoint-configs",
+                    it.region,
+                    config,
+                    f"config of the class's endpoint {it.id}",
+                    reached=it.id,
+                )
+            )
+            extra += [
+                item("models", it.region, m, f"model of the class's endpoint {it.id}", reached=it.id)
+                for m in models
+            ]
         return extra
 
     def delete(self, ctx: Context, it: Item) -> None:

@@ -44,8 +44,17 @@ class LogGroups(Kind):
             arn = str(g.get("arn", "")).lower()
             return tags.get(arn) or tags.get(arn.removesuffix(":*")) or {}
 
-        return classify(ctx, self.name, region, groups, arn="arn", name="logGroupName",
-                        why_here="SageMaker log group", created="creationTime", tags_of=tags_of)
+        return classify(
+            ctx,
+            self.name,
+            region,
+            groups,
+            arn="arn",
+            name="logGroupName",
+            why_here="SageMaker log group",
+            created="creationTime",
+            tags_of=tags_of,
+        )
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -18,15 +18,16 @@ class Models(Kind):
     title = "SageMaker models"
     depends_on = {
         "endpoint-configs": "a config names its models; remove the config first so no config points at "
-                            "a missing model",
+        "a missing model",
         "transform-jobs": "a running batch transform job reads its model",
     }
     billable = False
     gone_when_deleted = True  # DeleteModel returns once it is gone
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return classify(ctx, self.name, region, _all(ctx, region), arn="ModelArn", name="ModelName",
-                        why_here="model")
+        return classify(
+            ctx, self.name, region, _all(ctx, region), arn="ModelArn", name="ModelName", why_here="model"
+        )
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

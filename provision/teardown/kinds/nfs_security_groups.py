@@ -37,10 +37,21 @@ class NfsSecurityGroups(Kind):
         names = {f"security-group-for-{d}-nfs-{dom}" for dom in domains for d in ("inbound", "outbound")}
         # one listing of the region's groups, matched here by name or by SageMaker's tag: AWS ANDs
         # filters, so asking for "this name or that tag" would take two calls
-        found = {g["GroupId"]: g for g in _groups(ctx, region, [])
-                 if g.get("GroupName") in names or owning_domain(g.get("Tags", []), domains)}
-        return [item(self.name, region, gid, "NFS security group SageMaker made for the class's domain",
-                     label=g.get("GroupName", gid)) for gid, g in sorted(found.items())]
+        found = {
+            g["GroupId"]: g
+            for g in _groups(ctx, region, [])
+            if g.get("GroupName") in names or owning_domain(g.get("Tags", []), domains)
+        }
+        return [
+            item(
+                self.name,
+                region,
+                gid,
+                "NFS security group SageMaker made for the class's domain",
+                label=g.get("GroupName", gid),
+            )
+            for gid, g in sorted(found.items())
+        ]
 
     def prepare(self, ctx: Context, items: list[Item]) -> None:
         for region in sorted({it.region for it in items}):
@@ -50,8 +61,9 @@ class NfsSecurityGroups(Kind):
                 if g.get("IpPermissions"):
                     ec2.revoke_security_group_ingress(GroupId=g["GroupId"], IpPermissions=g["IpPermissions"])
                 if g.get("IpPermissionsEgress"):
-                    ec2.revoke_security_group_egress(GroupId=g["GroupId"],
-                                                     IpPermissions=g["IpPermissionsEgress"])
+                    ec2.revoke_security_group_egress(
+                        GroupId=g["GroupId"], IpPermissions=g["IpPermissionsEgress"]
+                    )
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:

@@ -30,20 +30,33 @@ class NotebookInstances(Kind):
     def list(self, ctx: Context, region: str) -> list[Item]:
         sm = ctx.aws.client("sagemaker", region)
         here = region == ctx.scope.region
-        why = ("notebook instance in the class's region, bills by the hour while InService" if here else
-               f"notebook instance found by the sweep of {region} (wrong region?)")
+        why = (
+            "notebook instance in the class's region, bills by the hour while InService"
+            if here
+            else f"notebook instance found by the sweep of {region} (wrong region?)"
+        )
         rows = paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())
-        return classify(ctx, self.name, region, rows, arn="NotebookInstanceArn", name="NotebookInstanceName",
-                        why_here=why, use="notebook", instance_type="InstanceType",
-                        status="NotebookInstanceStatus")
+        return classify(
+            ctx,
+            self.name,
+            region,
+            rows,
+            arn="NotebookInstanceArn",
+            name="NotebookInstanceName",
+            why_here=why,
+            use="notebook",
+            instance_type="InstanceType",
+            status="NotebookInstanceStatus",
+        )
 
     def delete(self, ctx: Context, it: Item) -> None:
         sm = ctx.aws.client("sagemaker", it.region)
         # the wait's listing (a moment ago) gives the status; otherwise (the first attempt) ask for it
         seen = ctx.take_seen(it.key)
         try:
-            status = seen or sm.describe_notebook_instance(
-                NotebookInstanceName=it.id)["NotebookInstanceStatus"]
+            status = (
+                seen or sm.describe_notebook_instance(NotebookInstanceName=it.id)["NotebookInstanceStatus"]
+            )
             if status in RUNNING:
                 sm.stop_notebook_instance(NotebookInstanceName=it.id)
                 raise NotReady(f"notebook instance {it.id} is stopping")

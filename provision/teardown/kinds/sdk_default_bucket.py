@@ -22,8 +22,15 @@ class SdkDefaultBucket(Kind):
         name = ctx.scope.default_bucket
         if not name or name not in existing_buckets(ctx.aws.client("s3", region)):
             return []
-        return [item(self.name, region, name, "the SDK's default bucket: it did not exist before the class's "
-                                              "first `up`, so the class's notebooks made it")]
+        return [
+            item(
+                self.name,
+                region,
+                name,
+                "the SDK's default bucket: it did not exist before the class's "
+                "first `up`, so the class's notebooks made it",
+            )
+        ]
 
     def delete(self, ctx: Context, it: Item) -> None:
         delete_bucket(ctx.aws.client("s3", it.region), it.id)

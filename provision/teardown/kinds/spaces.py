@@ -19,10 +19,19 @@ class Spaces(Kind):
         return per_domain(ctx, region, "list_spaces", "Spaces", domains, kind=self.name)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, f"{s['DomainId']}/{s['SpaceName']}",
-                     f"Studio space in the class's domain {s['DomainId']}", label=s["SpaceName"],
-                     domain=s["DomainId"], space=s["SpaceName"], status=s.get("Status", ""))
-                for s in self._spaces(ctx, region, list(ctx.domain_ids()))]
+        return [
+            item(
+                self.name,
+                region,
+                f"{s['DomainId']}/{s['SpaceName']}",
+                f"Studio space in the class's domain {s['DomainId']}",
+                label=s["SpaceName"],
+                domain=s["DomainId"],
+                space=s["SpaceName"],
+                status=s.get("Status", ""),
+            )
+            for s in self._spaces(ctx, region, list(ctx.domain_ids()))
+        ]
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") == "Deleting":

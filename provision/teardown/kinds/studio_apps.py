@@ -30,13 +30,22 @@ class StudioApps(Kind):
         out = []
         for a in self._apps(ctx, region, list(ctx.domain_ids())):
             owner = a.get("SpaceName") or a.get("UserProfileName", "")
-            out.append(item(self.name, region, _app_id(a),
-                            f"Studio app of {owner} in the class's domain {a['DomainId']}",
-                            label=f"{owner}/{a['AppType']}/{a['AppName']}",
-                            domain=a["DomainId"], app_type=a["AppType"], app_name=a["AppName"],
-                            profile=a.get("UserProfileName") if not a.get("SpaceName") else None,
-                            space=a.get("SpaceName"), status=a.get("Status", ""),
-                            instance_type=(a.get("ResourceSpec") or {}).get("InstanceType")))
+            out.append(
+                item(
+                    self.name,
+                    region,
+                    _app_id(a),
+                    f"Studio app of {owner} in the class's domain {a['DomainId']}",
+                    label=f"{owner}/{a['AppType']}/{a['AppName']}",
+                    domain=a["DomainId"],
+                    app_type=a["AppType"],
+                    app_name=a["AppName"],
+                    profile=a.get("UserProfileName") if not a.get("SpaceName") else None,
+                    space=a.get("SpaceName"),
+                    status=a.get("Status", ""),
+                    instance_type=(a.get("ResourceSpec") or {}).get("InstanceType"),
+                )
+            )
         return out
 
     def delete(self, ctx: Context, it: Item) -> None:
@@ -44,8 +53,11 @@ class StudioApps(Kind):
             return
         owner = {"SpaceName": it.get("space")} if it.get("space") else {"UserProfileName": it.get("profile")}
         sm = ctx.aws.client("sagemaker", it.region)
-        studio_delete(lambda: sm.delete_app(DomainId=it.get("domain"), AppType=it.get("app_type"),
-                                            AppName=it.get("app_name"), **owner))
+        studio_delete(
+            lambda: sm.delete_app(
+                DomainId=it.get("domain"), AppType=it.get("app_type"), AppName=it.get("app_name"), **owner
+            )
+        )
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         domains = sorted({it.get("domain") for it in items})

@@ -21,8 +21,11 @@ class TerraformState(Kind):
     def depends_on(self) -> dict[str, str]:  # type: ignore[override]
         from provision.teardown.registry import kinds
 
-        return {n: "terraform destroy runs last: SageMaker leftovers block its deletes (VPC, bucket, domain)"
-                for n in kinds() if n != self.name}
+        return {
+            n: "terraform destroy runs last: SageMaker leftovers block its deletes (VPC, bucket, domain)"
+            for n in kinds()
+            if n != self.name
+        }
 
     def _pending(self, ctx: Context) -> bool:
         if ctx.scope.terraform_destroy is None:
@@ -32,8 +35,15 @@ class TerraformState(Kind):
     def list(self, ctx: Context, region: str) -> list[Item]:
         if not self._pending(ctx):
             return []
-        return [item(self.name, region, ID, "resources recorded in the class's Terraform state",
-                     label=f"terraform state of {ctx.scope.class_name}")]
+        return [
+            item(
+                self.name,
+                region,
+                ID,
+                "resources recorded in the class's Terraform state",
+                label=f"terraform state of {ctx.scope.class_name}",
+            )
+        ]
 
     def delete(self, ctx: Context, it: Item) -> None:
         if ctx.scope.terraform_destroy is None:
@@ -41,8 +51,9 @@ class TerraformState(Kind):
         try:
             ctx.scope.terraform_destroy()
         except Exception as err:
-            raise KindFailed(f"terraform destroy failed: {str(err).splitlines()[0] if str(err) else err!r}") \
-                from err
+            raise KindFailed(
+                f"terraform destroy failed: {str(err).splitlines()[0] if str(err) else err!r}"
+            ) from err
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         if ctx.scope.terraform_destroy is None or ctx.scope.terraform_pending is None:
@@ -58,8 +69,17 @@ class TerraformState(Kind):
         found = ctx.scope.terraform_resources()
         if not found:
             return still
-        return [item(self.name, still[0].region, address(r), "resource in the class's Terraform state",
-                     type=r["type"], resource_id=r.get("id", "")) for r in found]
+        return [
+            item(
+                self.name,
+                still[0].region,
+                address(r),
+                "resource in the class's Terraform state",
+                type=r["type"],
+                resource_id=r.get("id", ""),
+            )
+            for r in found
+        ]
 
 
 def address(resource: dict) -> str:

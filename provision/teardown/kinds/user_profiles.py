@@ -20,17 +20,27 @@ class UserProfiles(Kind):
         return per_domain(ctx, region, "list_user_profiles", "UserProfiles", domains, kind=self.name)
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        return [item(self.name, region, f"{p['DomainId']}/{p['UserProfileName']}",
-                     f"user profile in the class's domain {p['DomainId']}", label=p["UserProfileName"],
-                     domain=p["DomainId"], profile=p["UserProfileName"], status=p.get("Status", ""))
-                for p in self._profiles(ctx, region, list(ctx.domain_ids()))]
+        return [
+            item(
+                self.name,
+                region,
+                f"{p['DomainId']}/{p['UserProfileName']}",
+                f"user profile in the class's domain {p['DomainId']}",
+                label=p["UserProfileName"],
+                domain=p["DomainId"],
+                profile=p["UserProfileName"],
+                status=p.get("Status", ""),
+            )
+            for p in self._profiles(ctx, region, list(ctx.domain_ids()))
+        ]
 
     def delete(self, ctx: Context, it: Item) -> None:
         if it.get("status") == "Deleting":
             return
         sm = ctx.aws.client("sagemaker", it.region)
-        studio_delete(lambda: sm.delete_user_profile(DomainId=it.get("domain"),
-                                                     UserProfileName=it.get("profile")))
+        studio_delete(
+            lambda: sm.delete_user_profile(DomainId=it.get("domain"), UserProfileName=it.get("profile"))
+        )
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         domains = sorted({it.get("domain") for it in items})

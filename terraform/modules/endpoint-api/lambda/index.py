@@ -41,8 +41,11 @@ def handler(event: dict, context: object = None) -> dict:
         return _reply(400, {"error": f"the body is larger than {limit} bytes"})
     try:
         out = _client().invoke_endpoint(
-            EndpointName=os.environ["ENDPOINT_NAME"], Body=data,
-            ContentType=os.environ.get("CONTENT_TYPE", "text/csv"), Accept="application/json")
+            EndpointName=os.environ["ENDPOINT_NAME"],
+            Body=data,
+            ContentType=os.environ.get("CONTENT_TYPE", "text/csv"),
+            Accept="application/json",
+        )
     except Exception as err:  # noqa: BLE001 - botocore errors: a code for the caller, details in the log
         code = getattr(err, "response", {}).get("Error", {}).get("Code", type(err).__name__)
         print(f"InvokeEndpoint failed: {err}")
