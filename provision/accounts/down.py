@@ -59,6 +59,10 @@ def member_context(settings, emu, member: str, account_id: str, aws: Aws | None 
         expected_account_id=account_id,
         terraform_destroy=destroy if has_state else None,
         sweep_regions=tuple(settings.accounts.allowed_regions),
+        # a member account is the class's own (assigned in accounts.json, in the class's OU, the account id
+        # pinned above): what a student made there untagged is the class's too, as with
+        # [class] dedicated_account = true; an item tagged for another class is still left alone
+        dedicated=True,
     )
     if aws is None:
         aws = Aws(session=state.member_session(account_id, settings.accounts.access_role, settings.region))
