@@ -35,6 +35,13 @@ override_data {
 }
 
 override_data {
+  target = module.reaper.data.aws_caller_identity.current
+  values = {
+    account_id = "123456789012"
+  }
+}
+
+override_data {
   target = module.studio.data.aws_vpc.default[0]
   values = {
     id = "vpc-0123456789abcdef0"
