@@ -144,6 +144,30 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         self.user_profiles[(domain_id, name)] = profile
         return profile.arn
 
+    def _list_in_domain(
+        self,
+        table: dict,
+        domain_id_equals: str | None,
+        name_contains: str | None,
+        sort_by: str | None,
+        sort_order: str | None,
+        max_results: int | None,
+        next_token: str | None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """ListUserProfiles and ListSpaces: the same filters, sort keys and paging (botocore sagemaker
+        model: DomainIdEquals, *NameContains, SortBy CreationTime|LastModifiedTime, MaxResults/NextToken)."""
+        self._studio_purge()
+        _check_enum(sort_by, "sortBy", ("CreationTime", "LastModifiedTime"))
+        items = [
+            item
+            for item in table.values()
+            if (not domain_id_equals or item.domain_id == domain_id_equals)
+            and (not name_contains or name_contains in item.name)
+        ]
+        key = "last_modified_time" if sort_by == "LastModifiedTime" else "creation_time"
+        chunk, token = paging.page(paging.sort_items(items, key, sort_order), max_results, next_token)
+        return [item.summary() for item in chunk], token
+
     def describe_user_profile(self, domain_id: str, name: str) -> dict[str, Any]:
         return self._profile(domain_id, name).describe()
 
@@ -156,17 +180,9 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        self._studio_purge()
-        _check_enum(sort_by, "sortBy", ("CreationTime", "LastModifiedTime"))
-        items = [
-            p
-            for p in self.user_profiles.values()
-            if (not domain_id_equals or p.domain_id == domain_id_equals)
-            and (not name_contains or name_contains in p.name)
-        ]
-        key = "last_modified_time" if sort_by == "LastModifiedTime" else "creation_time"
-        chunk, token = paging.page(paging.sort_items(items, key, sort_order), max_results, next_token)
-        return [p.summary() for p in chunk], token
+        return self._list_in_domain(
+            self.user_profiles, domain_id_equals, name_contains, sort_by, sort_order, max_results, next_token
+        )
 
     def update_user_profile(
         self, domain_id: str, name: str, user_settings: dict[str, Any] | None = None
@@ -258,17 +274,9 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         max_results: int | None = None,
         next_token: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        self._studio_purge()
-        _check_enum(sort_by, "sortBy", ("CreationTime", "LastModifiedTime"))
-        items = [
-            s
-            for s in self.studio_spaces.values()
-            if (not domain_id_equals or s.domain_id == domain_id_equals)
-            and (not name_contains or name_contains in s.name)
-        ]
-        key = "last_modified_time" if sort_by == "LastModifiedTime" else "creation_time"
-        chunk, token = paging.page(paging.sort_items(items, key, sort_order), max_results, next_token)
-        return [s.summary() for s in chunk], token
+        return self._list_in_domain(
+            self.studio_spaces, domain_id_equals, name_contains, sort_by, sort_order, max_results, next_token
+        )
 
     def update_space(
         self,
