@@ -8,7 +8,6 @@ project's own machines have: tests that use it are skipped, with the reason, whe
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from pathlib import Path
@@ -16,57 +15,8 @@ from pathlib import Path
 import pytest
 from jobhelpers import HAM_WORDS, SPAM_WORDS, write_message
 
-SAGEMAKER_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
-
-
-def sagemaker_role_policy(bucket: str) -> str:
-    """What SageMaker does as a job's execution role, which the embedded AWS checks as AWS does
-    (emulator/iam/service_role.py): pull the algorithm image, read and write the bucket, write logs.
-    Not what the SDK's own role check asks for (cloudwatch, ec2): the tests turn that check off."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-                    "Resource": f"arn:aws:s3:::{bucket}",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:GetAuthorizationToken",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                        "ecr:BatchCheckLayerAvailability",
-                    ],
-                    "Resource": "*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*",
-                },
-            ],
-        }
-    )
-
+# the execution role the jobs run as: one definition, shared with `make bench`'s job runs
+from bench.bench_jobs import SAGEMAKER_TRUST, sagemaker_role_policy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lesson"
 REAL_LESSON = Path(
