@@ -77,11 +77,11 @@ def _leftovers(url: str, account: str, bucket: str) -> None:
 
 
 def _teardown_parallelism(n: int, widths: tuple[int, ...]) -> list[dict]:
+    from kitcore.statedir import write_json
     from provision import classroom, embedded
     from provision.accounts import down as down_mod
     from provision.accounts import org as org_mod
     from provision.accounts import state
-    from provision.statedir import write_json
 
     emu = embedded.start()
     os.environ.update(emu.env(REGION))

@@ -53,8 +53,8 @@ def _count_class(c: dict, domain_id: str | None) -> dict[str, int]:
 
 
 def run() -> list[dict]:
+    from kitcore.errors import KitError
     from provision import embedded, handout, settings
-    from provision.errors import KitError
     from provision.tfrunner import Provider, Workspace
 
     emu = embedded.start()

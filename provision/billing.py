@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kitcore.statedir import ensure_dir, read_json, write_json
 from kitcore.times import format_utc, now_utc
-from provision.statedir import ensure_dir, read_json, write_json
 
 STATE_FILE = "class.json"
 STATE_KEY = "billing_checklist_shown"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import boto3
 
+from kitcore.errors import KitError
+from kitcore.statedir import ensure_dir, read_json, state_root, write_json
 from provision import embedded, preflight, tfrunner
-from provision.errors import KitError
-from provision.statedir import ensure_dir, read_json, state_root, write_json
 from provision.tfrunner import Provider, Workspace, resources_in_state
 from provision.tfrunner import preflight as tfpreflight
 

@@ -16,8 +16,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from kitcore.errors import KitError
 from provision import quotas
-from provision.errors import KitError
 
 OK, WARNING, BLOCKING = "ok", "warning", "blocking"
 CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"})

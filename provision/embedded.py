@@ -17,8 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.errors import KitError
-from provision.statedir import ensure_dir, read_json, state_root
+from kitcore.errors import KitError
+from kitcore.statedir import ensure_dir, read_json, state_root
 
 HOST = "127.0.0.1"
 ACCOUNT_ID = "123456789012"

@@ -13,8 +13,8 @@ import csv
 import io
 from pathlib import Path
 
-from provision.errors import KitError
-from provision.statedir import ensure_dir, write_private
+from kitcore.errors import KitError
+from kitcore.statedir import ensure_dir, write_private
 
 HEADER = [
     "User name",

@@ -38,8 +38,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from provision.errors import KitError
-from provision.statedir import PROJECT_ROOT, ensure_dir, write_private
+from kitcore.errors import KitError
+from kitcore.statedir import PROJECT_ROOT, ensure_dir, write_private
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 LESSON_NOTEBOOKS = ("rainfall", "credit", "spam")

@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kitcore.aws import short
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 ACCOUNT_HOST_PREFIX = re.compile(r"^(https?://)[0-9]{12}\.(?=(127\.|localhost|\[::1\]))")
 FIX = "turn those two off for the account (S3 console → Block Public Access settings for this account)"

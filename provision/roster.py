@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 USER_NAME_RE = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
 # Characters IAM accepts in a tag value (the e-mail is kept as a tag on the student's IAM user).

@@ -30,9 +30,9 @@ import boto3
 import jinja2
 
 from kitcore import tags as kit_tags
+from kitcore.errors import KitError
 from provision import roster
 from provision.accounts import config as acc
-from provision.errors import KitError
 
 DEFAULT_FILE = "classroom.toml"
 TARGETS = ("local", "aws")

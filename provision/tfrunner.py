@@ -37,9 +37,8 @@ from typing import TextIO
 import jinja2
 from python_terraform import IsFlagged, Terraform
 
-from provision import testhooks, ui
-from provision.errors import KitError
-from provision.statedir import (
+from kitcore.errors import KitError
+from kitcore.statedir import (
     PROJECT_ROOT,
     ensure_dir,
     lock_down,
@@ -48,6 +47,7 @@ from provision.statedir import (
     write_json,
     write_private,
 )
+from provision import testhooks, ui
 
 MODULE_SOURCE = PROJECT_ROOT / "terraform" / "classroom"
 PROVIDER = "registry.terraform.io/hashicorp/aws"

@@ -46,6 +46,6 @@ def test_the_check_sees_a_lazy_import(tmp_path, monkeypatch):
     """The walker finds an import inside a function (the way jobs/ used to reach provision/)."""
     pkg = tmp_path / "fakepkg"
     pkg.mkdir()
-    (pkg / "m.py").write_text("def f():\n    from provision.errors import KitError\n    return KitError\n")
+    (pkg / "m.py").write_text("def f():\n    from provision.settings import load\n    return load\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     assert imported_packages("fakepkg") == {"fakepkg/m.py": {"provision"}}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kitcore.errors import KitError
 from provision import tfrunner
-from provision.errors import KitError
 from provision.tfrunner import Provider, Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "terraform" / "one-bucket"
@@ -110,7 +110,7 @@ def test_no_provider_obtainable_names_the_setting(monkeypatch, tmp_path):
 
 
 def test_state_dir_unwritable(monkeypatch, tmp_path):
-    from provision.statedir import ensure_dir, state_root
+    from kitcore.statedir import ensure_dir, state_root
 
     ro = tmp_path / "ro"
     ro.mkdir()

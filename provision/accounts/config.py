@@ -79,7 +79,7 @@ def _missing(r: Any, key: str, message: str) -> Exception:
         return r.fail("accounts", key, message)
     line = r.line_of("class", "accounts")
     where = f"line {line}: " if line else ""
-    from provision.errors import KitError
+    from kitcore.errors import KitError
 
     return KitError(f"{r.source}: {where}[accounts] {key} {message}")
 

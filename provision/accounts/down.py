@@ -24,12 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 
+from kitcore.errors import KitError
+from kitcore.statedir import read_json, write_json
 from provision import classroom
 from provision.accounts import org as org_mod
 from provision.accounts import state
 from provision.accounts.up import member_workspace, org_workspace
-from provision.errors import KitError
-from provision.statedir import read_json, write_json
 from provision.teardown import Aws, Context, teardown
 from provision.teardown.receipt import RECEIPT_FILE
 from provision.teardown.scope import scope_from_files

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kitcore.errors import KitError
 from provision import roster
 from provision.accounts.config import MAX_ACCOUNT_NAME
-from provision.errors import KitError
 
 SAMPLE_ACCOUNT_ID = "123456789012"
 

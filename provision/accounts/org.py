@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 from provision.teardown.aws import error_code, with_retries
 
 TAG_CLASS = "classroom"

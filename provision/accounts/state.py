@@ -25,8 +25,8 @@ from typing import Any
 
 import boto3
 
+from kitcore.statedir import ensure_dir, read_json, write_json
 from provision import classroom
-from provision.statedir import ensure_dir, read_json, write_json
 
 ACCOUNTS_FILE = "accounts.json"
 CLASS_RECEIPT_FILE = "class-receipt.json"

@@ -24,19 +24,19 @@ from dataclasses import dataclass, field
 import boto3
 from botocore.config import Config
 
+from kitcore.errors import KitError
+from kitcore.statedir import write_json
 from provision import classroom, handout, preflight
 from provision.accounts import members as members_mod
 from provision.accounts import org as org_mod
 from provision.accounts import state
-from provision.errors import KitError
-from provision.statedir import write_json
 from provision.tfrunner import Provider, Workspace
 
 Log = Callable[[str], None]
 
 
 def _org_module():
-    from provision.statedir import PROJECT_ROOT
+    from kitcore.statedir import PROJECT_ROOT
 
     return PROJECT_ROOT / "terraform" / "modules" / "org-class"
 
@@ -99,7 +99,7 @@ def member_workspace(
     )
     wd = state.member_dir(settings, member) / "terraform"
     if variables is None:
-        from provision.statedir import read_json
+        from kitcore.statedir import read_json
 
         variables = read_json(wd / "terraform.tfvars.json", default={}) or {}
     return Workspace.prepare(

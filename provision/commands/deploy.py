@@ -15,9 +15,9 @@ import boto3
 import click
 
 from kitcore import tags as kit_tags
+from kitcore.errors import KitError
 from kitcore.times import format_utc, now_utc
 from provision.endpoints import class_endpoints, class_scope
-from provision.errors import KitError
 
 MAX_MINUTES = 24 * 60
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 def context_for(settings):

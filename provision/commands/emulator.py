@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from kitcore.errors import KitError
 from provision import embedded
-from provision.errors import KitError
 
 
 @click.group("emulator")

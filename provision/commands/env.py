@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 @click.command("env")

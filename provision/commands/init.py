@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 @click.command("init")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 def _stop(_signum, _frame) -> None:

@@ -9,7 +9,7 @@ import socket
 
 import click
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 HOST = "127.0.0.1"  # never another interface: the page acts with the instructor's AWS credentials
 DEFAULT_PORT = 8080

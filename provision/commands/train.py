@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from jobs import JOB_NAMES, job_class
+from kitcore.errors import KitError
 from kitcore.tags import class_scope
-from provision.errors import KitError
 
 LOCAL_POLL_S = 1.0
 
@@ -93,7 +93,7 @@ def _account(
 ):
     """(Account, class_dir, target, tags) from the options, else the class settings and outputs.json."""
     from jobs.sdk import Account
-    from provision.statedir import read_json
+    from kitcore.statedir import read_json
 
     if class_dir:  # explicit: no class settings needed (tests, scripts)
         cdir = Path(class_dir)

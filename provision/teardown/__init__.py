@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 from provision.teardown import receipt as receipts
 from provision.teardown import registry
 from provision.teardown.aws import Aws, with_retries

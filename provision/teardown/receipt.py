@@ -153,7 +153,7 @@ def build(
 def write(receipt: dict, state_dir: Path | None) -> Path | None:
     if state_dir is None:
         return None
-    from provision.statedir import write_json
+    from kitcore.statedir import write_json
 
     return write_json(state_dir / RECEIPT_FILE, receipt)
 

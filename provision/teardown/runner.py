@@ -54,7 +54,7 @@ class Progress:
     def load(self) -> list[Item]:
         if not self.path:
             return []
-        from provision.statedir import read_json
+        from kitcore.statedir import read_json
 
         data = read_json(self.path, default={}) or {}
         return [Item.from_json(d) for d in data.get("items", [])]
@@ -62,7 +62,7 @@ class Progress:
     def save(self, items: list[Item]) -> None:
         if not self.path:
             return
-        from provision.statedir import write_json
+        from kitcore.statedir import write_json
 
         write_json(
             self.path,

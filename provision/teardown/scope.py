@@ -99,7 +99,7 @@ def scope_from_files(
     recorded = str(info.get("account_id") or "") or None
     if recorded and expected_account_id and recorded != expected_account_id:
         # the pin and the class's record disagree: neither may be trusted to delete (issue 18 item 2)
-        from provision.errors import KitError
+        from kitcore.errors import KitError
 
         raise KitError(
             f"the settings pin account {expected_account_id}, but class {class_name!r} was "

@@ -13,7 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from provision.statedir import PROJECT_ROOT
+from kitcore.statedir import PROJECT_ROOT
 
 MODULE_DIR = PROJECT_ROOT / "terraform" / "modules" / "endpoint-api"
 HANDLER = MODULE_DIR / "lambda" / "index.py"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from provision.errors import KitError
+from kitcore.errors import KitError
 from provision.web.forms import Field, InputError, clean, fields_of
 
 if TYPE_CHECKING:

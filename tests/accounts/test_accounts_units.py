@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from emulator.organizations import scp
+from kitcore.errors import KitError
 from provision import settings as settings_mod
 from provision.accounts import members
-from provision.errors import KitError
 
 FULL = scp.parse("FullAWSAccess", {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 ROLE = "arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from kitcore.errors import KitError
+from kitcore.statedir import write_json
 from provision import classroom
 from provision import settings as settings_mod
 from provision.cli import main
-from provision.errors import KitError
-from provision.statedir import write_json
 
 EMULATOR_ACCOUNT = "123456789012"
 OTHER = "999999999999"

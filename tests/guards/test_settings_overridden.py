@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from kitcore.errors import KitError
 from provision import settings
-from provision.errors import KitError
 
 
 @pytest.fixture(autouse=True)

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from jobhelpers import NOTHING, class_dir_with_outputs, leftovers
 
 from jobs.runner import make_jobs
+from kitcore.errors import KitError
 from provision.commands.train import _data, _options
-from provision.errors import KitError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lesson"
 X, Y = FIXTURES / "x_austin_final.csv", FIXTURES / "y_austin_final.csv"

@@ -7,7 +7,7 @@ import pytest
 from jobhelpers import write_message
 
 from jobs.data import credit, rainfall, spam
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 # -- rainfall --------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from jobs import lifecycle, serving
 from jobs.lifecycle import Context, run
 from jobs.runner import make_jobs
 from jobs.sdk import SageMaker
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 POLL = 0.2
 pytestmark = pytest.mark.slow

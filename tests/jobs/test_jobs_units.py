@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from jobs import evaluate, features, report
 from jobs.lifecycle import JobResult
 from jobs.runner import check_instance_type, make_jobs, summary_table
-from provision.errors import KitError
+from kitcore.errors import KitError
 
 
 def test_csv_label_first_no_header_dense_and_sparse():

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from teardown_helpers import ROLE
 
+from kitcore.statedir import write_json
 from provision.cli import main
-from provision.statedir import write_json
 
 SETTINGS = """
 [class]

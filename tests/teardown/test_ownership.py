@@ -195,7 +195,7 @@ def test_a_dedicated_teardown_deletes_the_untagged_too_but_never_another_class(a
 def test_the_sdk_default_bucket_goes_only_when_the_class_made_it(client, reset_emulator, td_state, existed):
     """class.json records at the first `up` whether sagemaker-<region>-<account> existed; a bucket the
     account had before the class is never touched."""
-    from provision.statedir import write_json
+    from kitcore.statedir import write_json
     from provision.teardown.scope import scope_from_files
 
     s3 = client("s3")

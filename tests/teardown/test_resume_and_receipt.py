@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from teardown_helpers import ROLE, Faults, make_ctx, make_scope
 
-from provision.statedir import write_json
+from kitcore.statedir import write_json
 from provision.teardown import teardown
 from provision.teardown.aws import is_not_found
 from provision.teardown.model import item

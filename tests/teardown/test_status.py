@@ -146,11 +146,11 @@ def test_status_lists_created_resources_emulator_and_time_left(
     from click.testing import CliRunner
 
     from kitcore import tags as kit_tags
+    from kitcore.statedir import write_json
     from kitcore.times import UTC_FORMAT
     from provision import settings as settings_mod
     from provision.cli import main
     from provision.endpoints import class_scope
-    from provision.statedir import write_json
 
     monkeypatch.delenv("TARGET", raising=False)
     path = tmp_path / "classroom.toml"
@@ -203,8 +203,8 @@ def test_status_says_in_one_line_when_the_embedded_aws_died(tmp_path, monkeypatc
 
     from click.testing import CliRunner
 
+    from kitcore.statedir import write_json
     from provision.cli import main
-    from provision.statedir import write_json
 
     monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("TARGET", raising=False)

@@ -147,7 +147,7 @@ def test_dry_run_deletes_nothing_and_wrong_account_is_refused(client, reset_emul
     assert any("keep-me" in line and "bills by the hour" in line for line in lines)
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["keep-me"]
 
-    from provision.errors import KitError
+    from kitcore.errors import KitError
 
     with pytest.raises(KitError, match="account 123456789012.*created in account 999999999999"):
         teardown(make_ctx(make_scope(td_state, account_id="999999999999")), log=lambda _: None)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from kitcore.errors import KitError
 from provision import billing, handout, preflight, roster, settings
-from provision.errors import KitError
 
 STAMP = "20260101-0900"
 

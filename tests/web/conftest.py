@@ -69,8 +69,8 @@ def trained_class(emulator, state_dir):
     from jobs.lifecycle import Context, save_last
     from jobs.runner import job_class
     from jobs.sdk import Account, Trained
+    from kitcore.statedir import ensure_dir
     from provision import classroom
-    from provision.statedir import ensure_dir
 
     class_dir = ensure_dir(classroom.class_dir(web_settings()))
     s3, sm = boto("s3", emulator), boto("sagemaker", emulator)

@@ -9,11 +9,11 @@ import shutil
 import pytest
 from web_helpers import boto, sagemaker_names, web_settings
 
+from kitcore.errors import KitError
 from kitcore.times import now_utc
 from provision import classroom
 from provision.commands.deploy import deploy_here
 from provision.endpoints import class_endpoints, class_scope
-from provision.errors import KitError
 from provision.expiry import remove_expired, sweep_before_command
 
 
