@@ -157,6 +157,11 @@ def main(argv: list[str] | None = None) -> None:
 
         netguard.install()
 
+    if args.ready_file:  # EFS file systems' contents beside the ready file (emulator/account/efs_data.py)
+        from emulator.account.efs_data import EFS_DIR_ENV
+
+        os.environ.setdefault(EFS_DIR_ENV, str(args.ready_file.resolve().parent / "efs"))
+
     from werkzeug.serving import make_server
 
     app = build_app()

@@ -1,17 +1,21 @@
 """The shipped price table (``provision/data/prices.json``): an *estimate* of On-Demand $/hour per
-region, use (training, transform, hosting, notebook) and instance type, dated and with its source,
-plus the free-tier figures the lesson quotes. Unknown regions or types give ``None``, never a guess.
+region, use (training, transform, hosting, notebook) and instance type, and of storage per GB-month
+(EFS, Studio spaces' volumes, S3), dated and with its sources, plus the free-tier figures the lesson
+quotes. Unknown regions or types give ``None``, never a guess.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 PRICES = Path(__file__).resolve().parent / "data" / "prices.json"
 USES = ("training", "transform", "hosting", "notebook")
+STORAGE = ("efs-standard", "studio-space-volume", "s3-standard")  # per_gb_month keys
+HOURS_PER_MONTH = 730  # the month AWS's pricing calculator uses for $/hour <-> $/month
+GB = 1024**3
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,14 @@ class PriceTable:
     per_hour: dict
     free_tier: tuple[FreeTier, ...]
     free_tier_note: str = ""
+    per_gb_month: dict = field(default_factory=dict)
+
+    def storage_price(self, region: str, what: str) -> float | None:
+        """$ per GB-month of ``what`` (one of STORAGE) in ``region``, or None when the table has none."""
+        if what not in STORAGE:
+            raise ValueError(f"unknown storage {what!r}")
+        value = self.per_gb_month.get(region, {}).get(what)
+        return float(value) if value is not None else None
 
     def price(self, region: str, use: str, instance_type: str) -> float | None:
         """$/instance-hour, or None when the table has no figure for it."""
@@ -60,4 +72,5 @@ def load(path: Path = PRICES) -> PriceTable:
         per_hour=data["per_hour"],
         free_tier=free,
         free_tier_note=str(data.get("free_tier", {}).get("note", "")),
+        per_gb_month={k: v for k, v in data.get("per_gb_month", {}).items() if isinstance(v, dict)},
     )

@@ -52,6 +52,13 @@ def emulator_dir() -> Path:
     return state_root() / "emulator"
 
 
+def efs_dir() -> Path:
+    """Where the embedded AWS keeps its EFS file systems' contents (``emulator/account/efs_data.py``):
+    ``<this>/<account>/<region>/<file system id>/``; what is written there is what DescribeFileSystems
+    reports as the file system's metered size."""
+    return emulator_dir() / "efs"
+
+
 def _ready_file() -> Path:
     return emulator_dir() / "server.json"
 

@@ -33,19 +33,49 @@ class Running:
 
 
 @dataclass
+class Stored:
+    """Storage the class keeps while it exists, billed per GB-month (``costs.STORAGE``)."""
+
+    kind: str  # efs, space-volume, s3
+    name: str
+    region: str
+    what: str  # the price table's per_gb_month key
+    size_bytes: int
+    per_gb_month: float | None = None  # None = no price known
+
+    @property
+    def per_month(self) -> float | None:
+        return None if self.per_gb_month is None else self.size_bytes / costs.GB * self.per_gb_month
+
+    @property
+    def per_hour(self) -> float | None:
+        month = self.per_month
+        return None if month is None else month / costs.HOURS_PER_MONTH
+
+
+@dataclass
 class Status:
     running: list[Running] = field(default_factory=list)
     free_hours: dict[str, float] = field(default_factory=dict)
     table: costs.PriceTable | None = None
     plan: str = ""  # which free offer applies: the SageMaker free trial, credits, or "cannot tell"
+    stored: list[Stored] = field(default_factory=list)
 
     @property
-    def total_per_hour(self) -> float:
+    def instances_per_hour(self) -> float:
         return sum(r.per_hour or 0.0 for r in self.running)
 
     @property
-    def unpriced(self) -> list[Running]:
-        return [r for r in self.running if r.per_hour is None]
+    def storage_per_hour(self) -> float:
+        return sum(s.per_hour or 0.0 for s in self.stored)
+
+    @property
+    def total_per_hour(self) -> float:
+        return self.instances_per_hour + self.storage_per_hour
+
+    @property
+    def unpriced(self) -> list[Running | Stored]:
+        return [r for r in [*self.running, *self.stored] if r.per_hour is None]
 
 
 def _now() -> dt.datetime:
@@ -206,18 +236,101 @@ def _training_hours(ctx: Context, region: str, types: tuple[str, ...]) -> float:
     return seconds / 3600
 
 
+# --- storage: the class's domains' home EFS and spaces' volumes, the class's buckets --------------------
+DEFAULT_SPACE_GB = 5  # API reference EbsStorageSettings/DefaultEbsStorageSettings: 5..16384 GB
+EBS_APP_TYPES = ("JupyterLab", "CodeEditor")  # spaces with their own EBS volume (Classic ones use the EFS)
+
+
+def _dig(d: dict | None, *keys: str):
+    for k in keys:
+        d = (d or {}).get(k)
+    return d
+
+
+def _studio_storage(ctx: Context, region: str) -> list[Stored]:
+    """Each class domain's home EFS (DescribeFileSystems' metered SizeInBytes) and each JupyterLab /
+    Code Editor space's EBS volume (its EbsVolumeSizeInGb, else the domain's default, else 5 GB): a
+    space's volume exists, and bills per provisioned GB, whether or not an app runs on it."""
+    sm = ctx.aws.client("sagemaker", region)
+    out: list[Stored] = []
+    for domain_id in ctx.domain_ids():
+        try:
+            domain = sm.describe_domain(DomainId=domain_id)
+        except Exception as err:
+            if is_not_found(err):
+                continue
+            raise
+        fs_id = domain.get("HomeEfsFileSystemId")
+        if fs_id:
+            try:
+                fs = ctx.aws.client("efs", region).describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]
+                size = int(_dig(fs, "SizeInBytes", "Value") or 0)
+                out.append(Stored("efs", f"{fs_id} (home of {domain_id})", region, "efs-standard", size))
+            except Exception as err:
+                if not is_not_found(err):
+                    raise
+        default_gb = next(
+            (
+                int(v)
+                for where in ("DefaultSpaceSettings", "DefaultUserSettings")
+                if (
+                    v := _dig(
+                        domain,
+                        where,
+                        "SpaceStorageSettings",
+                        "DefaultEbsStorageSettings",
+                        "DefaultEbsVolumeSizeInGb",
+                    )
+                )
+            ),
+            DEFAULT_SPACE_GB,
+        )
+        for space in per_domain(ctx, region, "list_spaces", "Spaces", [domain_id]):
+            summary = space.get("SpaceSettingsSummary") or {}
+            if summary.get("AppType") not in EBS_APP_TYPES or space.get("Status") in ("Deleting", "Failed"):
+                continue
+            gb = (
+                _dig(summary, "SpaceStorageSettings", "EbsStorageSettings", "EbsVolumeSizeInGb") or default_gb
+            )
+            name = f"{domain_id}/{space['SpaceName']} ({gb} GB)"
+            out.append(Stored("space-volume", name, region, "studio-space-volume", int(gb) * costs.GB))
+    return out
+
+
+def _bucket_storage(ctx: Context, region: str) -> list[Stored]:
+    """The class's buckets (Terraform's, the SDK default bucket when the class made it): every object
+    version's bytes (S3 bills noncurrent versions too), summed from ListObjectVersions."""
+    s3 = ctx.aws.client("s3", region)
+    names = [*ctx.scope.buckets, *([ctx.scope.default_bucket] if ctx.scope.default_bucket else [])]
+    out: list[Stored] = []
+    for name in dict.fromkeys(names):
+        try:
+            versions = paged(s3, "list_object_versions", "Versions", Bucket=name)
+        except Exception as err:
+            if is_not_found(err):
+                continue
+            raise
+        out.append(Stored("s3", name, region, "s3-standard", sum(int(v.get("Size") or 0) for v in versions)))
+    return out
+
+
 def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
     table = table or costs.load()
     regions = ctx.sweep_regions()
     tasks = [(_endpoints, r) for r in regions] + [(_notebooks, r) for r in regions]
     tasks += [(_apps, ctx.scope.region), (_jobs, ctx.scope.region)]
+    tasks += [(_studio_storage, ctx.scope.region), (_bucket_storage, ctx.scope.region)]
     with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
-        found = [row for rows in pool.map(lambda t: t[0](ctx, t[1]), tasks) for row in rows]
+        rows = [row for rows in pool.map(lambda t: t[0](ctx, t[1]), tasks) for row in rows]
+    found = [r for r in rows if isinstance(r, Running)]
+    stored = [r for r in rows if isinstance(r, Stored)]
     for r in found:
         if r.per_hour is None:
             price = table.price(r.region, r.use, r.instance_type)
             r.per_hour = price * r.count if price is not None else None
-    st = Status(running=found, table=table, plan=free_plan(ctx))
+    for s in stored:
+        s.per_gb_month = table.storage_price(s.region, s.what)
+    st = Status(running=found, table=table, plan=free_plan(ctx), stored=stored)
     for tier in table.free_tier:
         if tier.use == "training":
             st.free_hours["training"] = _training_hours(ctx, ctx.scope.region, tier.instance_types)
@@ -261,10 +374,45 @@ def free_plan(ctx: Context) -> str:
     )
 
 
+def _table(heads: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
+    return lines + [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
+def _size(n: int) -> str:
+    for unit, div in (("GiB", costs.GB), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{n} B"
+
+
+def format_storage(stored: list[Stored]) -> list[str]:
+    """The storage rows: size, $/month (per GB-month × size) and its $/hour equivalent (÷ 730 h)."""
+    rows = [
+        (
+            s.kind,
+            s.name,
+            s.region,
+            _size(s.size_bytes),
+            "no price in the table" if s.per_month is None else f"${s.per_month:.4f}/month",
+            "" if s.per_hour is None else f"≈ ${s.per_hour:.6f}/h",
+        )
+        for s in stored
+    ]
+    head = (
+        f"  Storage the class keeps (billed per GB-month while it exists; $/hour = $/month ÷ "
+        f"{costs.HOURS_PER_MONTH} h):"
+    )
+    return [head, *_table(("KIND", "NAME", "REGION", "SIZE", "COST", "PER HOUR"), rows)]
+
+
 def format_status(st: Status, class_name: str) -> str:
     lines = [f"What runs now for class {class_name!r}:"]
     if not st.running:
-        lines.append("  nothing is running: $0.00/hour")
+        lines.append("  nothing is running" + ("" if st.stored else ": $0.00/hour"))
     else:
         rows = [
             (
@@ -277,15 +425,17 @@ def format_status(st: Status, class_name: str) -> str:
             )
             for r in st.running
         ]
-        heads = ("KIND", "NAME", "REGION", "INSTANCE TYPE", "COUNT", "COST")
-        widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
-        lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)))
-        lines += [
-            "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-        ]
+        lines += _table(("KIND", "NAME", "REGION", "INSTANCE TYPE", "COUNT", "COST"), rows)
+    if st.stored:
+        lines += format_storage(st.stored)
+    if st.running or st.stored:
         total = (
             f"  total ≈ ${st.total_per_hour:.2f}/hour (≈ ${st.total_per_hour * 24 * 30:.0f}/month if left on)"
         )
+        if st.stored:
+            total += (
+                f": instances ${st.instances_per_hour:.2f}/hour + storage ${st.storage_per_hour:.4f}/hour"
+            )
         if st.unpriced:
             total += f"; {len(st.unpriced)} item(s) without a price are not included"
         lines.append(total)

@@ -14,6 +14,7 @@ def install() -> None:
     from emulator.account import (
         budgets,
         ec2_groups,
+        efs_data,
         iam,
         quotas,
         regions,
@@ -26,6 +27,7 @@ def install() -> None:
     studio_lcc.install()
     iam.install()
     budgets.install()
+    efs_data.install()
     ec2_groups.install()
     regions.install()
     quotas.install()

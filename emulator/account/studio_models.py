@@ -125,6 +125,8 @@ class Space:
             {
                 "AppType": settings.get("AppType"),
                 "RemoteAccess": settings.get("RemoteAccess"),
+                # botocore sagemaker model: SpaceSettingsSummary = AppType, RemoteAccess, SpaceStorageSettings
+                "SpaceStorageSettings": settings.get("SpaceStorageSettings"),
             }
         )
         return _clean(

@@ -48,7 +48,7 @@ def status(settings, log: Callable[[str], None] = print) -> dict:
             continue
         total += st.total_per_hour
         unpriced += len(st.unpriced)
-        if not st.running:
+        if not st.running and not st.stored:
             log(f"{head} · nothing is running: $0.00/hour")
             continue
         # the account's table (what runs, $/hour, its free-tier use) as for a single-account class

@@ -100,8 +100,19 @@ def test_create_domain_returns_id_and_builds_the_home_efs(sm, ec2, efs, network)
 
 
 def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain):
+    from provision import embedded
+
     domain_id = make_domain("retained")
     arn = sm.describe_domain(DomainId=domain_id)["DomainArn"]
+    # a student's file in the home EFS (emulator/account/efs_data.py: the file system's contents)
+    home = (
+        embedded.efs_dir()
+        / "123456789012"
+        / "us-east-1"
+        / sm.describe_domain(DomainId=domain_id)["HomeEfsFileSystemId"]
+    )
+    (home / "200001").mkdir(parents=True)
+    (home / "200001" / "notes.txt").write_bytes(b"n" * 5000)
     sm.delete_domain(DomainId=domain_id)  # RetentionPolicy defaults to Retain
     with pytest.raises(ClientError) as err:
         sm.describe_domain(DomainId=domain_id)
@@ -109,6 +120,8 @@ def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain
     # left behind exactly as AWS leaves it: file system, mount targets, both groups
     [fs] = _home_efs(efs, arn)
     assert len(efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]) == 2
+    # the data stays too, and is metered (EFS doc "Metering": 2 KiB per object + data in 4-KiB blocks)
+    assert fs["SizeInBytes"]["Value"] == 2 * (2048 + 4096) + 2048 + 2 * 4096
     groups = _nfs_groups(ec2, domain_id)
     assert set(groups) == {"inbound", "outbound"}
 
@@ -133,6 +146,7 @@ def test_delete_domain_retains_the_home_efs_by_default(sm, ec2, efs, make_domain
     for t in efs.describe_mount_targets(FileSystemId=fs["FileSystemId"])["MountTargets"]:
         efs.delete_mount_target(MountTargetId=t["MountTargetId"])
     efs.delete_file_system(FileSystemId=fs["FileSystemId"])
+    assert not home.exists()  # the data goes with the file system
     for g in groups.values():
         ec2.delete_security_group(GroupId=g["GroupId"])
     assert _home_efs(efs, arn) == [] and _nfs_groups(ec2, domain_id) == {}

@@ -80,7 +80,53 @@ def account(client, reset_emulator):
     )
     tuning_job(sm, "team-b-tune", s3=s3, tags=None)
     logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/team-b-ep")
+    _shared_log_streams(sm, logs, ours, theirs)
     return {"sm": sm, "sm2": sm2, "logs": logs, "ours": ours, "theirs": theirs}
+
+
+def _processing_job(sm, name: str, tags: list | None) -> None:
+    sm.create_processing_job(
+        ProcessingJobName=name,
+        RoleArn=ROLE,
+        AppSpecification={"ImageUri": "img"},
+        ProcessingResources={
+            "ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 5}
+        },
+        **({"Tags": tags} if tags else {}),
+    )
+
+
+def _shared_log_streams(sm, logs, ours: str, theirs: str) -> None:
+    """Streams in SageMaker's shared groups, named as AWS names them (AWS doc "Log groups and streams
+    that Amazon SageMaker AI sends to Amazon CloudWatch Logs"): ``[processing-job-name]/[hostname]-
+    [epoch]`` and Studio's ``[domain-id]/[user-profile-name]/[app-type]/[app-name]``. The decoy job's
+    name starts with the class job's name (only the part before the first ``/`` names the owner).
+    Both tuning jobs' training jobs write their own streams to /aws/sagemaker/TrainingJobs: waited for."""
+    import time
+
+    _processing_job(sm, "ml101-prep", CLASS_TAGS)
+    _processing_job(sm, "ml101-prep-2", None)  # another team's, untagged
+    for group, streams in (
+        ("/aws/sagemaker/ProcessingJobs", ["ml101-prep/algo-1-1764000000", "ml101-prep-2/algo-1-1764000000"]),
+        ("/aws/sagemaker/studio", [f"{ours}/s01/JupyterLab/default", f"{theirs}/s01/JupyterLab/default"]),
+    ):
+        logs.create_log_group(logGroupName=group)
+        for stream in streams:
+            logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        streams = _streams(logs, "/aws/sagemaker/TrainingJobs")
+        if all(any(s.startswith(f"{t}-") for s in streams) for t in ("ml101-tune", "team-b-tune")):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the tuning jobs' training jobs wrote no log streams: {streams}")
+
+
+def _streams(logs, group: str) -> list[str]:
+    try:
+        return [s["logStreamName"] for s in logs.describe_log_streams(logGroupName=group)["logStreams"]]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
 
 
 def _names(a) -> dict[str, set[str]]:
@@ -112,7 +158,12 @@ DECOYS = {
     "notebooks": {"team-b-nb", "team-b-nb-eu"},
     "tuning": {"team-b-tune"},
     # the second: SageMaker's shared group, both teams' training jobs write there (left alone)
-    "logs": {"/aws/sagemaker/Endpoints/team-b-ep", "/aws/sagemaker/TrainingJobs"},
+    "logs": {
+        "/aws/sagemaker/Endpoints/team-b-ep",
+        "/aws/sagemaker/TrainingJobs",
+        "/aws/sagemaker/ProcessingJobs",
+        "/aws/sagemaker/studio",
+    },
 }
 
 
@@ -157,14 +208,30 @@ def test_a_non_dedicated_teardown_deletes_every_class_item_and_not_one_decoy(acc
     assert all(x["age"] != "?" for x in out.receipt["left_alone"])
     assert out.receipt["ok"] and out.receipt["remaining_total"] == 0
     assert "not the class's: left alone" in format_table(out.receipt)
-    # no call ever named a decoy in a delete or stop
+    # no call ever named a decoy in a delete or stop (a stream's group is shared: its name is not one)
     touched = {
         str(v)
         for c in ctx.aws.calls
         if c.operation.startswith(("Delete", "Stop"))
-        for v in (c.params or {}).values()
+        for k, v in (c.params or {}).items()
+        if not (c.operation == "DeleteLogStream" and k == "logGroupName")
     }
     assert not {n for group in DECOYS.values() for n in group} & touched
+
+    # SageMaker's shared log groups: exactly the class's streams are gone, every other team's stay
+    training = _streams(a["logs"], "/aws/sagemaker/TrainingJobs")
+    assert not [s for s in training if s.startswith("ml101-tune-")], training
+    assert [s for s in training if s.startswith("team-b-tune-")], training
+    assert _streams(a["logs"], "/aws/sagemaker/ProcessingJobs") == ["ml101-prep-2/algo-1-1764000000"]
+    assert _streams(a["logs"], "/aws/sagemaker/studio") == [f"{a['theirs']}/s01/JupyterLab/default"]
+    assert "ml101-prep-2/algo-1-1764000000" not in touched
+    assert reasons[("log-streams", "/aws/sagemaker/ProcessingJobs:ml101-prep/algo-1-1764000000")] == (
+        "log stream of the class's processing job ml101-prep (tagged classroom=ml101) in SageMaker's "
+        "shared group /aws/sagemaker/ProcessingJobs"
+    )
+    assert any(
+        k == "log-streams" and i.startswith("/aws/sagemaker/TrainingJobs:ml101-tune-") for k, i in reasons
+    )
 
 
 def test_a_dedicated_teardown_deletes_the_untagged_too_but_never_another_class(account, td_state):

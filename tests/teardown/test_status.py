@@ -221,3 +221,77 @@ def test_status_says_in_one_line_when_the_embedded_aws_died(tmp_path, monkeypatc
     assert out.exit_code == 1
     assert out.output.count("NOT running") == 1 and "Traceback" not in out.output
     assert "created by the kit: nothing" in out.output
+
+
+# --- storage: the home EFS with data in it, the spaces' volumes, the class's buckets' bytes -------------
+def test_status_prices_the_class_storage_from_real_sizes(client, reset_emulator, td_state):
+    """The domain's home EFS holds real files (written where the embedded AWS keeps that file system's
+    contents, as a Studio user's home directory would), a bucket real object versions, and two
+    JupyterLab spaces their volumes; status prices each per GB-month (EFS doc "Metering": 2 KiB of
+    metadata per object plus data in 4-KiB increments) and adds the $/hour equivalent to the total."""
+    import shutil
+
+    from teardown_helpers import ACCOUNT, REGION
+
+    from provision import embedded
+    from provision.status import Stored
+
+    sm, ec2, s3, efs = client("sagemaker"), client("ec2"), client("s3"), client("efs")
+    domain = studio(sm, ec2, profiles=1)  # a JupyterLab space "group-project": no size given, 5 GB
+    sm.create_space(
+        DomainId=domain,
+        SpaceName="big-lab",
+        OwnershipSettings={"OwnerUserProfileName": "student-00"},
+        SpaceSharingSettings={"SharingType": "Private"},
+        SpaceSettings={
+            "AppType": "JupyterLab",
+            "SpaceStorageSettings": {"EbsStorageSettings": {"EbsVolumeSizeInGb": 20}},
+        },
+    )
+    fs_id = sm.describe_domain(DomainId=domain)["HomeEfsFileSystemId"]
+    home = embedded.efs_dir() / ACCOUNT / REGION / fs_id
+    try:
+        (home / "200001" / "lesson").mkdir(parents=True)
+        (home / "200001" / "lesson" / "rainfall.ipynb").write_bytes(b"x" * 10_000)  # 3 blocks
+        (home / "200001" / "empty.txt").write_bytes(b"")  # still one block
+        # metered: 3 directories (root, 200001, lesson) and 2 files, 2 KiB metadata each, data in 4 KiB
+        metered = 3 * (2048 + 4096) + (2048 + 3 * 4096) + (2048 + 4096)
+        reported = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]["SizeInBytes"]
+        assert reported["Value"] == reported["ValueInStandard"] == metered
+
+        s3.create_bucket(Bucket="ml101-models")
+        s3.put_bucket_versioning(Bucket="ml101-models", VersioningConfiguration={"Status": "Enabled"})
+        s3.put_object(Bucket="ml101-models", Key="train/data.csv", Body=b"1" * 300_000)
+        s3.put_object(Bucket="ml101-models", Key="train/data.csv", Body=b"2" * 200_000)  # both billed
+
+        st = collect(make_ctx(make_scope(td_state, domain_ids=(domain,), buckets=("ml101-models",))))
+        stored = {s.kind + ":" + s.name: s for s in st.stored}
+        gb = 1024**3
+        assert stored[f"efs:{fs_id} (home of {domain})"].size_bytes == metered
+        assert stored["s3:ml101-models"].size_bytes == 500_000
+        assert stored[f"space-volume:{domain}/group-project (5 GB)"].size_bytes == 5 * gb
+        assert stored[f"space-volume:{domain}/big-lab (20 GB)"].size_bytes == 20 * gb
+        s = stored[f"space-volume:{domain}/big-lab (20 GB)"]
+        assert (
+            s.per_gb_month == 0.14 and abs(s.per_month - 2.8) < 1e-9 and abs(s.per_hour - 2.8 / 730) < 1e-12
+        )
+        assert stored["s3:ml101-models"].per_gb_month == 0.023
+        assert stored[f"efs:{fs_id} (home of {domain})"].per_gb_month == 0.30
+        storage = sum(x.per_hour for x in st.stored)
+        assert abs(storage - (25 * 0.14 + metered / gb * 0.30 + 500_000 / gb * 0.023) / 730) < 1e-12
+        assert abs(st.total_per_hour - (st.instances_per_hour + storage)) < 1e-12
+        assert st.instances_per_hour == 0.05  # the space's JupyterLab app on ml.t3.medium
+
+        text = format_status(st, "ml101")
+        assert (
+            "Storage the class keeps (billed per GB-month while it exists; $/hour = $/month ÷ 730 h):" in text
+        )
+        assert "$2.8000/month" in text and "20.0 GiB" in text and "488.3 KiB" in text
+        assert f"total ≈ ${st.total_per_hour:.2f}/hour" in text and "+ storage $0.0048/hour" in text
+        # a region without storage prices says so instead of guessing
+        far = Stored("s3", "b", "ap-south-2", "s3-standard", 10)
+        far.per_gb_month = costs.load().storage_price("ap-south-2", "s3-standard")
+        assert far.per_month is None and far.per_hour is None
+    finally:
+        shutil.rmtree(home, ignore_errors=True)  # the emulator's reset forgets the file system, not its files
+    assert not home.exists()

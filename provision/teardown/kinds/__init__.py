@@ -20,5 +20,6 @@ from provision.teardown.kinds import (  # noqa: F401, I001
     buckets,
     sdk_default_bucket,
     log_groups,
+    log_streams,
     terraform_state,
 )
