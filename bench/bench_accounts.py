@@ -22,10 +22,10 @@ from pathlib import Path
 
 import boto3
 
+from testkit.aws import REGION, endpoint
+
 ACCOUNTS = 30
 ROLE = "OrganizationAccountAccessRole"
-IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-REGION = "us-east-1"
 
 
 def _quick() -> bool:
@@ -56,24 +56,7 @@ def _leftovers(url: str, account: str, bucket: str) -> None:
     for i in range(40):
         s3.upload_fileobj(io.BytesIO(b"x" * 100), bucket, f"data/{i}.csv")
     for i in range(2):
-        name = f"ep-{i}"
-        sm.create_model(
-            ModelName=f"{name}-model",
-            ExecutionRoleArn=f"arn:aws:iam::{account}:role/{ROLE}",
-            PrimaryContainer={"Image": IMAGE},
-        )
-        sm.create_endpoint_config(
-            EndpointConfigName=f"{name}-config",
-            ProductionVariants=[
-                {
-                    "VariantName": "v",
-                    "ModelName": f"{name}-model",
-                    "InitialInstanceCount": 1,
-                    "InstanceType": "ml.m5.xlarge",
-                }
-            ],
-        )
-        sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config")
+        endpoint(sm, f"ep-{i}", role=f"arn:aws:iam::{account}:role/{ROLE}", bucket=bucket)
 
 
 def _teardown_parallelism(n: int, widths: tuple[int, ...]) -> list[dict]:

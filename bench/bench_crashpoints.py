@@ -23,22 +23,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from testkit import crashpoints as ch
+
 QUICK_STRIDE = 25
 # make bench's default: the full sweep (stride 1) takes hours on this 2-core machine
 BENCH_STRIDE = 50
 
 
-def _harness():
-    tests = Path(__file__).resolve().parent.parent / "tests" / "crashpoints"
-    if str(tests) not in sys.path:
-        sys.path.insert(0, str(tests))
-    import crash_harness
-
-    return crash_harness
-
-
 def sweep(stride: int = 1, commands: tuple[str, ...] = ("down", "up"), log=print) -> list:
-    ch = _harness()
     points = []
     with tempfile.TemporaryDirectory(prefix="crashpoints-") as tmp:
         h = ch.Harness(Path(tmp))

@@ -19,15 +19,12 @@ import time
 import zipfile
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
+from testkit import aws as testkit_aws
 
-REGION = "us-east-1"
 ROLE_TRUST = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
     '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 )
-IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 
 
 def _quick() -> bool:
@@ -40,18 +37,6 @@ def _zip(files: dict[str, str]) -> bytes:
         for name, text in files.items():
             zf.writestr(name, text)
     return buf.getvalue()
-
-
-def _clients(url: str):
-    config = Config(retries={"max_attempts": 2, "mode": "standard"}, read_timeout=300)
-    return lambda s: boto3.client(
-        s,
-        region_name=REGION,
-        endpoint_url=url,
-        config=config,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def _role(iam, name: str, policy: dict) -> str:
@@ -132,24 +117,7 @@ def _reaper_rows(client) -> list[dict]:
         {"Key": "expires-at", "Value": "2000-01-01T00:00:00Z"},
     ]
     for i in range(n):
-        name = f"bench-ep-{i:02d}"
-        sm.create_model(
-            ModelName=f"{name}-m",
-            ExecutionRoleArn=sm_role,
-            PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://bench-none/{name}.tar.gz"},
-        )
-        sm.create_endpoint_config(
-            EndpointConfigName=f"{name}-c",
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "ModelName": f"{name}-m",
-                    "InitialInstanceCount": 1,
-                    "InstanceType": "ml.m5.xlarge",
-                }
-            ],
-        )
-        sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-c", Tags=tags)
+        testkit_aws.endpoint(sm, f"bench-ep-{i:02d}", role=sm_role, bucket="bench-none", tags=tags)
     with tempfile.TemporaryDirectory() as tmp:
         package = build_package(Path(tmp) / "reaper.zip").read_bytes()
     lam.create_function(
@@ -197,7 +165,7 @@ def run() -> list[dict]:
     from provision import embedded
 
     emu = embedded.start()
-    client = _clients(emu.url)
+    client = testkit_aws.clients(emu.url, attempts=2, read_timeout=300)
     return _latency_rows(client) + _reaper_rows(client)
 
 

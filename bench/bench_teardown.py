@@ -8,31 +8,22 @@ time and AWS API calls per deleted resource (goals: <= 30 s, <= 1.5 calls/resour
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import boto3
 
+from testkit import teardown as h
+
 STUDENTS = 100
 ENDPOINTS_HERE, ENDPOINTS_THERE = 20, 5
-
-
-def _helpers():
-    tests = Path(__file__).resolve().parent.parent / "tests" / "teardown"
-    if str(tests) not in sys.path:
-        sys.path.insert(0, str(tests))
-    import teardown_helpers
-
-    return teardown_helpers
 
 
 def run() -> list[dict]:
     from provision import embedded
     from provision.teardown import Aws, Context, teardown
 
-    h = _helpers()
     emu = embedded.start()
     os.environ.update(emu.env(h.REGION))
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import boto3
 import pytest
 
 from emulator import netguard
+from testkit import aws as testkit_aws
 
 REGION = "us-east-1"
 
@@ -56,22 +56,10 @@ def aws_env(emulator, monkeypatch):
 def reset_emulator(emulator):
     """Wipe the emulator's state after the test (moto's /moto-api/reset)."""
     yield
-    import urllib.request
-
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/moto-api/reset", method="POST"))
+    testkit_aws.reset(emulator.url)
 
 
 @pytest.fixture
 def client(aws_env):
     """``client("s3")`` → a boto3 client bound to the emulator."""
-
-    def make(service: str, region: str = REGION):
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=aws_env.url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return make
+    return testkit_aws.clients(aws_env.url)

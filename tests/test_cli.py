@@ -114,56 +114,34 @@ def test_state_dir_unwritable(tmp_path):
 
 def test_next_command_removes_expired_endpoint(private_state):
     """`classroom deploy --minutes N` tags an expiry; the next kit command deletes what expired."""
-    import boto3
-
     from kitcore import tags as kit_tags
     from provision import settings as settings_mod
     from provision.endpoints import class_scope
+    from testkit import aws
 
     run(["emulator", "start"], private_state, check=True)
     port = __import__("json").loads((private_state / "emulator" / "server.json").read_text())["port"]
-    sm = boto3.client(
-        "sagemaker",
-        region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    sm = aws.clients(f"http://127.0.0.1:{port}")("sagemaker")
     scope = class_scope(settings_mod.load(None))
     tags = [{"Key": k, "Value": v} for k, v in scope.items()]
-    role = "arn:aws:iam::123456789012:role/probe"
-    image = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
     for name, expires in (("old", "2020-01-01T00:00:00Z"), ("fresh", "2999-01-01T00:00:00Z")):
-        sm.create_model(
-            ModelName=f"m-{name}",
-            ExecutionRoleArn=role,
-            PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"},
-        )
-        sm.create_endpoint_config(
-            EndpointConfigName=f"c-{name}",
-            ProductionVariants=[
-                {
-                    "VariantName": "AllTraffic",
-                    "ModelName": f"m-{name}",
-                    "InitialInstanceCount": 1,
-                    "InstanceType": "ml.m5.xlarge",
-                }
-            ],
-        )
-        sm.create_endpoint(
-            EndpointName=f"e-{name}",
-            EndpointConfigName=f"c-{name}",
-            Tags=tags + [{"Key": kit_tags.EXPIRES, "Value": expires}],
+        aws.endpoint(
+            sm,
+            f"e-{name}",
+            role="arn:aws:iam::123456789012:role/probe",
+            bucket="nowhere",
+            tags=tags + [{"Key": kit_tags.EXPIRES, "Value": expires}],
         )
     proc = run(["status"], private_state)
     assert "removed expired endpoint e-old" in proc.stdout, proc.stdout + proc.stderr
     assert [e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]] == ["e-fresh"]
-    assert [c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]] == ["c-fresh"]
-    assert [m["ModelName"] for m in sm.list_models()["Models"]] == ["m-fresh"]
-    for name in ("fresh",):
-        sm.delete_endpoint(EndpointName=f"e-{name}")
-        sm.delete_endpoint_config(EndpointConfigName=f"c-{name}")
-        sm.delete_model(ModelName=f"m-{name}")
+    assert [c["EndpointConfigName"] for c in sm.list_endpoint_configs()["EndpointConfigs"]] == [
+        "e-fresh-config"
+    ]
+    assert [m["ModelName"] for m in sm.list_models()["Models"]] == ["e-fresh-model"]
+    sm.delete_endpoint(EndpointName="e-fresh")
+    sm.delete_endpoint_config(EndpointConfigName="e-fresh-config")
+    sm.delete_model(ModelName="e-fresh-model")
     assert sm.list_endpoints()["Endpoints"] == []
 
 

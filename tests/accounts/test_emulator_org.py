@@ -7,15 +7,14 @@ Against the emulator process (real boto3 calls); each test resets the emulator a
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from provision.accounts import org as org_mod
 from provision.accounts import state
+from testkit import aws
 
 REGION = "us-east-1"
 MANAGEMENT = "123456789012"
@@ -63,20 +62,8 @@ PROTECT = {
 @pytest.fixture
 def mgmt(emulator):
     """``mgmt("s3")``: a client of the management account; the emulator is reset afterwards."""
-    config = Config(retries={"max_attempts": 1, "mode": "standard"})
-
-    def make(service: str, region: str = REGION):
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=emulator.url,
-            config=config,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    yield make
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/moto-api/reset", method="POST"))
+    yield aws.clients(emulator.url, attempts=1)
+    aws.reset(emulator.url)
 
 
 def _session(emulator, account_id: str, role: str = ROLE) -> boto3.session.Session:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import signal
 
 import pytest
-from crash_harness import Harness, Point
+
+from testkit.crashpoints import Harness, Point
 
 
 @pytest.mark.terraform

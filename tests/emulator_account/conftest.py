@@ -9,39 +9,22 @@ default VPC), so each test module resets once before and once after its tests
 from __future__ import annotations
 
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
+
+from testkit import aws
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
-def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
-
-
 @pytest.fixture(scope="module")
 def account_clients(emulator) -> Iterator[Callable[..., object]]:
     """``account_clients("sagemaker")``: a boto3 client on a freshly reset emulator (module scope)."""
-    _reset(emulator.url)
-    config = Config(retries={"max_attempts": 2, "mode": "standard"})
-
-    def make(service: str, region: str = REGION):
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=emulator.url,
-            config=config,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    yield make
-    _reset(emulator.url)
+    aws.reset(emulator.url)
+    yield aws.clients(emulator.url, attempts=2)
+    aws.reset(emulator.url)
 
 
 @pytest.fixture(scope="module")

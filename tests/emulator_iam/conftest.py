@@ -3,7 +3,6 @@ users with their own access keys and assumed-role sessions, each removed after i
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Callable, Iterator
 
 import boto3
@@ -11,17 +10,15 @@ import pytest
 from botocore.config import Config
 from iamhelpers import REGION, doc
 
+from testkit import aws
+
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
-
-
-def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
 
 
 @pytest.fixture(scope="module")
 def boot(emulator) -> Iterator[Callable[..., object]]:
     """``boot("s3")``: a client with the bootstrapping keys; ``boot("s3", creds)``: with others."""
-    _reset(emulator.url)
+    aws.reset(emulator.url)
 
     def make(service: str, creds: dict | None = None, region: str = REGION, **kw):
         creds = creds or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -30,7 +27,7 @@ def boot(emulator) -> Iterator[Callable[..., object]]:
         )
 
     yield make
-    _reset(emulator.url)
+    aws.reset(emulator.url)
 
 
 class Principals:

@@ -14,7 +14,6 @@ and the class is destroyed with nothing left.
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ import pytest
 from bench import iam_matrix
 from provision import settings
 from provision.tfrunner import Provider, Workspace
+from testkit import aws
 
 pytestmark = pytest.mark.terraform
 
@@ -32,17 +32,13 @@ ROSTER = "user_name,email\nada,ada@example.org\ngrace,grace@example.org\n"
 SAMPLE = ["ListKitBuckets", "PullAlgorithmImages", "WriteSageMakerLogs", "PassThisRoleToSageMaker"]
 
 
-def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
-
-
 @pytest.fixture(scope="module")
 def applied_class(emulator, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("iam-class")
     (tmp / "roster.csv").write_text(ROSTER)
     (tmp / "classroom.toml").write_text('[class]\nroster = "roster.csv"\n[admin]\ncreate_access_key = true\n')
     st = settings.load(tmp / "classroom.toml")
-    _reset(emulator.url)
+    aws.reset(emulator.url)
     ws = Workspace.prepare(
         tmp / "tf",
         st.class_name,
@@ -71,7 +67,7 @@ def applied_class(emulator, tmp_path_factory):
             )
             assert sm.list_models()["Models"] == []
         finally:
-            _reset(emulator.url)
+            aws.reset(emulator.url)
 
 
 def test_permission_matrix(applied_class):

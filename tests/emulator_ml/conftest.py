@@ -7,32 +7,19 @@ everything it created.
 
 from __future__ import annotations
 
-import urllib.request
-
-import boto3
 import pytest
 from mlhelpers import BUCKET, binary_data, csv_rows, regression_data
 
+from testkit import aws
+
 REGION = "us-east-1"
-
-
-def _reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
 
 
 class ML:
     """boto3 clients bound to the emulator, plus the data sets uploaded to BUCKET."""
 
     def __init__(self, url: str) -> None:
-        def make(service: str):
-            return boto3.client(
-                service,
-                region_name=REGION,
-                endpoint_url=url,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-
+        make = aws.clients(url)
         self.url = url
         self.s3, self.sm, self.rt, self.logs = (
             make("s3"),
@@ -63,4 +50,4 @@ def ml(emulator):
     m = ML(emulator.url)
     m.upload()
     yield m
-    _reset(emulator.url)
+    aws.reset(emulator.url)

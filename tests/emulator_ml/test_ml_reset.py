@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import urllib.request
-
 import numpy as np
 from mlhelpers import BUCKET, LL_IMAGE, XGB_IMAGE, channel, csv_rows, job_args, wait_for, wait_training
+
+from testkit import aws
 
 
 def test_reset_stops_running_work_and_the_emulator_keeps_serving(ml, emulator):
@@ -22,7 +22,7 @@ def test_reset_stops_running_work_and_the_emulator_keeps_serving(ml, emulator):
         lambda d: d.get("SecondaryStatus") == "Training",
         timeout=30,
     )
-    urllib.request.urlopen(urllib.request.Request(f"{emulator.url}/moto-api/reset", method="POST"))
+    aws.reset(emulator.url)
     assert ml.sm.list_training_jobs()["TrainingJobSummaries"] == []
     assert ml.s3.list_buckets()["Buckets"] == []
     # the stopped worker wrote nothing into the fresh state, and new jobs still run

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
-from botocore.config import Config
 from serverless_helpers import LOGS_POLICY, ROLE_POLICY, zip_of
+
+from testkit import aws
 
 REGION = "us-east-1"
 FUNCTION_POLICY = (
@@ -18,19 +18,7 @@ FUNCTION_POLICY = (
 
 @pytest.fixture
 def clients(emulator):
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
-
-    def make(service: str, region: str = REGION):
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=emulator.url,
-            config=config,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return make
+    return aws.clients(emulator.url, attempts=1, read_timeout=60)
 
 
 @pytest.fixture

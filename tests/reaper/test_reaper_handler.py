@@ -12,17 +12,14 @@ import datetime as dt
 import json
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from kitcore.aws import delete_endpoint_with_parts, ignore_not_found
 from provision.reaper import handler
 from provision.reaper.package import build_package
+from testkit import aws as testkit_aws
 
-REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/reaper-test-sagemaker"
-IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 PAST = (NOW - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
 FUTURE = (NOW + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -30,40 +27,12 @@ FUTURE = (NOW + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 @pytest.fixture
 def aws(emulator):
-    config = Config(retries={"max_attempts": 2, "mode": "standard"})
-
-    def make(service: str):
-        return boto3.client(
-            service,
-            region_name=REGION,
-            endpoint_url=emulator.url,
-            config=config,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return make
+    return testkit_aws.clients(emulator.url, attempts=2)
 
 
 def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
     tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
-    sm.create_model(
-        ModelName=f"{name}-model",
-        ExecutionRoleArn=ROLE,
-        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://reaper-none/{name}/model.tar.gz"},
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=f"{name}-config",
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": f"{name}-model",
-                "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge",
-            }
-        ],
-    )
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=f"{name}-config", Tags=tag_list)
+    testkit_aws.endpoint(sm, name, role=ROLE, bucket="reaper-none", tags=tag_list)
 
 
 def _names(sm) -> dict[str, set[str]]:

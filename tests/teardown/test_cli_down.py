@@ -8,10 +8,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from teardown_helpers import ROLE
 
 from kitcore.statedir import write_json
 from provision.cli import main
+from testkit.teardown import ROLE
 
 SETTINGS = """
 [class]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from teardown_helpers import Faults, make_ctx, make_scope, small_class
 
 from provision.teardown import teardown
 from provision.teardown.receipt import RECEIPT_FILE
 from provision.teardown.runner import PROGRESS_FILE
+from testkit.teardown import Faults, make_ctx, make_scope, small_class
 
 
 def quiet(_: str) -> None:

@@ -7,7 +7,10 @@ ones too, and still never what is tagged for another class."""
 from __future__ import annotations
 
 import pytest
-from teardown_helpers import (
+
+from provision.teardown import teardown
+from provision.teardown.receipt import format_table
+from testkit.teardown import (
     CLASS_TAGS,
     OTHER,
     REGION,
@@ -18,9 +21,6 @@ from teardown_helpers import (
     studio,
     tuning_job,
 )
-
-from provision.teardown import teardown
-from provision.teardown.receipt import format_table
 
 OTHER_CLASS = [{"Key": "classroom", "Value": "stats202"}]
 

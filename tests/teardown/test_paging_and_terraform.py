@@ -3,10 +3,9 @@ step — skipped, and reported, when something it depends on could not be delete
 
 from __future__ import annotations
 
-from teardown_helpers import Faults, endpoint, make_ctx, make_scope, studio
-
 from kitcore import aws as core_aws
 from provision.teardown import teardown
+from testkit.teardown import Faults, endpoint, make_ctx, make_scope, studio
 
 
 def test_small_pages_still_find_everything(client, reset_emulator, td_state, monkeypatch):

@@ -9,13 +9,13 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from teardown_helpers import ROLE, Faults, make_ctx, make_scope
 
 from kitcore.statedir import write_json
 from provision.teardown import teardown
 from provision.teardown.aws import is_not_found
 from provision.teardown.model import item
 from provision.teardown.runner import PROGRESS_FILE, Progress
+from testkit.teardown import ROLE, Faults, make_ctx, make_scope
 
 INTERRUPTED = "(left by an interrupted teardown)"
 # These tests make untagged resources with boto3 and are about resuming and counting, not about

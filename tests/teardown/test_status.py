@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from teardown_helpers import ROLE, endpoint, make_ctx, make_scope, studio
-
 from provision import costs
 from provision.status import collect, emulator_line, format_status, summarize_created
+from testkit.teardown import ROLE, endpoint, make_ctx, make_scope, studio
 
 
 def test_price_table_is_dated_sourced_and_never_guesses():
@@ -43,9 +42,8 @@ def test_prices_match_the_aws_price_list_with_sources_and_dates():
 def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(
     client, reset_emulator, td_state
 ):
-    from teardown_helpers import Faults
-
     from provision.status import free_plan
+    from testkit.teardown import Faults
 
     # the embedded AWS has no Free Tier API: it cannot tell, and says so
     said = free_plan(make_ctx(make_scope(td_state)))

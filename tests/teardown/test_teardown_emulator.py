@@ -8,7 +8,10 @@ import json
 
 import pytest
 from botocore.exceptions import ClientError
-from teardown_helpers import (
+
+from provision.teardown import teardown
+from provision.teardown.receipt import RECEIPT_FILE
+from testkit.teardown import (
     CLASS_TAGS,
     OTHER,
     REGION,
@@ -21,9 +24,6 @@ from teardown_helpers import (
     tuning_job,
     versioned_bucket,
 )
-
-from provision.teardown import teardown
-from provision.teardown.receipt import RECEIPT_FILE
 
 
 @pytest.fixture

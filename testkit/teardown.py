@@ -1,5 +1,6 @@
-"""Helpers for the teardown tests: a class scope on the embedded AWS, and leftovers made directly
-through boto3 the way a student would make them (never by the kit)."""
+"""For the teardown tests and bench/bench_teardown.py: a class scope on the embedded AWS, leftovers
+made directly through boto3 the way a student would make them (never by the kit), and faults injected
+into real boto3 clients."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from provision.teardown import Aws, ClassScope, Context
+from testkit import aws
+from testkit.aws import ACCOUNT, IMAGE, REGION
 
-REGION = "us-east-1"
 OTHER = "eu-west-1"
-ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/classroom-sagemaker"
-IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 # what makes a student's resource the class's: Studio's tag propagation copies the domain's and
 # profile's tags (Terraform's default_tags) onto it; the kit's jobs add them too
 CLASS_TAGS = [{"Key": "classroom", "Value": "ml101"}, {"Key": "managed-by", "Value": "classroom-kit"}]
@@ -45,31 +45,9 @@ def make_ctx(scope: ClassScope, hooks=None, max_attempts: int = 4) -> Context:
 def endpoint(
     sm, name: str, bucket: str = "ml101-models", tags: list | None = CLASS_TAGS, tag_all: bool = False
 ) -> None:
-    """Model + config + endpoint, as a notebook's deploy() makes them. ``tags`` go on the endpoint (and
-    on its config and model with ``tag_all``); an untagged config and model are the class's through
-    their endpoint. ``tags=None``: another team's endpoint."""
-    extra = {"Tags": tags} if tags and tag_all else {}
-    sm.create_model(
-        ModelName=f"{name}-model",
-        ExecutionRoleArn=ROLE,
-        **extra,
-        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"},
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=f"{name}-config",
-        **extra,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": f"{name}-model",
-                "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge",
-            }
-        ],
-    )
-    sm.create_endpoint(
-        EndpointName=name, EndpointConfigName=f"{name}-config", **({"Tags": tags} if tags else {})
-    )
+    """A student's endpoint of the class ml101 (testkit.aws.endpoint with the class's role, bucket and
+    tags); ``tags=None``: another team's endpoint."""
+    aws.endpoint(sm, name, role=ROLE, bucket=bucket, tags=tags, tag_all=tag_all)
 
 
 def versioned_bucket(s3, name: str, versions: int = 1200, markers: int = 150) -> None:

@@ -18,13 +18,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import boto3
+from testkit import aws
+from testkit.aws import ACCOUNT, REGION
 
 CLASSROOM = str(Path(sys.executable).parent / "classroom")
 CLASS = "crash-test"
-REGION, OTHER = "us-east-1", "eu-west-1"
-ACCOUNT = "123456789012"
-IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+OTHER = "eu-west-1"
 
 SETTINGS = f"""
 [class]
@@ -132,15 +131,12 @@ class Harness:
 
     # -- AWS ---------------------------------------------------------------------------------------
 
-    def client(self, service: str, region: str = REGION):
+    def url(self) -> str:
         info = json.loads((self.state / "emulator" / "server.json").read_text())
-        return boto3.client(
-            service,
-            region_name=region,
-            endpoint_url=f"http://127.0.0.1:{info['port']}",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return f"http://127.0.0.1:{info['port']}"
+
+    def client(self, service: str, region: str = REGION):
+        return aws.clients(self.url())(service, region)
 
     def student_leftovers(self) -> None:
         """What students leave: an endpoint here and one in the wrong region (each with config and
@@ -150,29 +146,14 @@ class Harness:
         role, bucket = outputs["execution_role_arn"], outputs["models_bucket"]
         domain = outputs.get("studio_domain_id")
         for region, name in ((REGION, "student-a-ep"), (OTHER, "lost-ep")):
-            sm = self.client("sagemaker", region)
-            sm.create_model(
-                ModelName=f"{name}-model",
-                ExecutionRoleArn=role,
-                PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"},
-            )
-            sm.create_endpoint_config(
-                EndpointConfigName=f"{name}-config",
-                ProductionVariants=[
-                    {
-                        "VariantName": "AllTraffic",
-                        "ModelName": f"{name}-model",
-                        "InitialInstanceCount": 1,
-                        "InstanceType": "ml.m5.xlarge",
-                    }
-                ],
-            )
             # made in Studio: the domain's tag propagation puts the class's tag on it (its config and
             # model are the class's through it) — the teardown deletes only what is the class's
-            sm.create_endpoint(
-                EndpointName=name,
-                EndpointConfigName=f"{name}-config",
-                Tags=[{"Key": "classroom", "Value": CLASS}],
+            aws.endpoint(
+                self.client("sagemaker", region),
+                name,
+                role=role,
+                bucket=bucket,
+                tags=[{"Key": "classroom", "Value": CLASS}],
             )
         sm = self.client("sagemaker")
         sm.create_notebook_instance(
@@ -327,16 +308,12 @@ class Harness:
         """Start the next point from an empty account, whatever the last one left (so that one
         failing point does not spoil the ones after it)."""
         import shutil
-        import urllib.request
 
         try:
-            info = json.loads((self.state / "emulator" / "server.json").read_text())
+            url = self.url()
         except FileNotFoundError:
             return
-        urllib.request.urlopen(
-            urllib.request.Request(f"http://127.0.0.1:{info['port']}/moto-api/reset", method="POST"),
-            timeout=60,
-        ).read()
+        aws.reset(url, timeout=60)
         for name in ("outputs.json", "teardown-progress.json", "teardown-receipt.json"):
             (self.class_dir / name).unlink(missing_ok=True)
         for f in (self.class_dir / "terraform").glob("terraform.tfstate*"):

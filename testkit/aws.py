@@ -1,0 +1,80 @@
+"""boto3 on the embedded AWS for tests and benchmarks: clients, a reset, what a student deploys."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Callable
+
+import boto3
+from botocore.config import Config
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+# the lesson's XGBoost container (its URI only: the embedded AWS trains and hosts with its own XGBoost)
+IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+
+
+def clients(url: str, *, attempts: int | None = None, read_timeout: int | None = None) -> Callable:
+    """``make(service, region=REGION)``: a boto3 client on the embedded AWS at ``url`` with test keys.
+    ``attempts``: botocore's standard retry mode with that many attempts (its defaults otherwise);
+    ``read_timeout`` in seconds (botocore's 60 otherwise)."""
+    options: dict = {}
+    if attempts is not None:
+        options["retries"] = {"max_attempts": attempts, "mode": "standard"}
+    if read_timeout is not None:
+        options["read_timeout"] = read_timeout
+    config = Config(**options) if options else None
+
+    def make(service: str, region: str = REGION):
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=url,
+            config=config,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    return make
+
+
+def reset(url: str, timeout: float | None = None) -> None:
+    """Wipe the embedded AWS's state (moto's ``/moto-api/reset``)."""
+    request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, **({"timeout": timeout} if timeout else {})).read()
+
+
+def endpoint(
+    sm,
+    name: str,
+    *,
+    role: str,
+    bucket: str,
+    tags: list[dict] | None = None,
+    tag_all: bool = False,
+) -> None:
+    """Model ``<name>-model`` + config ``<name>-config`` + endpoint ``<name>``, as a notebook's
+    deploy() makes them. ``tags`` go on the endpoint (and on its config and model with ``tag_all``);
+    an untagged config and model are the class's through their endpoint."""
+    extra = {"Tags": tags} if tags and tag_all else {}
+    sm.create_model(
+        ModelName=f"{name}-model",
+        ExecutionRoleArn=role,
+        **extra,
+        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/{name}/model.tar.gz"},
+    )
+    sm.create_endpoint_config(
+        EndpointConfigName=f"{name}-config",
+        **extra,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": f"{name}-model",
+                "InitialInstanceCount": 1,
+                "InstanceType": "ml.m5.xlarge",
+            }
+        ],
+    )
+    sm.create_endpoint(
+        EndpointName=name, EndpointConfigName=f"{name}-config", **({"Tags": tags} if tags else {})
+    )
