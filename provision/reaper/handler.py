@@ -82,18 +82,22 @@ class Reaper:
             self.errors.append(f"{what}: {error_code(err) or type(err).__name__}: {short(err)}")
             return None
 
+    def _did(self, what: str, fn, done: list[str], label: str = "") -> None:
+        """One action on one item; recorded in ``done`` (as ``label``, else ``what``) when it went through."""
+        if self._try(what, fn) is not None:
+            done.append(label or what)
+
+    def _class_tags(self, what: str, arn: str) -> dict[str, str] | None:
+        """The tags of an item of the class; None for another's (or when they cannot be read: noted)."""
+        tags = self._try(f"tags of {what}", lambda: _tags(self.sm, arn))
+        return tags if tags is not None and owned(tags, self.class_tags) else None
+
     def endpoints(self) -> None:
         listed = paged(self.sm, "list_endpoints", "Endpoints")
-        ours: list[tuple[dict, dict]] = []
-        for e in listed:
-            tags = self._try(
-                f"tags of endpoint {e['EndpointName']}", lambda e=e: _tags(self.sm, e["EndpointArn"])
-            )
-            if tags is not None and owned(tags, self.class_tags):
-                ours.append((e, tags))
         doomed = []
-        for e, tags in ours:
-            if e.get("EndpointStatus") == "Deleting":
+        for e in listed:
+            tags = self._class_tags(f"endpoint {e['EndpointName']}", e["EndpointArn"])
+            if tags is None or e.get("EndpointStatus") == "Deleting":
                 continue
             expires = parse_utc(tags.get(kit_tags.EXPIRES))
             if self.class_over or (expires is not None and self.now >= expires):
@@ -118,29 +122,17 @@ class Reaper:
     def notebook_instances(self) -> None:
         for nb in paged(self.sm, "list_notebook_instances", "NotebookInstances"):
             name, status = nb["NotebookInstanceName"], nb.get("NotebookInstanceStatus")
-            tags = self._try(
-                f"tags of notebook instance {name}", lambda nb=nb: _tags(self.sm, nb["NotebookInstanceArn"])
-            )
-            if tags is None or not owned(tags, self.class_tags):
+            what = f"notebook instance {name}"
+            if self._class_tags(what, nb["NotebookInstanceArn"]) is None:
                 continue
             if status in ("InService", "Pending", "Updating"):
-                if (
-                    self._try(
-                        f"notebook instance {name}",
-                        lambda name=name: self.sm.stop_notebook_instance(NotebookInstanceName=name),
-                    )
-                    is not None
-                ):
-                    self.stopped.append(f"notebook-instance {name}")
+                op, done = self.sm.stop_notebook_instance, self.stopped
             elif status in ("Stopped", "Failed"):
-                if (
-                    self._try(
-                        f"notebook instance {name}",
-                        lambda name=name: self.sm.delete_notebook_instance(NotebookInstanceName=name),
-                    )
-                    is not None
-                ):
-                    self.removed.append(f"notebook-instance {name}")
+                op, done = self.sm.delete_notebook_instance, self.removed
+            else:
+                continue
+            call = {"NotebookInstanceName": name}
+            self._did(what, lambda op=op, call=call: op(**call), done, f"notebook-instance {name}")
 
     def studio_apps(self) -> None:
         if not self.domain_id:
@@ -157,66 +149,54 @@ class Reaper:
                 else {"SpaceName": app.get("SpaceName", "")}
             )
             what = f"studio-app {app['AppType']}/{app['AppName']} of {next(iter(owner.values()))}"
-            if (
-                self._try(
-                    what,
-                    lambda app=app, owner=owner: self.sm.delete_app(
-                        DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner
-                    ),
-                )
-                is not None
-            ):
-                self.stopped.append(what)
+            self._did(
+                what,
+                lambda app=app, owner=owner: self.sm.delete_app(
+                    DomainId=self.domain_id, AppType=app["AppType"], AppName=app["AppName"], **owner
+                ),
+                self.stopped,
+            )
+
+    #: (kind, list operation, its result key, name key, ARN key, stop operation)
+    JOBS = (
+        (
+            "training-job",
+            "list_training_jobs",
+            "TrainingJobSummaries",
+            "TrainingJobName",
+            "TrainingJobArn",
+            "stop_training_job",
+        ),
+        (
+            "tuning-job",
+            "list_hyper_parameter_tuning_jobs",
+            "HyperParameterTuningJobSummaries",
+            "HyperParameterTuningJobName",
+            "HyperParameterTuningJobArn",
+            "stop_hyper_parameter_tuning_job",
+        ),
+        (
+            "transform-job",
+            "list_transform_jobs",
+            "TransformJobSummaries",
+            "TransformJobName",
+            "TransformJobArn",
+            "stop_transform_job",
+        ),
+    )
 
     def running_jobs(self) -> None:
-        kinds = [
-            (
-                "training-job",
-                "list_training_jobs",
-                "TrainingJobSummaries",
-                "TrainingJobName",
-                "TrainingJobArn",
-                "stop_training_job",
-            ),
-            (
-                "tuning-job",
-                "list_hyper_parameter_tuning_jobs",
-                "HyperParameterTuningJobSummaries",
-                "HyperParameterTuningJobName",
-                "HyperParameterTuningJobArn",
-                "stop_hyper_parameter_tuning_job",
-            ),
-            (
-                "transform-job",
-                "list_transform_jobs",
-                "TransformJobSummaries",
-                "TransformJobName",
-                "TransformJobArn",
-                "stop_transform_job",
-            ),
-        ]
-        for kind, listing, key, name_key, arn_key, stop in kinds:
+        for kind, listing, key, name_key, arn_key, stop in self.JOBS:
             jobs = self._try(
                 f"{kind}s",
                 lambda listing=listing, key=key: paged(self.sm, listing, key, StatusEquals="InProgress"),
             )
             for job in jobs or []:
-                tags = self._try(
-                    f"tags of {kind} {job[name_key]}",
-                    lambda job=job, arn_key=arn_key: _tags(self.sm, job[arn_key]),
-                )
-                if tags is None or not owned(tags, self.class_tags):
+                what = f"{kind} {job[name_key]}"
+                if self._class_tags(what, job[arn_key]) is None:
                     continue
-                if (
-                    self._try(
-                        f"{kind} {job[name_key]}",
-                        lambda job=job, stop=stop, name_key=name_key: getattr(self.sm, stop)(
-                            **{name_key: job[name_key]}
-                        ),
-                    )
-                    is not None
-                ):
-                    self.stopped.append(f"{kind} {job[name_key]}")
+                call = {name_key: job[name_key]}
+                self._did(what, lambda stop=stop, call=call: getattr(self.sm, stop)(**call), self.stopped)
 
     def run(self) -> dict:
         self._try("endpoints", self.endpoints)
