@@ -91,19 +91,68 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         lifecycle.move("Pending", "InService", delay_s)
         return lifecycle
 
-    def _profile(self, domain_id: str, name: str) -> UserProfile:
+    def _in_domain(self, table: dict, what: str, domain_id: str, name: str) -> Any:
+        """A profile or space of a domain (``what``: "User profile" / "Space"), else ResourceNotFound."""
         self._studio_purge()
-        profile = self.user_profiles.get((domain_id, name))
-        if profile is None:
-            raise ResourceNotFound(message=f"User profile {name} does not exist in domain {domain_id}")
-        return profile
+        item = table.get((domain_id, name))
+        if item is None:
+            raise ResourceNotFound(message=f"{what} {name} does not exist in domain {domain_id}")
+        return item
+
+    def _profile(self, domain_id: str, name: str) -> UserProfile:
+        return self._in_domain(self.user_profiles, "User profile", domain_id, name)
 
     def _space(self, domain_id: str, name: str) -> Space:
+        return self._in_domain(self.studio_spaces, "Space", domain_id, name)
+
+    def _check_new(self, table: dict, kind: str, field: str, domain_id: str, name: str) -> None:
+        """CreateUserProfile / CreateSpace: a valid name, a live domain, no such ``kind`` yet."""
+        _check_name(name, field)
+        self._live_domain(domain_id)
+        if (domain_id, name) in table:
+            raise ResourceInUseException(
+                message=f"Resource Already Exists: {kind} with name {name} already exists. "
+                "Choose a different name."
+            )
+
+    @staticmethod
+    def _check_changeable(item: Any, what: str, already: bool = False) -> None:
+        """No update or delete of a profile or space that is being deleted (ResourceInUse)."""
+        if item.state() == "Deleting":
+            raise ResourceInUseException(
+                message=f"{what} {item.name} is {'already ' if already else ''}being deleted"
+            )
+
+    def _check_no_apps(self, item: Any, kind: str, what: str) -> None:
+        """A profile or space with apps not yet Deleted (Failed ones excepted) cannot be deleted."""
+        if self._blocking_apps(item.domain_id, kind, item.name):
+            raise ResourceInUseException(
+                message=f"Unable to delete {what} [{item.arn}] because App(s) are associated with it."
+            )
+
+    def _add(self, table: dict, cls: type, domain_id: str, name: str, **fields: Any) -> str:
+        """A new profile or space (Pending, then InService), stored in ``table``; its ARN."""
+        item = cls(
+            domain_id=domain_id,
+            name=name,
+            account_id=self.account_id,
+            region_name=self.region_name,
+            uid=self._uid(),
+            lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
+            **fields,
+        )
+        table[(domain_id, name)] = item
+        return item.arn
+
+    @staticmethod
+    def _merge(item: Any, attr: str, changes: dict[str, Any] | None) -> None:
+        """UpdateUserProfile / UpdateSpace: the settings given replace those keys, the others stay."""
+        if changes:
+            setattr(item, attr, {**(getattr(item, attr) or {}), **changes})
+
+    def _start_delete(self, item: Any) -> None:
+        item.lifecycle.move("Deleting", GONE, self.studio_delays.studio_s)
         self._studio_purge()
-        space = self.studio_spaces.get((domain_id, name))
-        if space is None:
-            raise ResourceNotFound(message=f"Space {name} does not exist in domain {domain_id}")
-        return space
 
     def _blocking_apps(self, domain_id: str, kind: str, owner: str) -> list[App]:
         return [
@@ -122,37 +171,27 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         sso_user_identifier: str | None = None,
         sso_user_value: str | None = None,
     ) -> str:
-        _check_name(name, "userProfileName")
-        self._live_domain(domain_id)
-        if (domain_id, name) in self.user_profiles:
-            raise ResourceInUseException(
-                message=f"Resource Already Exists: UserProfile with name {name} already exists. "
-                "Choose a different name."
-            )
-        profile = UserProfile(
-            domain_id=domain_id,
-            name=name,
-            account_id=self.account_id,
-            region_name=self.region_name,
-            uid=self._uid(),
-            lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
+        self._check_new(self.user_profiles, "UserProfile", "userProfileName", domain_id, name)
+        return self._add(
+            self.user_profiles,
+            UserProfile,
+            domain_id,
+            name,
             user_settings=user_settings,
             sso_user_identifier=sso_user_identifier,
             sso_user_value=sso_user_value,
             tags=list(tags or []),
         )
-        self.user_profiles[(domain_id, name)] = profile
-        return profile.arn
 
     def _list_in_domain(
         self,
         table: dict,
-        domain_id_equals: str | None,
-        name_contains: str | None,
-        sort_by: str | None,
-        sort_order: str | None,
-        max_results: int | None,
-        next_token: str | None,
+        domain_id_equals: str | None = None,
+        name_contains: str | None = None,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        max_results: int | None = None,
+        next_token: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """ListUserProfiles and ListSpaces: the same filters, sort keys and paging (botocore sagemaker
         model: DomainIdEquals, *NameContains, SortBy CreationTime|LastModifiedTime, MaxResults/NextToken)."""
@@ -171,48 +210,30 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
     def describe_user_profile(self, domain_id: str, name: str) -> dict[str, Any]:
         return self._profile(domain_id, name).describe()
 
-    def list_user_profiles(
-        self,
-        domain_id_equals: str | None = None,
-        name_contains: str | None = None,
-        sort_by: str | None = None,
-        sort_order: str | None = None,
-        max_results: int | None = None,
-        next_token: str | None = None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        return self._list_in_domain(
-            self.user_profiles, domain_id_equals, name_contains, sort_by, sort_order, max_results, next_token
-        )
+    def list_user_profiles(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """ListUserProfiles; ``filters``: those of ``_list_in_domain``."""
+        return self._list_in_domain(self.user_profiles, **filters)
 
     def update_user_profile(
         self, domain_id: str, name: str, user_settings: dict[str, Any] | None = None
     ) -> str:
         profile = self._profile(domain_id, name)
-        if profile.state() == "Deleting":
-            raise ResourceInUseException(message=f"User profile {name} is being deleted")
-        if user_settings:
-            merged = dict(profile.user_settings or {})
-            merged.update(user_settings)
-            profile.user_settings = merged
+        self._check_changeable(profile, "User profile")
+        self._merge(profile, "user_settings", user_settings)
         profile.last_modified_time = utcnow()
         return profile.arn
 
     def delete_user_profile(self, domain_id: str, name: str) -> None:
         profile = self._profile(domain_id, name)
-        if profile.state() == "Deleting":
-            raise ResourceInUseException(message=f"User profile {name} is already being deleted")
-        if self._blocking_apps(domain_id, "profile", name):
-            raise ResourceInUseException(
-                message=f"Unable to delete UserProfile [{profile.arn}] because App(s) are associated with it."
-            )
+        self._check_changeable(profile, "User profile", already=True)
+        self._check_no_apps(profile, "profile", "UserProfile")
         owned = [s.name for s in self.studio_spaces.values() if s.domain_id == domain_id and s.owner == name]
         if owned:
             raise ResourceInUseException(
                 message=f"Unable to delete UserProfile [{profile.arn}] because it owns Space(s): "
                 + ", ".join(sorted(owned))
             )
-        profile.lifecycle.move("Deleting", GONE, self.studio_delays.studio_s)
-        self._studio_purge()
+        self._start_delete(profile)
 
     # --- spaces ----------------------------------------------------------------------------------
     def create_space(
@@ -225,13 +246,7 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         sharing_settings: dict[str, Any] | None = None,
         display_name: str | None = None,
     ) -> str:
-        _check_name(name, "spaceName")
-        self._live_domain(domain_id)
-        if (domain_id, name) in self.studio_spaces:
-            raise ResourceInUseException(
-                message=f"Resource Already Exists: Space with name {name} already exists. "
-                "Choose a different name."
-            )
+        self._check_new(self.studio_spaces, "Space", "spaceName", domain_id, name)
         if sharing_settings and not ownership_settings:
             raise ValidationError(message="OwnershipSettings is required when SpaceSharingSettings is given")
         if sharing_settings:
@@ -245,38 +260,25 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
             owner_profile = self._profile(domain_id, owner)
             if owner_profile.state() == "Deleting":
                 raise ResourceNotFound(message=f"User profile {owner} does not exist in domain {domain_id}")
-        space = Space(
-            domain_id=domain_id,
-            name=name,
-            account_id=self.account_id,
-            region_name=self.region_name,
-            uid=self._uid(),
+        return self._add(
+            self.studio_spaces,
+            Space,
+            domain_id,
+            name,
             url=f"https://{domain_id}.studio.{self.region_name}.sagemaker.aws/spaces/{name}",
-            lifecycle=self._new_lifecycle(self.studio_delays.studio_s),
             space_settings=space_settings,
             ownership_settings=ownership_settings,
             sharing_settings=sharing_settings,
             display_name=display_name,
             tags=list(tags or []),
         )
-        self.studio_spaces[(domain_id, name)] = space
-        return space.arn
 
     def describe_space(self, domain_id: str, name: str) -> dict[str, Any]:
         return self._space(domain_id, name).describe()
 
-    def list_spaces(
-        self,
-        domain_id_equals: str | None = None,
-        name_contains: str | None = None,
-        sort_by: str | None = None,
-        sort_order: str | None = None,
-        max_results: int | None = None,
-        next_token: str | None = None,
-    ) -> tuple[list[dict[str, Any]], str | None]:
-        return self._list_in_domain(
-            self.studio_spaces, domain_id_equals, name_contains, sort_by, sort_order, max_results, next_token
-        )
+    def list_spaces(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        """ListSpaces; ``filters``: those of ``_list_in_domain``."""
+        return self._list_in_domain(self.studio_spaces, **filters)
 
     def update_space(
         self,
@@ -286,12 +288,8 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
         display_name: str | None = None,
     ) -> str:
         space = self._space(domain_id, name)
-        if space.state() == "Deleting":
-            raise ResourceInUseException(message=f"Space {name} is being deleted")
-        if space_settings:
-            merged = dict(space.space_settings or {})
-            merged.update(space_settings)
-            space.space_settings = merged
+        self._check_changeable(space, "Space")
+        self._merge(space, "space_settings", space_settings)
         if display_name is not None:
             space.display_name = display_name
         space.last_modified_time = utcnow()
@@ -299,14 +297,9 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
 
     def delete_space(self, domain_id: str, name: str) -> None:
         space = self._space(domain_id, name)
-        if space.state() == "Deleting":
-            raise ResourceInUseException(message=f"Space {name} is already being deleted")
-        if self._blocking_apps(domain_id, "space", name):
-            raise ResourceInUseException(
-                message=f"Unable to delete Space [{space.arn}] because App(s) are associated with it."
-            )
-        space.lifecycle.move("Deleting", GONE, self.studio_delays.studio_s)
-        self._studio_purge()
+        self._check_changeable(space, "Space", already=True)
+        self._check_no_apps(space, "space", "Space")
+        self._start_delete(space)
 
     # --- apps ------------------------------------------------------------------------------------
     def _app_key(
