@@ -229,10 +229,9 @@ def test_status_prices_the_class_storage_from_real_sizes(client, reset_emulator,
     metadata per object plus data in 4-KiB increments) and adds the $/hour equivalent to the total."""
     import shutil
 
-    from teardown_helpers import ACCOUNT, REGION
-
     from provision import embedded
     from provision.status import Stored
+    from testkit.aws import ACCOUNT, REGION
 
     sm, ec2, s3, efs = client("sagemaker"), client("ec2"), client("s3"), client("efs")
     domain = studio(sm, ec2, profiles=1)  # a JupyterLab space "group-project": no size given, 5 GB
