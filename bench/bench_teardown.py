@@ -12,8 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import boto3
-
+from testkit import aws
 from testkit import teardown as h
 
 STUDENTS = 100
@@ -27,16 +26,7 @@ def run() -> list[dict]:
     emu = embedded.start()
     os.environ.update(emu.env(h.REGION))
 
-    def client(service: str, region: str = h.REGION):
-        return boto3.client(service, region_name=region)
-
-    sm, sm2, s3, ec2, logs = (
-        client("sagemaker"),
-        client("sagemaker", h.OTHER),
-        client("s3"),
-        client("ec2"),
-        client("logs"),
-    )
+    sm, sm2, s3, ec2, logs = h.class_clients(aws.clients(emu.url))
     t0 = time.monotonic()
     domain = h.studio(sm, ec2, profiles=STUDENTS)
     h.versioned_bucket(s3, "ml101-models", versions=1200, markers=150)

@@ -44,6 +44,48 @@ def reset(url: str, timeout: float | None = None) -> None:
     urllib.request.urlopen(request, **({"timeout": timeout} if timeout else {})).read()
 
 
+def network(ec2, cidr: str = "10.0.0.0/16") -> tuple[str, str]:
+    """A VPC with one subnet (the first /24 of ``cidr``): (vpc id, subnet id)."""
+    vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    subnet_cidr = cidr.rsplit(".", 2)[0] + ".1.0/24"
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=subnet_cidr)["Subnet"]["SubnetId"]
+    return vpc, subnet
+
+
+def domain(sm, name: str, role: str, net: tuple[str, str]) -> str:
+    """A Studio domain (IAM sign-in, ``role`` for its users) in ``net`` (from ``network``), made
+    through boto3 as Terraform makes it; its id."""
+    vpc, subnet = net
+    return sm.create_domain(
+        DomainName=name,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": role},
+        SubnetIds=[subnet],
+        VpcId=vpc,
+    )["DomainId"]
+
+
+def studio_apps(sm, domain: str, users: list[str], space: str) -> None:
+    """What students run in Studio, made through boto3: a JupyterServer app of each of ``users``, and
+    a shared JupyterLab ``space`` owned by the first of them, with its app running."""
+    for user in users:
+        sm.create_app(DomainId=domain, UserProfileName=user, AppType="JupyterServer", AppName="default")
+    sm.create_space(
+        DomainId=domain,
+        SpaceName=space,
+        OwnershipSettings={"OwnerUserProfileName": users[0]},
+        SpaceSharingSettings={"SharingType": "Shared"},
+        SpaceSettings={"AppType": "JupyterLab"},
+    )
+    sm.create_app(
+        DomainId=domain,
+        SpaceName=space,
+        AppType="JupyterLab",
+        AppName="default",
+        ResourceSpec={"InstanceType": "ml.t3.medium"},
+    )
+
+
 def endpoint(
     sm,
     name: str,

@@ -163,24 +163,7 @@ class Harness:
             Tags=[{"Key": "classroom", "Value": CLASS}],
         )
         if domain:
-            for user in ("student-a", "student-b"):
-                sm.create_app(
-                    DomainId=domain, UserProfileName=user, AppType="JupyterServer", AppName="default"
-                )
-            sm.create_space(
-                DomainId=domain,
-                SpaceName="group-work",
-                OwnershipSettings={"OwnerUserProfileName": "student-a"},
-                SpaceSharingSettings={"SharingType": "Shared"},
-                SpaceSettings={"AppType": "JupyterLab"},
-            )
-            sm.create_app(
-                DomainId=domain,
-                SpaceName="group-work",
-                AppType="JupyterLab",
-                AppName="default",
-                ResourceSpec={"InstanceType": "ml.t3.medium"},
-            )
+            aws.studio_apps(sm, domain, ["student-a", "student-b"], "group-work")
         s3 = self.client("s3")
         for i in range(3):
             s3.put_object(Bucket=bucket, Key=f"student-a/part-{i}.csv", Body=b"1,2\n")

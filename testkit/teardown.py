@@ -108,34 +108,11 @@ def tuning_job(sm, name: str, bucket: str = "ml101-models", s3=None, tags: list 
 def studio(sm, ec2, profiles: int = 15, name: str = "ml101") -> str:
     """A domain (as Terraform makes it) with ``profiles`` student profiles, each running an app,
     and a shared space with its own app — all made by hand through boto3."""
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
-    domain = sm.create_domain(
-        DomainName=name,
-        AuthMode="IAM",
-        DefaultUserSettings={"ExecutionRole": ROLE},
-        SubnetIds=[subnet],
-        VpcId=vpc,
-    )["DomainId"]
-    for i in range(profiles):
-        sm.create_user_profile(DomainId=domain, UserProfileName=f"student-{i:02d}")
-        sm.create_app(
-            DomainId=domain, UserProfileName=f"student-{i:02d}", AppType="JupyterServer", AppName="default"
-        )
-    sm.create_space(
-        DomainId=domain,
-        SpaceName="group-project",
-        OwnershipSettings={"OwnerUserProfileName": "student-00"},
-        SpaceSharingSettings={"SharingType": "Shared"},
-        SpaceSettings={"AppType": "JupyterLab"},
-    )
-    sm.create_app(
-        DomainId=domain,
-        SpaceName="group-project",
-        AppType="JupyterLab",
-        AppName="default",
-        ResourceSpec={"InstanceType": "ml.t3.medium"},
-    )
+    domain = aws.domain(sm, name, ROLE, aws.network(ec2))
+    users = [f"student-{i:02d}" for i in range(profiles)]
+    for user in users:
+        sm.create_user_profile(DomainId=domain, UserProfileName=user)
+    aws.studio_apps(sm, domain, users, "group-project")
     return domain
 
 
@@ -250,15 +227,14 @@ class Faults:
         return AWSResponse(request.url, 503, {}, _Raw(b""))
 
 
+def class_clients(client) -> tuple:
+    """(SageMaker here, SageMaker in OTHER, S3, EC2, Logs): what the leftover scenarios are made with."""
+    return client("sagemaker"), client("sagemaker", OTHER), client("s3"), client("ec2"), client("logs")
+
+
 def small_class(client) -> dict:
     """A small version of the leftover scenario for the fault tests (one of each kind)."""
-    sm, sm2, s3, ec2, logs = (
-        client("sagemaker"),
-        client("sagemaker", OTHER),
-        client("s3"),
-        client("ec2"),
-        client("logs"),
-    )
+    sm, sm2, s3, ec2, logs = class_clients(client)
     domain = studio(sm, ec2, profiles=2)
     versioned_bucket(s3, "ml101-models", versions=40, markers=5)
     endpoint(sm, "rain-xgb")

@@ -188,17 +188,10 @@ def test_package_is_deterministic_and_standalone(tmp_path):
 def test_after_the_class_the_apps_of_the_class_domain_stop(aws):
     """Studio apps of the class's domain are deleted (= stopped) after ends_at; another domain's stay."""
     sm, ec2 = aws("sagemaker"), aws("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    net = testkit_aws.network(ec2, "10.9.0.0/16")
     domains = {}
     for name in ("reapclass", "otherclass"):
-        domains[name] = sm.create_domain(
-            DomainName=name,
-            AuthMode="IAM",
-            DefaultUserSettings={"ExecutionRole": ROLE},
-            SubnetIds=[subnet],
-            VpcId=vpc,
-        )["DomainId"]
+        domains[name] = testkit_aws.domain(sm, name, ROLE, net)
         sm.create_user_profile(DomainId=domains[name], UserProfileName="student-01")
         sm.create_app(
             DomainId=domains[name], UserProfileName="student-01", AppType="JupyterServer", AppName="default"

@@ -15,6 +15,7 @@ from testkit.teardown import (
     OTHER,
     REGION,
     ROLE,
+    class_clients,
     endpoint,
     make_ctx,
     make_scope,
@@ -39,13 +40,7 @@ def _domain_arn_tags(sm, domain: str) -> list[dict]:
 @pytest.fixture
 def account(client, reset_emulator):
     """The class's resources and the decoys, side by side."""
-    sm, sm2, s3, ec2, logs = (
-        client("sagemaker"),
-        client("sagemaker", OTHER),
-        client("s3"),
-        client("ec2"),
-        client("logs"),
-    )
+    sm, sm2, s3, ec2, logs = class_clients(client)
     ours = studio(sm, ec2, profiles=1)
     theirs = studio(sm, ec2, profiles=1, name="team-b")
     s3.create_bucket(Bucket="ml101-models")

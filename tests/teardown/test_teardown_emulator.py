@@ -15,6 +15,7 @@ from testkit.teardown import (
     CLASS_TAGS,
     OTHER,
     REGION,
+    class_clients,
     endpoint,
     first,
     last,
@@ -28,13 +29,7 @@ from testkit.teardown import (
 
 @pytest.fixture
 def leftovers(client, reset_emulator):
-    sm, sm2, s3, ec2, logs = (
-        client("sagemaker"),
-        client("sagemaker", OTHER),
-        client("s3"),
-        client("ec2"),
-        client("logs"),
-    )
+    sm, sm2, s3, ec2, logs = class_clients(client)
     domain = studio(sm, ec2, profiles=15)
     versioned_bucket(s3, "ml101-models", versions=1200, markers=150)
     s3.create_bucket(Bucket="ml101-share")
