@@ -21,10 +21,12 @@ def install() -> None:
         s3_policy_race,
         studio_api,
         studio_lcc,
+        studio_tags,
     )
 
     studio_api.install()
     studio_lcc.install()
+    studio_tags.install()
     iam.install()
     budgets.install()
     efs_data.install()

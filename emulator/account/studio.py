@@ -23,6 +23,7 @@ from emulator.account import paging
 from emulator.account.domain import DomainMixin
 from emulator.account.lifecycle import Delays, Lifecycle
 from emulator.account.studio_models import GONE, App, Space, UserProfile
+from emulator.account.studio_tags import studio_tags
 from emulator.account.tagging import StudioTaggingMixin
 
 APP_TYPES = (
@@ -270,7 +271,10 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
             ownership_settings=ownership_settings,
             sharing_settings=sharing_settings,
             display_name=display_name,
-            tags=list(tags or []),
+            # inside the domain: SageMaker's domain tags (and its custom ones with TagPropagation)
+            tags=studio_tags(
+                self, domain_id, profile=self.user_profiles.get((domain_id, owner or "")), request=tags
+            ),
         )
 
     def describe_space(self, domain_id: str, name: str) -> dict[str, Any]:
@@ -356,7 +360,17 @@ class StudioMixin(StudioTaggingMixin, DomainMixin):
             space_name=space_name,
             resource_spec=resource_spec,
             recovery_mode=recovery_mode,
-            tags=list(tags or []),
+            # the default JupyterServer app that serves the Studio UI is not tagged (AWS doc
+            # "Automatic tag propagation"); every other app gets its domain's and owner's tags
+            tags=list(tags or [])
+            if (app_type, app_name) == ("JupyterServer", "default")
+            else studio_tags(
+                self,
+                domain_id,
+                profile=owner if user_profile_name else None,
+                space=owner if space_name else None,
+                request=tags,
+            ),
         )
         self.studio_apps[key] = app
         return app.arn

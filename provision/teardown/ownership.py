@@ -9,7 +9,8 @@ A resource is the class's when (checked in this order):
   botocore sagemaker-2017-07-24 service model; provider ``aws_sagemaker_domain.tag_propagation``);
 - it carries the ``sagemaker:domain-arn`` tag SageMaker adds by itself to resources created in Studio
   (AWS doc "Tag SageMaker AI resources created in Studio": ``sagemaker:domain-arn``,
-  ``sagemaker:user-profile-arn``, ``sagemaker:space-arn``), naming one of the class's domains;
+  ``sagemaker:user-profile-arn``, ``sagemaker:space-arn``), naming one of the class's domains (the
+  embedded AWS adds them the same way: ``emulator/account/studio_tags.py``);
 - it is reachable from an owned item (an owned endpoint's config, model and log group) — the kinds'
   ``expand``;
 - the class declared its account dedicated (``[class] dedicated_account = true``, the account id

@@ -11,6 +11,7 @@ import pytest
 from provision.teardown import teardown
 from provision.teardown.receipt import format_table
 from testkit.teardown import (
+    ACCOUNT,
     CLASS_TAGS,
     OTHER,
     REGION,
@@ -292,3 +293,140 @@ def test_the_sdk_default_bucket_goes_only_when_the_class_made_it(client, reset_e
             "the SDK's default bucket: it did not exist before the class's first `up`, "
             "so the class's notebooks made it"
         ]
+
+
+# --- the tags SageMaker adds by itself: made by the embedded AWS, never written by the test -------------
+def _kernel_client(aws_env, sts, session: str):
+    """A SageMaker client with what a Studio kernel of ``session`` holds: the execution role, assumed in
+    a session named after the user profile (as ``classroom lab`` gives each student's kernels)."""
+    import boto3
+
+    creds = sts.assume_role(RoleArn=ROLE, RoleSessionName=session)["Credentials"]
+    return boto3.client(
+        "sagemaker",
+        region_name=REGION,
+        endpoint_url=aws_env.url,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def test_ownership_from_the_tags_sagemaker_adds_to_what_a_studio_kernel_creates(
+    aws_env, client, reset_emulator, td_state
+):
+    """AWS doc "Tagging SageMaker AI resources" (AWS generated tags): what Studio creates with the
+    execution role gets sagemaker:domain-arn and sagemaker:user-profile-arn; with TagPropagation the
+    domain's custom tags too ("Custom tag propagation"). The kernels' requests below carry no tags at
+    all: every tag the teardown reads was added by the embedded AWS (emulator/account/studio_tags.py)."""
+    import json
+
+    sm, ec2, iam, sts = client("sagemaker"), client("ec2"), client("iam"), client("sts")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "sts:AssumeRole",
+            },
+        ],
+    }
+    iam.create_role(RoleName="classroom-sagemaker", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(
+        RoleName="classroom-sagemaker",
+        PolicyName="studio",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": ["sagemaker:*", "iam:PassRole"], "Resource": "*"}
+                ],
+            }
+        ),
+    )
+    ours = studio(sm, ec2, profiles=1)  # profile student-00, its app, the space group-project and its app
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")["Subnet"]["SubnetId"]
+    theirs = sm.create_domain(
+        DomainName="team-b",
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE},
+        SubnetIds=[subnet],
+        VpcId=vpc,
+    )["DomainId"]
+    sm.create_user_profile(DomainId=theirs, UserProfileName="tb-01")
+    ours_arn = sm.describe_domain(DomainId=ours)["DomainArn"]
+
+    def tags(arn: str) -> dict[str, str]:
+        return {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=arn)["Tags"]}
+
+    # Studio's own resources: the space and its app carry the domain (and the space); the default
+    # JupyterServer app that serves the Studio UI is not tagged
+    space_app = next(
+        a for a in sm.list_apps(DomainIdEquals=ours)["Apps"] if a.get("SpaceName") == "group-project"
+    )
+    space = sm.describe_space(DomainId=ours, SpaceName="group-project")
+    app_arn = sm.describe_app(
+        DomainId=ours, SpaceName="group-project", AppType=space_app["AppType"], AppName="default"
+    )["AppArn"]
+    assert tags(app_arn) == {"sagemaker:domain-arn": ours_arn, "sagemaker:space-arn": space["SpaceArn"]}
+    assert tags(space["SpaceArn"])["sagemaker:domain-arn"] == ours_arn
+    server = sm.describe_app(
+        DomainId=ours, UserProfileName="student-00", AppType="JupyterServer", AppName="default"
+    )
+    assert tags(server["AppArn"]) == {}
+
+    # what kernels create, with no Tags in the request
+    endpoint(_kernel_client(aws_env, sts, "student-00"), "kernel-ep", tags=None)  # the class's student
+    endpoint(_kernel_client(aws_env, sts, "tb-01"), "team-b-kernel-ep", tags=None)  # another domain's
+    endpoint(_kernel_client(aws_env, sts, "someone"), "script-ep", tags=None)  # no Studio profile: no tags
+    ep = sm.describe_endpoint(EndpointName="kernel-ep")["EndpointArn"]
+    profile_arn = sm.describe_user_profile(DomainId=ours, UserProfileName="student-00")["UserProfileArn"]
+    assert tags(ep) == {"sagemaker:domain-arn": ours_arn, "sagemaker:user-profile-arn": profile_arn}
+    assert tags(sm.describe_endpoint(EndpointName="script-ep")["EndpointArn"]) == {}
+
+    # custom tag propagation: the domain's tags reach what its kernels create once it is ENABLED
+    sm.add_tags(ResourceArn=ours_arn, Tags=CLASS_TAGS)
+    model = _kernel_client(aws_env, sts, "student-00").create_model(
+        ModelName="kernel-model",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://ml101-models/m.tar.gz"},
+    )["ModelArn"]
+    assert "classroom" not in tags(model)  # TagPropagation is DISABLED by default
+    sm.update_domain(DomainId=ours, TagPropagation="ENABLED")
+    model2 = _kernel_client(aws_env, sts, "student-00").create_model(
+        ModelName="kernel-model-2",
+        ExecutionRoleArn=ROLE,
+        PrimaryContainer={"Image": "img", "ModelDataUrl": "s3://ml101-models/m.tar.gz"},
+    )["ModelArn"]
+    assert tags(model2) == {
+        "classroom": "ml101",
+        "managed-by": "classroom-kit",
+        "sagemaker:domain-arn": ours_arn,
+        "sagemaker:user-profile-arn": profile_arn,
+    }
+
+    # the teardown, not dedicated: what the class's kernels made goes, proven by those tags alone
+    ctx = make_ctx(make_scope(td_state, domain_ids=(ours,), sweep_regions=(REGION,)))
+    out = teardown(ctx, log=lambda _: None)
+    assert out.ok, out.receipt
+    reasons = {(it.kind, it.id): it.reason for it in out.plan.items}
+    assert reasons[("endpoints", "kernel-ep")].endswith(
+        f"made in the class's Studio domain {ours} (tag sagemaker:domain-arn)"
+    )
+    assert "tagged classroom=ml101" in reasons[("models", "kernel-model-2")]
+    assert f"made in the class's Studio domain {ours}" in reasons[("models", "kernel-model")]
+    alone = {(it.kind, it.id): it.reason for it in out.plan.left_alone}
+    assert alone[("endpoints", "team-b-kernel-ep")] == f"made in another Studio domain ({theirs})"
+    assert alone[("endpoints", "script-ep")].startswith("no classroom tag")
+    assert {e["EndpointName"] for e in sm.list_endpoints()["Endpoints"]} == {"team-b-kernel-ep", "script-ep"}
+    assert {m["ModelName"] for m in sm.list_models()["Models"]} == {
+        "team-b-kernel-ep-model",
+        "script-ep-model",
+    }
