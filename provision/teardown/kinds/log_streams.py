@@ -98,8 +98,22 @@ class LogStreams(Kind):
         if not groups:
             return []
         group_tags = tag_index(ctx, region, "logs")
+        by_name: list[dict[tuple[str, str], dict[str, str]]] = []  # read at the first job-named stream
+        owners: dict[tuple[str, str], str | None] = {}  # (group, owner) -> why, once per listing
+
+        def why(group: str, owner: str) -> str | None:
+            rtype = SHARED[group]
+            if rtype is None:  # Studio: the stream starts with the domain id
+                return (
+                    f"log stream of the class's Studio domain {owner}" if owner in ctx.domain_ids() else None
+                )
+            if not by_name:
+                by_name.append(_tags_by_name(ctx, region))
+            # a resource never tagged is not in the index: {} (the class's only in a dedicated account)
+            owned = why_owned(ctx, by_name[0].get((rtype, owner.lower()), {}))
+            return None if owned is None else f"log stream of the class's {WHAT[rtype]} {owner} ({owned})"
+
         out: list[Item] = []
-        owners: dict = {}  # (group, owner) -> why, one lookup per owner and listing
         for g in groups:
             group = g["logGroupName"]
             arn = str(g.get("arn", "")).lower()
@@ -107,27 +121,15 @@ class LogStreams(Kind):
                 continue  # the whole group is the class's: the log-groups kind deletes it
             for s in self._streams(ctx, region, group):
                 stream = s["logStreamName"]
-                key = f"{group}:{stream.split('/', 1)[0]}"
+                key = (group, stream.split("/", 1)[0])
                 if key not in owners:
-                    owners[key] = self._owner(ctx, region, group, stream.split("/", 1)[0], owners)
-                why = owners[key]
-                if why is not None:
-                    why += f" in SageMaker's shared group {group}"
-                    out.append(item(self.name, region, f"{group}:{stream}", why, group=group, stream=stream))
+                    owners[key] = why(*key)
+                if owners[key] is not None:
+                    reason = f"{owners[key]} in SageMaker's shared group {group}"
+                    out.append(
+                        item(self.name, region, f"{group}:{stream}", reason, group=group, stream=stream)
+                    )
         return out
-
-    def _owner(self, ctx: Context, region: str, group: str, owner: str, memo: dict) -> str | None:
-        """Why the resource ``owner`` (a stream's first part) is the class's, or None. ``memo`` keeps
-        the region's tags by name for the rest of the listing."""
-        rtype = SHARED[group]
-        if rtype is None:
-            return f"log stream of the class's Studio domain {owner}" if owner in ctx.domain_ids() else None
-        if "" not in memo:
-            memo[""] = _tags_by_name(ctx, region)
-        by_name = memo[""]
-        # a resource never tagged is not in the index: {} (the class's only in a dedicated account)
-        owned = why_owned(ctx, by_name.get((rtype, owner.lower()), {}))
-        return None if owned is None else f"log stream of the class's {WHAT[rtype]} {owner} ({owned})"
 
     def delete(self, ctx: Context, it: Item) -> None:
         try:
