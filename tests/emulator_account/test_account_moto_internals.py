@@ -238,6 +238,47 @@ def test_ec2_and_efs_calls_used_for_the_home_efs():
     assert ec2.get_security_group_from_id(home.outbound_sg_id) is None
 
 
+def test_efs_size_and_delete_seams_used_for_efs_data(tmp_path, monkeypatch):
+    """emulator/account/efs_data.py replaces FileSystem.size_in_bytes (a property read by info_json,
+    i.e. DescribeFileSystems) and wraps EFSBackend.delete_file_system."""
+    from moto.efs import models as efs_models
+
+    from emulator.account import efs_data
+
+    assert isinstance(inspect.getattr_static(efs_models.FileSystem, "size_in_bytes"), property)
+    assert "size_in_bytes" in inspect.getsource(efs_models.FileSystem.info_json)
+    monkeypatch.setenv(efs_data.EFS_DIR_ENV, str(tmp_path))
+    efs_data.install()
+    efs = efs_backends[ACCOUNT][REGION]
+    fs = efs.create_file_system(
+        creation_token="t",
+        performance_mode="generalPurpose",
+        encrypted=False,
+        kms_key_id=None,  # type: ignore[arg-type]
+        throughput_mode="bursting",
+        provisioned_throughput_in_mibps=0,
+        availability_zone_name=None,  # type: ignore[arg-type]
+        backup=False,
+        tags=[],
+    )
+    home = efs_data.mount_path(tmp_path, ACCOUNT, REGION, fs.file_system_id)
+    home.mkdir(parents=True)
+    (home / "f").write_bytes(b"x" * 4097)  # two 4-KiB blocks
+    assert fs.info_json()["SizeInBytes"]["Value"] == (2048 + 4096) + (2048 + 2 * 4096)
+    efs.delete_file_system(fs.file_system_id)
+    assert not home.exists()
+
+
+def test_sagemaker_request_seams_used_for_studio_tags():
+    """emulator/account/studio_tags.py wraps SageMakerResponse.call_action and edits the parsed
+    request (``params``, automated parameter parsing) before the handler reads ``Tags`` from it."""
+    resp = SageMakerResponse()
+    assert resp.automated_parameter_parsing is True
+    assert 'self._get_param("Tags")' in inspect.getsource(SageMakerResponse.create_endpoint)
+    assert "params = ChainMap(self.params" in inspect.getsource(BaseResponse._get_param)
+    assert callable(SageMakerResponse.call_action)
+
+
 # --- IAM -------------------------------------------------------------------------------------------------
 def test_iam_models_used_for_delete_conflicts_and_simulation():
     backend = iam_backends[ACCOUNT]["aws"]
