@@ -132,34 +132,9 @@ def _decision_ms(calls: int = 2000) -> float:
 
 
 def _start_off_emulator(tmp: Path):
-    import subprocess
-    import sys
+    from testkit import aws
 
-    ready = tmp / "ready.json"
-    env = {**os.environ, "CLASSROOM_EMULATOR_IAM": "off", "PYTHONPATH": str(REPO_TERRAFORM.parent)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--ready-file",
-            str(ready),
-            "--loopback-only",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 90
-    while not ready.exists():
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.terminate()
-            raise RuntimeError("the second emulator (IAM off) did not start")
-        time.sleep(0.1)
-    return proc, f"http://127.0.0.1:{json.loads(ready.read_text())['port']}"
+    return aws.serve(tmp, {"CLASSROOM_EMULATOR_IAM": "off"})
 
 
 def _class_rows(url: str) -> list[dict]:

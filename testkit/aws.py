@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 import boto3
 from botocore.config import Config
@@ -36,6 +42,27 @@ def clients(url: str, *, attempts: int | None = None, read_timeout: int | None =
         )
 
     return make
+
+
+def serve(folder: Path, env: dict[str, str], timeout: float = 90) -> tuple[subprocess.Popen, str]:
+    """A second embedded AWS as its own process (``python -m emulator serve``, loopback only) with
+    ``env`` added to its environment: (the process, its URL). The caller terminates it."""
+    ready = folder / "ready.json"
+    root = str(Path(__file__).resolve().parents[1])
+    command = [sys.executable, "-m", "emulator", "serve", "--port", "0", "--ready-file", str(ready)]
+    proc = subprocess.Popen(
+        [*command, "--loopback-only"],
+        env={**os.environ, **env, "PYTHONPATH": root},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + timeout
+    while not ready.exists():
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.terminate()
+            raise RuntimeError(f"the emulator with {env} did not start")
+        time.sleep(0.1)
+    return proc, f"http://127.0.0.1:{json.loads(ready.read_text())['port']}"
 
 
 def reset(url: str, timeout: float | None = None) -> None:

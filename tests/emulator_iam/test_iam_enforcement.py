@@ -11,11 +11,6 @@ error messages").
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import boto3
@@ -24,6 +19,8 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from iamhelpers import ACCOUNT, REGION, doc
+
+from testkit import aws
 
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/nobody"
 IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
@@ -327,33 +324,8 @@ def test_simulate_principal_policy_decides_conditions_from_context_entries(boot,
 
 def test_enforcement_can_be_turned_off(tmp_path: Path, boot):
     """``CLASSROOM_EMULATOR_IAM=off`` in the emulator's environment: principals are not restricted."""
-    ready = tmp_path / "ready.json"
-    env = {
-        **os.environ,
-        "CLASSROOM_EMULATOR_IAM": "off",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--port",
-            "0",
-            "--ready-file",
-            str(ready),
-            "--loopback-only",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, url = aws.serve(tmp_path, {"CLASSROOM_EMULATOR_IAM": "off"}, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while not ready.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        url = f"http://127.0.0.1:{json.loads(ready.read_text())['port']}"
 
         def client(service: str, key: str = "testing", secret: str = "testing"):
             return boto3.client(
