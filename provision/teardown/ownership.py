@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from provision.teardown.aws import paged
+from provision.teardown.aws import page_size, paged
 from provision.teardown.model import Context, Item, item
 
 CLASS_TAG = "classroom"
@@ -143,6 +143,18 @@ def classify(
                 )
             )
     return out
+
+
+def classify_swept(
+    ctx: Context, kind: str, region: str, op: str, key: str, why: tuple[str, str], **fields: Any
+) -> list[Item]:
+    """A kind the sweep lists in every enabled region: SageMaker's ``op`` (rows under ``key``) in
+    ``region``, classified (``fields``: as ``classify``). ``why``: what an item is in the class's
+    region, and what it is when the sweep of another region found it (``{region}`` in it)."""
+    sm = ctx.aws.client("sagemaker", region)
+    rows = paged(sm, op, key, MaxResults=page_size())
+    why_here = why[0] if region == ctx.scope.region else why[1].format(region=region)
+    return classify(ctx, kind, region, rows, why_here=why_here, **fields)
 
 
 def priced(ctx: Context, items: list[Item]) -> list[Item]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from kitcore.aws import endpoint_parts
 from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady, item
-from provision.teardown.ownership import classify
+from provision.teardown.ownership import classify_swept
 from provision.teardown.registry import register
 
 GROUP_PREFIX = "/aws/sagemaker/Endpoints/"
@@ -22,22 +22,18 @@ class Endpoints(Kind):
     sweep = True
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        sm = ctx.aws.client("sagemaker", region)
-        here = region == ctx.scope.region
-        why = (
-            "endpoint in the class's region, bills by the hour"
-            if here
-            else f"endpoint found by the sweep of {region} (wrong region?), bills by the hour"
-        )
-        rows = paged(sm, "list_endpoints", "Endpoints", MaxResults=page_size())
-        return classify(
+        return classify_swept(
             ctx,
             self.name,
             region,
-            rows,
+            "list_endpoints",
+            "Endpoints",
+            why=(
+                "endpoint in the class's region, bills by the hour",
+                "endpoint found by the sweep of {region} (wrong region?), bills by the hour",
+            ),
             arn="EndpointArn",
             name="EndpointName",
-            why_here=why,
             use="hosting",
             status="EndpointStatus",
         )

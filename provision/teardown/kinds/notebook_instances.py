@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from provision.teardown.aws import error_code, is_not_found, page_size, paged
 from provision.teardown.model import Context, Item, Kind, NotReady
-from provision.teardown.ownership import classify
+from provision.teardown.ownership import classify_swept
 from provision.teardown.registry import register
 
 # NotebookInstanceStatus (botocore's sagemaker 2017-07-24 model): Pending | InService | Stopping |
@@ -28,22 +28,18 @@ class NotebookInstances(Kind):
     sweep = True
 
     def list(self, ctx: Context, region: str) -> list[Item]:
-        sm = ctx.aws.client("sagemaker", region)
-        here = region == ctx.scope.region
-        why = (
-            "notebook instance in the class's region, bills by the hour while InService"
-            if here
-            else f"notebook instance found by the sweep of {region} (wrong region?)"
-        )
-        rows = paged(sm, "list_notebook_instances", "NotebookInstances", MaxResults=page_size())
-        return classify(
+        return classify_swept(
             ctx,
             self.name,
             region,
-            rows,
+            "list_notebook_instances",
+            "NotebookInstances",
+            why=(
+                "notebook instance in the class's region, bills by the hour while InService",
+                "notebook instance found by the sweep of {region} (wrong region?)",
+            ),
             arn="NotebookInstanceArn",
             name="NotebookInstanceName",
-            why_here=why,
             use="notebook",
             instance_type="InstanceType",
             status="NotebookInstanceStatus",
