@@ -97,11 +97,29 @@ def test_without_the_lab_the_sdk_leaves_the_machine(emulator, lesson_class, tmp_
     assert 'Could not connect to the endpoint URL: "https://sts.us-east-1.amazonaws.com/"' in str(err.value)
 
 
+def _install_sdk_v2(py: Path, pins: Path) -> subprocess.CompletedProcess:
+    """``sagemaker==V2`` and ipykernel into the venv of ``py``: with the kit venv's uv when `make setup`
+    installed it (seconds instead of pip's minutes; pip's configuration passed on as tools/install.py
+    does), else (or when uv fails) with the venv's own pip."""
+    packages = ["-c", str(pins), f"sagemaker=={V2}", "ipykernel"]
+    uv = Path(sys.executable).with_name("uv")
+    if uv.is_file():
+        from tools.install import pip_config, uv_options
+
+        args, env = uv_options(pip_config())
+        cmd = [str(uv), "pip", "install", "--quiet", "--python", str(py), *args, *packages]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env={**os.environ, **env})
+        if done.returncode == 0:
+            return done
+    cmd = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
 @pytest.fixture(scope="session")
 def sdk_v2_kernel(tmp_path_factory):
     """A kernel with SageMaker SDK v2 (never installed into the kit's venv): a virtualenv in the
-    kit's cache, built once from the package index (``pip install sagemaker==2.257.7 ipykernel`` with
-    the versions pinned in tests/fixtures/sdk-v2-constraints.txt)."""
+    kit's cache, built once from the package index (``sagemaker==2.257.7 ipykernel`` with the versions
+    pinned in tests/fixtures/sdk-v2-constraints.txt)."""
     import hashlib
 
     from jobs.data import cache_root
@@ -111,23 +129,7 @@ def sdk_v2_kernel(tmp_path_factory):
     py = venv / "bin" / "python"
     if not (venv / ".complete").exists():
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-        pip = subprocess.run(
-            [
-                str(py),
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                "-c",
-                str(pins),
-                f"sagemaker=={V2}",
-                "ipykernel",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        pip = _install_sdk_v2(py, pins)
         if pip.returncode != 0:
             pytest.skip(
                 f"cannot install SageMaker SDK v2 from the package index: {pip.stderr.strip()[-300:]}"
