@@ -7,6 +7,9 @@
 - CreateLoginProfile keeps ``PasswordResetRequired`` (moto dropped it).
 - SimulatePrincipalPolicy answers from the principal's policies with the evaluator that enforces
   permissions (``emulator.iam.policy``), Conditions decided from ContextEntries.
+- A user's permissions boundary (CreateUser ``PermissionsBoundary``, Put/DeleteUserPermissionsBoundary,
+  shown by GetUser): moto keeps only a role's; the enforcement evaluates both
+  (``emulator.iam.principals.boundary_of``).
 - List/Create/DeleteServiceSpecificCredential(s), which Terraform's aws_iam_user force_destroy
   lists. Credentials live on the IAM backend (``kit_service_credentials``), so a reset clears them.
 """
@@ -97,6 +100,44 @@ def create_login_profile(self: IamResponse) -> ActionResult:
             }
         }
     )
+
+
+# --- a user's permissions boundary ----------------------------------------------------------------------
+def _set_user_boundary(backend: IAMBackend, user: User, arn: str | None) -> None:
+    if arn and not backend.policy_arn_regex.match(arn):
+        raise InvalidInput(f"ARN {arn} is not valid.")
+    if arn:
+        backend.get_policy(arn)  # NoSuchEntity for a policy that does not exist, as AWS answers
+    user.permissions_boundary_arn = arn  # type: ignore[attr-defined]
+    # GetUser's User.PermissionsBoundary (moto's serializer reads the attribute of that name)
+    user.permissions_boundary = (  # type: ignore[attr-defined]
+        {"PermissionsBoundaryType": "PermissionsPolicy", "PermissionsBoundaryArn": arn} if arn else None
+    )
+    principals.invalidate()
+
+
+_moto_create_user = IamResponse.create_user
+
+
+def create_user(self: IamResponse) -> ActionResult:
+    boundary = self._get_param("PermissionsBoundary")
+    if boundary and not self.backend.policy_arn_regex.match(boundary):
+        raise InvalidInput(f"ARN {boundary} is not valid.")
+    result = _moto_create_user(self)
+    if boundary:
+        _set_user_boundary(self.backend, self.backend.get_user(self._get_param("UserName")), boundary)
+    return result
+
+
+def put_user_permissions_boundary(self: IamResponse) -> ActionResult:
+    user = self.backend.get_user(self._get_param("UserName"))
+    _set_user_boundary(self.backend, user, self._get_param("PermissionsBoundary"))
+    return EmptyResult()
+
+
+def delete_user_permissions_boundary(self: IamResponse) -> ActionResult:
+    _set_user_boundary(self.backend, self.backend.get_user(self._get_param("UserName")), None)
+    return EmptyResult()
 
 
 # --- SimulatePrincipalPolicy ---------------------------------------------------------------------------
@@ -222,6 +263,9 @@ HANDLERS = {
         delete_user,
         delete_group,
         create_login_profile,
+        create_user,
+        put_user_permissions_boundary,
+        delete_user_permissions_boundary,
         simulate_principal_policy,
         create_service_specific_credential,
         list_service_specific_credentials,

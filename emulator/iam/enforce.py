@@ -339,22 +339,35 @@ class InvalidKey(Exception):
     """AWS's answer to a deleted, deactivated or made-up access key of the issued shape."""
 
 
+#: where a refusal came from -> AWS's wording in the message (IAM User Guide, "Troubleshoot access
+#: denied error messages": "... with an explicit deny in a permissions boundary", "... because no
+#: session policy allows the ... action")
+POLICY_KINDS = {
+    "identity-based": ("an identity-based policy", "identity-based policy"),
+    "resource-based": ("a resource-based policy", "resource-based policy"),
+    "permissions boundary": ("a permissions boundary", "permissions boundary"),
+    "session": ("a session policy", "session policy"),
+}
+
+
 class Denied(Exception):
     def __init__(
         self, caller: str | None, action: str, resource: str, explicit: bool, kind: str = "identity-based"
     ) -> None:
         self.caller, self.action, self.resource, self.explicit = caller, action, resource, explicit
+        self.kind = kind
+        in_a, no = POLICY_KINDS[kind]
         if caller is None:
             message = "Access Denied"
         elif explicit:
             message = (
                 f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
-                f"with an explicit deny in an {kind} policy"
+                f"with an explicit deny in {in_a}"
             )
         else:
             message = (
                 f"User: {caller} is not authorized to perform: {action} on resource: {resource} "
-                f"because no {kind} policy allows the {action} action"
+                f"because no {no} allows the {action} action"
             )
         super().__init__(message)
         self.message = message
@@ -406,30 +419,20 @@ def decide(
     resource_policies = _bucket_policy(bucket, account, partition) if bucket else []
     caller = who.arn if who else None
     for resource in resources:
-        identity = P.evaluate(who.policies, action, resource, full) if who else P.Decision("implicitDeny")
-        if identity.decision == "explicitDeny":
-            raise Denied(caller, action, resource, True)
-        resource_based = P.Decision("implicitDeny")
-        if resource_policies:
-            resource_based = P.evaluate(
-                resource_policies,
-                action,
-                resource,
-                full,
-                principal_arn=who.arn if who else None,
-                account=who.account if who else None,
-            )
-            if (
-                who is None
-                and resource_based.allowed
-                and bucket
-                and _restricts_public(bucket, account, partition)
-            ):
-                resource_based = P.Decision("implicitDeny")
-            if resource_based.decision == "explicitDeny":
-                raise Denied(caller, action, resource, True, "resource-based")
-        if not (identity.allowed or resource_based.allowed):
-            raise Denied(caller, action, resource, False)
+        kind, explicit = P.combined(
+            who.policies if who else None,
+            action,
+            resource,
+            full,
+            boundary=who.boundary if who else None,
+            session=who.session if who else None,
+            resource_based=resource_policies,
+            principal_arn=who.arn if who else None,
+            account=who.account if who else None,
+            public_blocked=bool(who is None and bucket and _restricts_public(bucket, account, partition)),
+        )
+        if kind is not None:
+            raise Denied(caller, action, resource, explicit, kind)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -593,6 +596,15 @@ def _invalid_key(resp: Any, is_s3: bool, signing: str) -> Exception:
     return exc
 
 
+def source_ip(resp: Any) -> dict[str, list[str]]:
+    """``aws:SourceIp``: the address the request came from (the embedded AWS listens on loopback, so
+    a request from this machine is 127.0.0.1; AWS sets the key on every request, IAM User Guide
+    "AWS global condition context keys")."""
+    request = getattr(resp, "normalized_request", None) or getattr(resp, "request", None)
+    addr = getattr(request, "remote_addr", None) or "127.0.0.1"
+    return {"aws:sourceip": [str(addr)]}
+
+
 def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
     """Replacement for moto's ``ActionAuthenticatorMixin._authenticate_and_authorize_action``."""
     if not enabled():
@@ -625,7 +637,7 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
             resource = "*"  # ListAllMyBuckets acts on no bucket
         bucket = resource.split(":::", 1)[-1].split("/", 1)[0] if ":::" in resource else None
         qs = getattr(resp, "querystring", {}) or {}
-        ctx = request_context("s3", action.split(":")[1], {}, region)
+        ctx = request_context("s3", action.split(":")[1], {}, region, source_ip(resp))
         if "prefix" in qs and sar.carries("s3", action.split(":")[1], "s3:prefix"):
             ctx["s3:prefix"] = [qs["prefix"][0]]
         elif sar.carries("s3", action.split(":")[1], "s3:prefix") and bucket:
@@ -644,7 +656,7 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
     info = sar.action(prefix, op)
     action = f"{prefix}:{info.name if info else op}"
     resources = resources_for(prefix, op, params, region, account, partition)
-    ctx = request_context(prefix, op, params, region)
+    ctx = request_context(prefix, op, params, region, source_ip(resp))
     if sar.carries(prefix, op, "aws:ResourceTag/x"):
         for key, value in resource_tags(prefix, resources[0], account, region).items():
             ctx[f"aws:resourcetag/{key.lower()}"] = [value]
@@ -655,13 +667,86 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
             for role_arn in sorted(set(find_all(params, *PASSED_ROLE_PARAMS))):
                 if ":role/" in role_arn:
                     pass_ctx = request_context(
-                        "iam", "PassRole", {}, region, {"iam:passedtoservice": [f"{prefix}.amazonaws.com"]}
+                        "iam",
+                        "PassRole",
+                        {},
+                        region,
+                        {"iam:passedtoservice": [f"{prefix}.amazonaws.com"], **source_ip(resp)},
                     )
                     decide(who, "iam:PassRole", [role_arn], pass_ctx, account=account, partition=partition)
         if action.lower() == "sts:assumerole":
             _check_trust(who, params.get("RoleArn", ""), account, partition)
     except Denied as denied:
         raise _error_response(resp, prefix, denied) from None
+    if prefix == "sagemaker" and op in SAGEMAKER_ASSUMES:
+        for role_arn in _roles_sagemaker_assumes(op, params, account, region):
+            if not sagemaker_can_assume(role_arn, account, partition):
+                raise _validation_error(resp, CANNOT_ASSUME.format(role_arn=role_arn))
+
+
+#: SageMaker calls after which SageMaker itself assumes a role: the call's RoleArn/ExecutionRoleArn, or
+#: (CreateTransformJob) the model's. AWS refuses them up front when the role does not exist or does
+#: not trust sagemaker.amazonaws.com, with this ValidationException (as AWS words it for
+#: CreateTrainingJob and CreateTransformJob, e.g. awslabs/predictive-maintenance-using-machine-learning
+#: issue 3: "An error occurred (ValidationException) when calling the CreateTransformJob operation:
+#: Could not assume role arn:aws:iam::XXX:role/.... Please ensure that the role exists and allows
+#: principal 'sagemaker.amazonaws.com' to assume the role.")
+SAGEMAKER_ASSUMES = frozenset(
+    {
+        "CreateTrainingJob",
+        "CreateHyperParameterTuningJob",
+        "CreateModel",
+        "CreateTransformJob",
+        "CreateProcessingJob",
+    }
+)
+CANNOT_ASSUME = (
+    "Could not assume role {role_arn}. Please ensure that the role exists and allows principal "
+    "'sagemaker.amazonaws.com' to assume the role."
+)
+
+
+def _roles_sagemaker_assumes(op: str, params: dict[str, Any], account: str, region: str) -> list[str]:
+    if op != "CreateTransformJob":
+        return sorted({r for r in find_all(params, "RoleArn", "ExecutionRoleArn") if ":role/" in r})
+    try:
+        from moto.sagemaker.models import sagemaker_backends
+
+        model = sagemaker_backends[account][region].describe_model(params.get("ModelName", ""))
+    except Exception:  # noqa: BLE001 - no such model: SageMaker's own error follows
+        return []
+    role = getattr(model, "execution_role_arn", None)
+    return [role] if role else []
+
+
+def sagemaker_can_assume(role_arn: str, account: str, partition: str) -> bool:
+    """Whether the role exists in the account and its trust policy lets sagemaker.amazonaws.com
+    assume it."""
+    from moto.iam.models import iam_backends
+
+    if role_arn.split(":")[4:5] != [account]:
+        return True  # another account's role: its trust is that account's business here
+    try:
+        role = iam_backends[account][partition].get_role_by_arn(role_arn)
+    except Exception:  # noqa: BLE001 - no such role
+        return False
+    doc = role.assume_role_policy_document
+    trust = P.parse_text(doc if isinstance(doc, str) else json.dumps(doc), f"trust:{role.name}", "resource")
+    decision = P.evaluate(
+        [trust], "sts:AssumeRole", role_arn, {}, principal_arn="sagemaker.amazonaws.com", account=None
+    )
+    return decision.allowed
+
+
+def _validation_error(resp: Any, message: str) -> Exception:
+    from werkzeug.exceptions import HTTPException
+
+    exc = HTTPException()
+    exc.code = 400
+    exc.description = json.dumps({"__type": "ValidationException", "Message": message, "message": message})
+    resp.response_headers["Content-Type"] = "application/x-amz-json-1.1"
+    resp.response_headers["x-amzn-ErrorType"] = "ValidationException"
+    return exc
 
 
 def _check_trust(who: principals.Principal, role_arn: str, account: str, partition: str) -> None:
@@ -723,6 +808,26 @@ def install() -> None:
                     principals.invalidate()
 
         cls.call_action = call_action  # type: ignore[method-assign]
+
+    original_assume = TokenResponse.assume_role
+
+    def assume_role(self: Any) -> Any:
+        # moto keeps AssumeRole's Policy but drops PolicyArns: keep them on the session (session
+        # policies, IAM User Guide "Session policies")
+        result = original_assume(self)
+        qs = getattr(self, "querystring", None) or {}
+        arns = [
+            qs[k][0]
+            for k in sorted(qs, key=lambda k: int(re.sub(r"\D", "", k) or 0))
+            if re.match(r"^PolicyArns\.member\.\d+\.arn$", k, re.IGNORECASE)
+        ]
+        session = (getattr(result, "result", None) or {}).get("Credentials")
+        if arns and session is not None:
+            session.kit_policy_arns = arns
+            principals.invalidate()
+        return result
+
+    TokenResponse.assume_role = assume_role  # type: ignore[method-assign]
 
     from moto.moto_api._internal.models import MotoAPIBackend
 

@@ -5,14 +5,16 @@ What is evaluated (IAM User Guide, "Policy evaluation logic" and "IAM JSON polic
 - ``Effect`` Allow/Deny, ``Action``/``NotAction`` (case-insensitive, ``*`` and ``?``),
   ``Resource``/``NotResource`` (case-sensitive wildcards, policy variables ``${aws:username}`` ...),
   ``Principal``/``NotPrincipal`` for resource-based policies (``*``, ``{"AWS": ...}``);
-- an explicit deny wins over any allow; without an allow the request is implicitly denied;
-- ``Condition``: every operator family AWS defines except Binary/IpAddress (String*, Arn*, Bool,
-  Null, Numeric*, Date*), the ``...IfExists`` suffix and the ``ForAnyValue:``/``ForAllValues:``
-  set qualifiers. A key missing from the request context makes an operator false, a negated
-  operator (``StringNotLike``, ``ArnNotEquals`` ...) true ("Condition operators", the box
-  "If the key that you specify in a policy condition is not present in the request context");
-  ``ForAllValues`` is true and ``ForAnyValue`` false over a missing key ("Set operators for
-  multivalued context keys"); operators AND, keys AND, values OR (NOR for negated operators).
+- an explicit deny wins over any allow; without an allow the request is implicitly denied; a
+  permissions boundary and session policies limit the identity-based allow (:func:`combined`);
+- ``Condition``: every operator family AWS defines except Binary (String*, Arn*, Bool, Null,
+  Numeric*, Date*, ``IpAddress``/``NotIpAddress`` over CIDR ranges, IPv4 and IPv6), the
+  ``...IfExists`` suffix and the ``ForAnyValue:``/``ForAllValues:`` set qualifiers. A key missing
+  from the request context makes an operator false, a negated operator (``StringNotLike``,
+  ``ArnNotEquals`` ...) true ("Condition operators", the box "If the key that you specify in a
+  policy condition is not present in the request context"); ``ForAllValues`` is true and
+  ``ForAnyValue`` false over a missing key ("Set operators for multivalued context keys");
+  operators AND, keys AND, values OR (NOR for negated operators).
 
 A parsed document is a :class:`Policy`; parsing is cached by the document's text, so a principal's
 policies are parsed once and evaluated per request.
@@ -21,6 +23,7 @@ policies are parsed once and evaluated per request.
 from __future__ import annotations
 
 import datetime as _dt
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -131,6 +134,14 @@ def _arn_like(value: str, wanted: str, ctx: Context) -> bool:
     return all(_glob_match(w, v, False, ctx) for v, w in zip(vparts, wparts, strict=True))
 
 
+def _in_network(value: str, wanted: str, _ctx: Context) -> bool:
+    # IpAddress: the request's address inside the policy's CIDR range (a bare address is a /32 or /128)
+    try:
+        return ipaddress.ip_address(value.strip()) in ipaddress.ip_network(wanted.strip(), strict=False)
+    except ValueError:
+        return False
+
+
 #: base operator name (lower) -> (predicate(value, policy_value, context), negated)
 def _str_eq(value: str, wanted: str, ctx: Context) -> bool:
     return value == (substitute(wanted, ctx, for_glob=False) or "\x00")
@@ -164,11 +175,13 @@ _OPERATORS: dict[str, tuple[Any, bool]] = {
     "datelessthanequals": (_cmp("date", "le"), False),
     "dategreaterthan": (_cmp("date", "gt"), False),
     "dategreaterthanequals": (_cmp("date", "ge"), False),
+    "ipaddress": (_in_network, False),
+    "notipaddress": (_in_network, True),
 }
 
 
 class UnsupportedCondition(ValueError):
-    """An operator this evaluator does not implement (Binary*, IpAddress): refuse, never guess."""
+    """An operator this evaluator does not implement (Binary*): refuse, never guess."""
 
 
 @dataclass(frozen=True)
@@ -384,3 +397,67 @@ def evaluate(
     elif out.allowed_by:
         out.decision = "allowed"
     return out
+
+
+def combined(
+    identity: Iterable[Policy] | None,
+    action: str,
+    resource: str,
+    context: Context,
+    *,
+    boundary: Iterable[Policy] | None = None,
+    session: Iterable[Policy] | None = None,
+    resource_based: Iterable[Policy] = (),
+    principal_arn: str | None = None,
+    account: str | None = None,
+    public_blocked: bool = False,
+) -> tuple[str | None, bool]:
+    """AWS's decision for one request within one account: (None, False) when allowed, else
+    (the kind of policy that refused, whether the deny was explicit).
+
+    IAM User Guide, "Policy evaluation logic" and "How AWS enforcement code logic evaluates requests
+    to allow or deny access" (https://docs.aws.amazon.com/IAM/latest/UserGuide/
+    reference_policies_evaluation-logic_policy-eval-denyallow.html):
+
+    1. an explicit deny in any policy that applies (identity-based, resource-based, the principal's
+       permissions boundary, the session policies of a role session) ends with a deny;
+    2. an allow in a resource-based policy (here: an S3 bucket policy) that names the principal
+       allows, within the account, without the identity-based policies (an implicit deny in a
+       permissions boundary or a session policy does not limit a resource-based policy that names
+       the user or role);
+    3. otherwise the identity-based policies must allow, AND the permissions boundary when the user
+       or role has one, AND the session policies when the session was given some (AssumeRole
+       ``Policy``/``PolicyArns``: "the resulting session's permissions are the intersection of the
+       role's identity-based policies and the session policies").
+
+    ``identity`` None: the anonymous principal (only a resource-based policy can allow it);
+    ``public_blocked``: S3 RestrictPublicBuckets ignores a public bucket policy's allow.
+    """
+    ident = (
+        evaluate(identity, action, resource, context) if identity is not None else Decision("implicitDeny")
+    )
+    bound = evaluate(boundary, action, resource, context) if boundary is not None else None
+    sess = evaluate(session, action, resource, context) if session is not None else None
+    res = Decision("implicitDeny")
+    resource_based = list(resource_based)
+    if resource_based:
+        res = evaluate(
+            resource_based, action, resource, context, principal_arn=principal_arn, account=account
+        )
+    for kind, d in (
+        ("identity-based", ident),
+        ("resource-based", res),
+        ("permissions boundary", bound),
+        ("session", sess),
+    ):
+        if d is not None and d.decision == "explicitDeny":
+            return kind, True
+    if res.allowed and not (identity is None and public_blocked):
+        return None, False
+    if not ident.allowed:
+        return "identity-based", False
+    if bound is not None and not bound.allowed:
+        return "permissions boundary", False
+    if sess is not None and not sess.allowed:
+        return "session", False
+    return None, False

@@ -75,6 +75,10 @@ class Principal:
     user_id: str
     policies: list[Policy] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
+    #: the user's or role's permissions boundary (None: none set)
+    boundary: list[Policy] | None = None
+    #: a role session's session policies, AssumeRole ``Policy`` + ``PolicyArns`` (None: none given)
+    session: list[Policy] | None = None
 
     def context(self) -> dict[str, list[str]]:
         cached = self.__dict__.get("_context")
@@ -94,6 +98,33 @@ class Principal:
             ctx[f"aws:principaltag/{k.lower()}"] = [v]
         self.__dict__["_context"] = ctx
         return ctx
+
+
+def _policy_by_arn(backend: Any, arn: str) -> Policy:
+    """A managed policy named by ARN; one that does not exist allows nothing (an empty document)."""
+    try:
+        return managed_policy(backend.get_policy(arn))
+    except Exception:  # noqa: BLE001 - deleted since it was named
+        return parse_text('{"Statement": []}', arn, "none")
+
+
+def boundary_of(backend: Any, entity: Any) -> list[Policy] | None:
+    """The permissions boundary of a user or role (IAM User Guide, "Permissions boundaries for IAM
+    entities"): moto keeps a role's (``permissions_boundary_arn``); the kit keeps a user's the same way
+    (:mod:`emulator.account.iam`)."""
+    arn = getattr(entity, "permissions_boundary_arn", None)
+    return [_policy_by_arn(backend, arn)] if arn else None
+
+
+def session_policies(backend: Any, session: Any) -> list[Policy] | None:
+    """AssumeRole's ``Policy`` (moto keeps it) and ``PolicyArns`` (kept by :mod:`emulator.iam.enforce`
+    as ``kit_policy_arns``); None when the session was given neither."""
+    out: list[Policy] = []
+    if getattr(session, "policy", None):
+        out.append(parse_text(_text(session.policy), "session-policy", "none"))
+    for arn in getattr(session, "kit_policy_arns", None) or []:
+        out.append(_policy_by_arn(backend, arn))
+    return out or None
 
 
 def _tags(entity: Any) -> dict[str, str]:
@@ -123,6 +154,7 @@ def _find(account: str, partition: str, access_key_id: str) -> Principal | None:
                         user.id,
                         user_policies(iam, user.name),
                         _tags(user),
+                        boundary_of(iam, user),
                     )
         return None
     for session in list(sts_backends[account][partition].assumed_roles):
@@ -142,6 +174,8 @@ def _find(account: str, partition: str, access_key_id: str) -> Principal | None:
                 f"{role.id}:{session.session_name}",
                 role_policies(iam, role.name),
                 _tags(role),
+                boundary_of(iam, role),
+                session_policies(iam, session),
             )
     return None
 

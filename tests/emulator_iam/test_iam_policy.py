@@ -89,7 +89,28 @@ def test_condition_keys_are_case_insensitive_and_blocks_are_anded():
 
 def test_unsupported_operators_are_refused_not_guessed():
     with pytest.raises(UnsupportedCondition):
-        _cond("IpAddress", "aws:SourceIp", "10.0.0.0/8", {"aws:sourceip": ["10.1.1.1"]})
+        _cond("BinaryEquals", "k", "QmluYXJ5", {"k": ["QmluYXJ5"]})
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "ip", "expected"),
+    [
+        ("IpAddress", "10.0.0.0/8", "10.1.1.1", True),
+        ("IpAddress", ["192.0.2.0/24", "10.0.0.0/8"], "10.1.1.1", True),
+        ("IpAddress", "10.0.0.0/8", "11.0.0.1", False),
+        ("IpAddress", "203.0.113.7", "203.0.113.7", True),  # a bare address is a /32
+        ("IpAddress", "2001:db8::/32", "2001:db8::1", True),
+        ("IpAddress", "10.0.0.0/8", None, False),  # key missing: false
+        ("NotIpAddress", "10.0.0.0/8", "11.0.0.1", True),
+        ("NotIpAddress", "10.0.0.0/8", "10.0.0.1", False),
+        ("NotIpAddress", "10.0.0.0/8", None, True),  # negated operator, key missing: true
+        ("IpAddressIfExists", "10.0.0.0/8", None, True),
+    ],
+)
+def test_ip_address_operators(operator, values, ip, expected):
+    # IAM User Guide, "IAM JSON policy elements: Condition operators", IP address condition operators
+    ctx = {"aws:sourceip": [ip]} if ip else {}
+    assert _cond(operator, "aws:SourceIp", values, ctx) is expected
 
 
 def test_policy_variables_in_resources_and_conditions():
