@@ -74,12 +74,47 @@ def _member(url: str, account: str) -> boto3.session.Session:
     )
 
 
+JOB_ROLE = "rain-execution"
+
+
 def _train_and_deploy(s: boto3.session.Session, url: str, account: str, bucket: str) -> str:
     """One small linear-learner job in the member account, then an endpoint left for `down`."""
     s3, sm = s.client("s3", endpoint_url=url), s.client("sagemaker", endpoint_url=url)
     rows = "\n".join(f"{2 * x + 1},{x}" for x in range(60)) + "\n"
     s3.upload_fileobj(io.BytesIO(rows.encode()), bucket, "rain/train/train.csv")
-    role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+    # the job's role must trust SageMaker (AWS: ValidationException "Could not assume role ..."
+    # otherwise); the access role trusts only the management account
+    role = s.client("iam", endpoint_url=url).create_role(
+        RoleName=JOB_ROLE,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "sagemaker.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    s.client("iam", endpoint_url=url).put_role_policy(
+        RoleName=JOB_ROLE,
+        PolicyName="job",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": ["s3:*", "ecr:*", "logs:*", "cloudwatch:*"],
+                        "Resource": "*",
+                    }
+                ],
+            }
+        ),
+    )
     sm.create_training_job(
         TrainingJobName="rain-1",
         RoleArn=role,
@@ -248,5 +283,9 @@ def test_per_student_class_of_five_accounts(tmp_path):
             assert s.client("iam", endpoint_url=url).list_users()["Users"] == []
             assert s.client("sagemaker", endpoint_url=url).list_endpoints()["Endpoints"] == []
             assert s.client("sagemaker", endpoint_url=url).list_models()["Models"] == []
+        # the job's role, made by this test (not the class's): removed by the test
+        iam = _member(url, accounts["ana"]).client("iam", endpoint_url=url)
+        iam.delete_role_policy(RoleName=JOB_ROLE, PolicyName="job")
+        iam.delete_role(RoleName=JOB_ROLE)
     finally:
         subprocess.run([CLASSROOM, "emulator", "stop"], cwd=tmp_path, env=env, capture_output=True)

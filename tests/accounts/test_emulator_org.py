@@ -163,6 +163,17 @@ def test_scps_deny_in_member_accounts_only(emulator, mgmt):
     ou = _ou_with_scps(orgs, root)
     orgs.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
     sm = _session(emulator, member).client("sagemaker", endpoint_url=emulator.url)
+    # SageMaker refuses a model whose role it cannot assume (ValidationException): the member's own
+    member_iam = _session(emulator, member).client("iam", endpoint_url=emulator.url)
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"Service": "sagemaker.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+    member_iam.create_role(
+        RoleName="execution",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+    )
     _model(sm, member)
     _model(mgmt("sagemaker"), MANAGEMENT)
 
@@ -210,6 +221,7 @@ def test_scps_deny_in_member_accounts_only(emulator, mgmt):
     iam.detach_user_policy(UserName="student", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
     iam.delete_access_key(UserName="student", AccessKeyId=key["AccessKeyId"])
     iam.delete_user(UserName="student")
+    member_iam.delete_role(RoleName="execution")
     assert sm.list_endpoint_configs()["EndpointConfigs"] == []
 
 
