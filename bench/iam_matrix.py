@@ -42,6 +42,7 @@ DENIED_CODES = {
 }  # 403: HEAD has no body
 BOOT = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=120)
+CLASS_TAG = "classroom"
 
 
 @dataclass
@@ -98,6 +99,16 @@ class ClassAccount:
         self.domain: str = out["studio_domain_id"]
         self.students: list[str] = sorted(out["students"])
         self._keys: list[tuple[str, str]] = []
+        self._class_name: str | None = None
+
+    @property
+    def class_tags(self) -> list[dict[str, str]]:
+        """The class's tag (``classroom=<class>``, Terraform's default_tags), read off the execution
+        role: what a student must put on everything they create (terraform/modules/students)."""
+        if self._class_name is None:
+            tags = self.client("iam").list_role_tags(RoleName=self.role_arn.rsplit("/", 1)[-1])["Tags"]
+            self._class_name = next(t["Value"] for t in tags if t["Key"] == CLASS_TAG)
+        return [{"Key": CLASS_TAG, "Value": self._class_name}]
 
     def client(self, service: str, creds: dict | None = None, unsigned: bool = False):
         if unsigned:
@@ -440,7 +451,9 @@ def _force_clean(acct: ClassAccount, sm, made: dict[str, list[str]]) -> None:
                 pass
 
 
-def _endpoint_config(sm, name: str, model: str, instance_type: str, variant: str = "a") -> dict:
+def _endpoint_config(
+    sm, name: str, model: str, instance_type: str, variant: str = "a", tags: list | None = None
+) -> dict:
     """CreateEndpointConfig with one production variant of one instance."""
     return sm.create_endpoint_config(
         EndpointConfigName=name,
@@ -452,6 +465,7 @@ def _endpoint_config(sm, name: str, model: str, instance_type: str, variant: str
                 "InitialInstanceCount": 1,
             }
         ],
+        **({"Tags": tags} if tags else {}),
     )
 
 
@@ -545,7 +559,10 @@ def default_bucket_under_role(acct: ClassAccount) -> tuple[str, str]:
 
 
 def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str, Callable[[], object]]]:
+    """The calls that would start an ml.p3.2xlarge, each tagged for the class (so that only the
+    guardrail's explicit deny can refuse them)."""
     big = "ml.p3.2xlarge"
+    tags = acct.class_tags
     return [
         (
             "CreateTrainingJob ml.p3.2xlarge",
@@ -556,11 +573,12 @@ def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str,
                 OutputDataConfig={"S3OutputPath": f"s3://{acct.models}/p3"},
                 ResourceConfig={"InstanceType": big, "InstanceCount": 1, "VolumeSizeInGB": 5},
                 StoppingCondition={"MaxRuntimeInSeconds": 60},
+                Tags=tags,
             ),
         ),
         (
             "CreateEndpointConfig ml.p3.2xlarge",
-            lambda: _endpoint_config(sm, f"p3-{tag}", "none", big),
+            lambda: _endpoint_config(sm, f"p3-{tag}", "none", big, tags=tags),
         ),
         (
             "CreateTransformJob ml.p3.2xlarge",
@@ -574,12 +592,13 @@ def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str,
                 },
                 TransformOutput={"S3OutputPath": f"s3://{acct.models}/p3"},
                 TransformResources={"InstanceType": big, "InstanceCount": 1},
+                Tags=tags,
             ),
         ),
         (
             "CreateNotebookInstance ml.p3.2xlarge",
             lambda: sm.create_notebook_instance(
-                NotebookInstanceName=f"p3-{tag}", InstanceType=big, RoleArn=acct.role_arn
+                NotebookInstanceName=f"p3-{tag}", InstanceType=big, RoleArn=acct.role_arn, Tags=tags
             ),
         ),
         (
@@ -587,6 +606,336 @@ def _p3_calls(sm, acct: ClassAccount, profile: str, tag: str) -> list[tuple[str,
             lambda: _jupyter_app(sm, acct, profile, f"p3-{tag}", big),
         ),
     ]
+
+
+def student_matrix(acct: ClassAccount, tag: str) -> list[Cell]:
+    """The student's own access key (their IAM user: the Students group's policies, the guardrail)
+    against the lesson's calls and what a student must not do. Expects the bootstrap's untagged model
+    ``m-<tag>`` and the other student's ``<other>/train.csv`` (``permission_matrix`` makes them);
+    everything the student creates is deleted, under the student's key where the cells allow it."""
+    me, other = acct.students[0], acct.students[1]
+    cells: list[Cell] = []
+    creds = acct.student_key(me)
+    sm, s3, iam = acct.client("sagemaker", creds), acct.client("s3", creds), acct.client("iam", creds)
+    logs = acct.client("logs", creds)
+    who = f"student {me}"
+    tags = acct.class_tags
+    boot_sm = acct.client("sagemaker")
+    job, model, config, endpoint = (f"stu-{tag}-{k}" for k in ("train", "model", "cfg", "ep"))
+
+    def cell(action: str, expected: str, call: Callable[[], object]) -> None:
+        actual, detail = attempt(call)
+        cells.append(Cell(who, action, expected, actual, detail))
+
+    try:
+        # Studio
+        cell(
+            "CreatePresignedDomainUrl own profile",
+            "allowed",
+            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=me),
+        )
+        cell(
+            "CreatePresignedDomainUrl another's profile",
+            "denied",
+            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=other),
+        )
+        cell("DescribeDomain (the class's)", "allowed", lambda: sm.describe_domain(DomainId=acct.domain))
+        cell(
+            "CreateApp ml.t3.medium own profile",
+            "allowed",
+            lambda: _jupyter_app(sm, acct, me, f"st3-{tag}", "ml.t3.medium"),
+        )
+        cell(
+            "CreateApp ml.t3.medium another's profile",
+            "denied",
+            lambda: _jupyter_app(sm, acct, other, f"sx-{tag}", "ml.t3.medium"),
+        )
+
+        # S3: the own prefix of the private bucket, the public bucket's shared prefix
+        cell(
+            "s3:PutObject own prefix",
+            "allowed",
+            lambda: s3.put_object(Bucket=acct.models, Key=f"{me}/train/d.csv", Body=_csv()),
+        )
+        cell(
+            "s3:GetObject own prefix",
+            "allowed",
+            lambda: s3.get_object(Bucket=acct.models, Key=f"{me}/train/d.csv")["Body"].read(),
+        )
+        cell(
+            "s3:ListBucket own prefix",
+            "allowed",
+            lambda: s3.list_objects_v2(Bucket=acct.models, Prefix=f"{me}/"),
+        )
+        cell(
+            "s3:GetObject another student's prefix",
+            "denied",
+            lambda: s3.get_object(Bucket=acct.models, Key=f"{other}/train.csv"),
+        )
+        cell(
+            "s3:ListBucket another student's prefix",
+            "denied",
+            lambda: s3.list_objects_v2(Bucket=acct.models, Prefix=f"{other}/"),
+        )
+        cell(
+            "s3:PutObject another student's prefix",
+            "denied",
+            lambda: s3.put_object(Bucket=acct.models, Key=f"{other}/x.csv", Body=b"x"),
+        )
+        cell(
+            "s3:GetObject private bucket outside any prefix of mine",
+            "denied",
+            lambda: s3.get_object(Bucket=acct.models, Key="ada-data/train.csv"),
+        )
+        cell("s3:ListBucket private bucket", "denied", lambda: s3.list_objects_v2(Bucket=acct.models))
+        cell(
+            "s3:ListBucket public bucket share/",
+            "allowed",
+            lambda: s3.list_objects_v2(Bucket=acct.share, Prefix="share/"),
+        )
+        cell(
+            "s3:GetObject public bucket share/",
+            "allowed",
+            lambda: s3.get_object(Bucket=acct.share, Key="share/hello.txt")["Body"].read(),
+        )
+        cell(
+            "s3:PutObject public bucket share/",
+            "denied",
+            lambda: s3.put_object(Bucket=acct.share, Key="share/x.txt", Body=b"x"),
+        )
+
+        # the three jobs on the allowed types, tagged for the class, the class's role passed to SageMaker
+        definition = {
+            "AlgorithmSpecification": {"TrainingImage": XGB_IMAGE, "TrainingInputMode": "File"},
+            "RoleArn": acct.role_arn,
+            "InputDataConfig": [
+                {
+                    "ChannelName": "train",
+                    "ContentType": "text/csv",
+                    "DataSource": {
+                        "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{acct.models}/{me}/train/"}
+                    },
+                }
+            ],
+            "OutputDataConfig": {"S3OutputPath": f"s3://{acct.models}/{me}/out"},
+            "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 600},
+            "HyperParameters": {"num_round": "3", "objective": "reg:squarederror"},
+        }
+        cell(
+            "CreateTrainingJob ml.m5.xlarge without the class tag",
+            "denied",
+            lambda: sm.create_training_job(TrainingJobName=f"{job}-untagged", **definition),
+        )
+        cell(
+            "CreateTrainingJob ml.m5.xlarge (class tag)",
+            "allowed",
+            lambda: sm.create_training_job(TrainingJobName=job, Tags=tags, **definition),
+        )
+        cell(
+            "DescribeTrainingJob until done",
+            "allowed",
+            lambda: _wait(lambda: sm.describe_training_job(TrainingJobName=job), "TrainingJobStatus"),
+        )
+        cell(
+            "logs:DescribeLogStreams SageMaker training logs",
+            "allowed",
+            lambda: logs.describe_log_streams(
+                logGroupName="/aws/sagemaker/TrainingJobs", logStreamNamePrefix=job
+            ),
+        )
+        cell(
+            "CreateHyperParameterTuningJob without the class tag",
+            "denied",
+            lambda: sm.create_hyper_parameter_tuning_job(
+                HyperParameterTuningJobName=f"stu-{tag}-tune",
+                HyperParameterTuningJobConfig={
+                    "Strategy": "Random",
+                    "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "train:rmse"},
+                    "ResourceLimits": {"MaxNumberOfTrainingJobs": 1, "MaxParallelTrainingJobs": 1},
+                },
+                TrainingJobDefinition={k: v for k, v in definition.items() if k != "HyperParameters"},
+            ),
+        )
+        cell(
+            "CreateModel passing another role",
+            "denied",
+            lambda: sm.create_model(
+                ModelName=f"{model}-other",
+                ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole",
+                PrimaryContainer={"Image": XGB_IMAGE},
+                Tags=tags,
+            ),
+        )
+        cell(
+            "CreateModel (class tag, the class's role)",
+            "allowed",
+            lambda: sm.create_model(
+                ModelName=model,
+                ExecutionRoleArn=acct.role_arn,
+                PrimaryContainer={"Image": XGB_IMAGE},
+                Tags=tags,
+            ),
+        )
+        cell(
+            "CreateEndpointConfig ml.m5.xlarge without the class tag",
+            "denied",
+            lambda: _endpoint_config(sm, f"{config}-untagged", model, "ml.m5.xlarge"),
+        )
+        cell(
+            "CreateEndpointConfig ml.m5.xlarge (class tag)",
+            "allowed",
+            lambda: _endpoint_config(sm, config, model, "ml.m5.xlarge", tags=tags),
+        )
+        cell(
+            "CreateEndpoint (class tag)",
+            "allowed",
+            lambda: sm.create_endpoint(EndpointName=endpoint, EndpointConfigName=config, Tags=tags),
+        )
+        cell("DescribeEndpoint", "allowed", lambda: sm.describe_endpoint(EndpointName=endpoint))
+        for action, call in _p3_calls(sm, acct, me, tag):
+            cell(action, "denied", call)
+        cell(
+            "DeleteModel not tagged for the class",
+            "denied",
+            lambda: sm.delete_model(ModelName=f"m-{tag}"),
+        )
+        cell(
+            "DeleteEndpoint (class tag)",
+            "allowed",
+            lambda: sm.delete_endpoint(EndpointName=endpoint),
+        )
+        cell(
+            "DeleteEndpointConfig (class tag)",
+            "allowed",
+            lambda: sm.delete_endpoint_config(EndpointConfigName=config),
+        )
+        cell("DeleteModel (class tag)", "allowed", lambda: sm.delete_model(ModelName=model))
+        cell(
+            "DeleteApp own profile",
+            "allowed",
+            lambda: (
+                wait_app_status(sm, acct, me, f"st3-{tag}", ("InService", "Failed")),
+                sm.delete_app(
+                    DomainId=acct.domain, UserProfileName=me, AppType="JupyterLab", AppName=f"st3-{tag}"
+                ),
+            ),
+        )
+
+        # IAM: nothing but the own password
+        cell("iam:ListUsers", "denied", iam.list_users)
+        cell(
+            "iam:CreateAccessKey for another student",
+            "denied",
+            lambda: iam.create_access_key(UserName=other),
+        )
+        cell(
+            "iam:AttachUserPolicy AdministratorAccess to self",
+            "denied",
+            lambda: iam.attach_user_policy(
+                UserName=me, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+            ),
+        )
+        cell(
+            "iam:GetAccountPasswordPolicy (IAMUserChangePassword)",
+            "allowed",
+            iam.get_account_password_policy,
+        )
+    finally:
+        acct.cleanup()
+        _force_clean(
+            acct,
+            boot_sm,
+            {
+                "endpoint": [endpoint],
+                "config": [config, f"{config}-untagged"],
+                "model": [model, f"{model}-other"],
+            },
+        )
+        for name in (f"st3-{tag}", f"sx-{tag}"):
+            for profile in (me, other):
+                try:
+                    delete_app(acct, profile, name)
+                except ClientError:
+                    pass
+        _wait(lambda: boot_sm.describe_training_job(TrainingJobName=job), "TrainingJobStatus")
+        purge(acct, acct.models, f"{me}/")
+    return cells
+
+
+def purge(acct: ClassAccount, bucket: str, prefix: str) -> None:
+    """Delete every version under ``prefix`` by its version id (the class's buckets are versioned: a
+    plain DeleteObject would leave delete markers, which moto's DeleteObjects then fails on when
+    Terraform empties the bucket)."""
+    s3 = acct.client("s3")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=prefix)
+    for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
+
+
+STUDENTS_POLICIES = ("lesson-access", "studio-access")
+
+
+def students_statements(acct: ClassAccount) -> dict[str, list[dict]]:
+    """The Students group's inline policies (terraform/modules/students): name -> statements."""
+    iam = acct.client("iam")
+    group = acct.out["students_group_name"]
+    out = {}
+    for name in STUDENTS_POLICIES:
+        doc = iam.get_group_policy(GroupName=group, PolicyName=name)["PolicyDocument"]
+        doc = json.loads(doc) if isinstance(doc, str) else doc
+        st = doc["Statement"]
+        out[name] = [st] if isinstance(st, dict) else list(st)
+    return out
+
+
+def students_mutation_test(acct: ClassAccount, sids: list[str] | None = None) -> dict[str, list[str]]:
+    """Delete one statement of the Students group's policies at a time and run the student's cells;
+    {sid: the cells that changed}. A statement whose deletion changes no cell is not exercised."""
+    iam = acct.client("iam")
+    group = acct.out["students_group_name"]
+    policies = students_statements(acct)
+    results: dict[str, list[str]] = {}
+    boot_s3, boot_sm = acct.client("s3"), acct.client("sagemaker")
+    boot_s3.put_object(Bucket=acct.share, Key="share/hello.txt", Body=b"hello")
+    boot_s3.put_object(Bucket=acct.models, Key="ada-data/train.csv", Body=_csv(5))
+    boot_s3.put_object(Bucket=acct.models, Key=f"{acct.students[1]}/train.csv", Body=_csv(5))
+    try:
+        for name, statements in policies.items():
+            for i, st in enumerate(statements):
+                sid = st.get("Sid") or f"{name}-{i}"
+                if sids is not None and sid not in sids:
+                    continue
+                rest = [x for j, x in enumerate(statements) if j != i]
+                iam.put_group_policy(
+                    GroupName=group,
+                    PolicyName=name,
+                    PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": rest}),
+                )
+                tag = f"mu{len(results)}{uuid.uuid4().hex[:4]}"
+                boot_sm.create_model(
+                    ModelName=f"m-{tag}",
+                    ExecutionRoleArn=acct.role_arn,
+                    PrimaryContainer={"Image": XGB_IMAGE},
+                )
+                try:
+                    cells = student_matrix(acct, tag)
+                finally:
+                    boot_sm.delete_model(ModelName=f"m-{tag}")
+                    iam.put_group_policy(
+                        GroupName=group,
+                        PolicyName=name,
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+                    )
+                results[sid] = [f"{c.action}: {c.actual}" for c in cells if not c.ok]
+    finally:
+        for bucket, key in (
+            (acct.share, "share/hello.txt"),
+            (acct.models, "ada-data/train.csv"),
+            (acct.models, f"{acct.students[1]}/train.csv"),
+        ):
+            purge(acct, bucket, key)
+    return results
 
 
 def permission_matrix(acct: ClassAccount) -> list[Cell]:
@@ -602,58 +951,14 @@ def permission_matrix(acct: ClassAccount) -> list[Cell]:
     boot_s3.put_object(Bucket=acct.share, Key="share/hello.txt", Body=b"hello")
     boot_s3.put_object(Bucket=acct.share, Key="notes/private.txt", Body=b"not shared")
     boot_s3.put_object(Bucket=acct.models, Key="ada-data/train.csv", Body=_csv(5))
+    boot_s3.put_object(Bucket=acct.models, Key=f"{acct.students[1]}/train.csv", Body=_csv(5))
     boot_sm.create_model(
         ModelName=f"m-{tag}", ExecutionRoleArn=acct.role_arn, PrimaryContainer={"Image": XGB_IMAGE}
     )
-    me, other = acct.students[0], acct.students[1]
+    me = acct.students[0]
     try:
         # --- a student with their own access key (the IAM user, Students group policies) ---
-        creds = acct.student_key(me)
-        sm, s3, iam = acct.client("sagemaker", creds), acct.client("s3", creds), acct.client("iam", creds)
-        who = f"student {me}"
-        cell(
-            who,
-            "CreatePresignedDomainUrl own profile",
-            "allowed",
-            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=me),
-        )
-        cell(
-            who,
-            "CreatePresignedDomainUrl another's profile",
-            "denied",
-            lambda: sm.create_presigned_domain_url(DomainId=acct.domain, UserProfileName=other),
-        )
-        cell(who, "DescribeDomain (the class's)", "allowed", lambda: sm.describe_domain(DomainId=acct.domain))
-        for action, call in _p3_calls(sm, acct, me, tag):
-            cell(who, action, "denied", call)
-        cell(
-            who,
-            "s3:GetObject private bucket",
-            "denied",
-            lambda: s3.get_object(Bucket=acct.models, Key="ada-data/train.csv"),
-        )
-        cell(who, "s3:ListBucket private bucket", "denied", lambda: s3.list_objects_v2(Bucket=acct.models))
-        cell(who, "iam:ListUsers", "denied", iam.list_users)
-        cell(
-            who,
-            "iam:CreateAccessKey for another student",
-            "denied",
-            lambda: iam.create_access_key(UserName=other),
-        )
-        cell(
-            who,
-            "iam:AttachUserPolicy AdministratorAccess to self",
-            "denied",
-            lambda: iam.attach_user_policy(
-                UserName=me, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
-            ),
-        )
-        cell(
-            who,
-            "iam:GetAccountPasswordPolicy (IAMUserChangePassword)",
-            "allowed",
-            iam.get_account_password_policy,
-        )
+        cells += student_matrix(acct, tag)
 
         # --- the same student in Studio: the execution role's session ---
         role = acct.role_session(f"studio-{me}")

@@ -663,6 +663,13 @@ def authorize(resp: Any, iam_request_cls: type, resource: str = "*") -> None:
             ctx[f"{prefix}:resourcetag/{key.lower()}"] = [value]
     try:
         decide(who, action, resources, ctx, account=account, partition=partition)
+        if prefix == "sagemaker" and op.startswith("Create") and _tags(params):
+            # tags given at creation are authorised as sagemaker:AddTags on the new resource, with
+            # sagemaker:TaggingAction = the creating call (Service Authorization Reference, Amazon
+            # SageMaker AI: "Filters access by the API actions to which a user can apply tags. Uses the
+            # name of the API operation that creates a taggable resource")
+            tag_ctx = {**ctx, "sagemaker:taggingaction": [op]}
+            decide(who, "sagemaker:AddTags", resources[:1], tag_ctx, account=account, partition=partition)
         if prefix not in ("iam", "sts"):
             for role_arn in sorted(set(find_all(params, *PASSED_ROLE_PARAMS))):
                 if ":role/" in role_arn:

@@ -87,6 +87,16 @@ module "students" {
   create_studio_profiles    = var.create_studio
   studio_domain_id          = module.studio.domain_id
   studio_execution_role_arn = module.studio.execution_role_arn
+
+  # The lesson from each student's own credentials (needs the execution role: Studio on)
+  lesson_access           = var.create_studio
+  class_tag_value         = var.class_name
+  private_bucket_arn      = module.models_bucket.s3_bucket_arn
+  public_bucket_arn       = module.share_bucket.s3_bucket_arn
+  public_prefix           = var.share_public_prefix
+  notebook_instance_types = var.notebook_instance_types
+  training_instance_types = var.training_instance_types
+  hosting_instance_types  = var.hosting_instance_types
 }
 
 ################################################################################

@@ -84,6 +84,30 @@ def test_permission_matrix(applied_class):
     p3 = [c for c in cells if "ml.p3.2xlarge" in c.action and c.expected == "denied"]
     assert len(p3) == 10
     assert all("explicit deny" in c.detail for c in p3 if "Notebook" not in c.action)
+    # the student's own key runs the lesson (Students group: terraform/modules/students lesson-access)
+    student = {c.action: c.actual for c in cells if c.principal == "student ada"}
+    for action in (
+        "CreateTrainingJob ml.m5.xlarge (class tag)",
+        "CreateModel (class tag, the class's role)",
+        "CreateEndpointConfig ml.m5.xlarge (class tag)",
+        "CreateEndpoint (class tag)",
+        "DeleteEndpoint (class tag)",
+        "CreateApp ml.t3.medium own profile",
+        "s3:PutObject own prefix",
+        "s3:ListBucket public bucket share/",
+    ):
+        assert student[action] == "allowed", action
+    for action in (
+        "CreateTrainingJob ml.m5.xlarge without the class tag",
+        "CreateEndpointConfig ml.m5.xlarge without the class tag",
+        "CreateModel passing another role",
+        "DeleteModel not tagged for the class",
+        "s3:GetObject another student's prefix",
+        "s3:ListBucket another student's prefix",
+        "CreateApp ml.t3.medium another's profile",
+        "iam:ListUsers",
+    ):
+        assert student[action] == "denied", action
     sm = applied_class.client("sagemaker")
     assert sm.list_endpoint_configs()["EndpointConfigs"] == [] and sm.list_models()["Models"] == []
     assert sm.list_notebook_instances()["NotebookInstances"] == []
@@ -102,6 +126,24 @@ def test_deleting_a_statement_of_the_role_fails_the_lesson(applied_class, sid):
     assert failed, f"deleting {sid} from the execution role's policy broke nothing"
     # the policy was put back: the path runs again
     assert {s["Sid"] for s in iam_matrix.role_statements(applied_class)} >= set(SAMPLE)
+
+
+#: a sample of the Students group's statements mutated in the tests (all of them: bench/bench_iam.py)
+STUDENT_SAMPLE = [
+    "CreateHostingOnAllowedTypes",
+    "ReadWriteOwnPrefixOfThePrivateBucket",
+    "OwnStudioAppsOnAllowedTypes",
+]
+
+
+def test_deleting_a_statement_of_the_students_policies_changes_the_matrix(applied_class):
+    results = iam_matrix.students_mutation_test(applied_class, STUDENT_SAMPLE)
+    assert set(results) == set(STUDENT_SAMPLE)
+    for sid, changed in results.items():
+        assert changed, f"deleting {sid} from the Students group's policies changed no cell"
+    # the policies were put back
+    sids = {s.get("Sid") for st in iam_matrix.students_statements(applied_class).values() for s in st}
+    assert sids >= set(STUDENT_SAMPLE)
 
 
 def test_sdk_default_bucket_under_the_role(applied_class):

