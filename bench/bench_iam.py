@@ -6,7 +6,8 @@ over the execution role's statements, and what enforcement costs per request.
   expected value (a row per cell: ok only when the actual value is the expected one).
 - Mutation test: each statement of the execution role's policy is deleted in turn and the role's
   lesson path runs (train, tune, deploy, invoke, transform, Studio app, the SDK's role check); a
-  statement whose deletion breaks nothing is reported (goal: every statement needed).
+  statement whose deletion breaks nothing is reported (goal: every statement needed). The same over
+  the Students group's statements (``lesson-access``, ``studio-access``) against the student's cells.
 - Latency: p50 of ``sagemaker:ListModels`` signed by a student-like IAM user (IAMUserChangePassword
   plus a policy with a conditional deny) on this emulator and on a second one started with
   ``CLASSROOM_EMULATOR_IAM=off``, calls interleaved (goal: <= 1 ms added at p50).
@@ -137,6 +138,31 @@ def _start_off_emulator(tmp: Path):
     return aws.serve(tmp, {"CLASSROOM_EMULATOR_IAM": "off"})
 
 
+def _mutation_rows(label: str, mutations: dict[str, list[str]], what: str) -> list[dict]:
+    """A row per deleted statement (ok: something failed) and the count."""
+    rows = [
+        {
+            "name": f"{label}: without {sid}",
+            "value": failed[0][:90] if failed else "nothing failed",
+            "unit": "",
+            "goal": "fails",
+            "ok": bool(failed),
+        }
+        for sid, failed in mutations.items()
+    ]
+    caught = sum(1 for f in mutations.values() if f)
+    rows.append(
+        {
+            "name": f"{label}: statements whose deletion {what}",
+            "value": f"{caught}/{len(mutations)}",
+            "unit": "",
+            "goal": "all",
+            "ok": caught == len(mutations),
+        }
+    )
+    return rows
+
+
 def _class_rows(url: str) -> list[dict]:
     from bench import iam_matrix
     from provision import settings
@@ -194,26 +220,10 @@ def _class_rows(url: str) -> list[dict]:
                     "ok": True,
                 }
             )
-            mutations = iam_matrix.mutation_test(acct)
-            for sid, failed in mutations.items():
-                rows.append(
-                    {
-                        "name": f"iam mutation: without {sid}",
-                        "value": failed[0][:90] if failed else "nothing failed",
-                        "unit": "",
-                        "goal": "fails",
-                        "ok": bool(failed),
-                    }
-                )
-            caught = sum(1 for f in mutations.values() if f)
-            rows.append(
-                {
-                    "name": "iam mutation: statements whose deletion fails the lesson path",
-                    "value": f"{caught}/{len(mutations)}",
-                    "unit": "",
-                    "goal": "all",
-                    "ok": caught == len(mutations),
-                }
+            rows += _mutation_rows("iam mutation", iam_matrix.mutation_test(acct), "fails the lesson path")
+            # the Students group's statements against the student's cells of the matrix
+            rows += _mutation_rows(
+                "iam students mutation", iam_matrix.students_mutation_test(acct), "changes a student cell"
             )
             actual, detail = iam_matrix.default_bucket_under_role(acct)
             rows.append(

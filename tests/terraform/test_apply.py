@@ -230,7 +230,26 @@ def _check_students(iam, out: dict) -> None:
         p["PolicyName"] for p in iam.list_attached_group_policies(GroupName="Students")["AttachedPolicies"]
     }
     assert attached == {"IAMUserChangePassword", GUARDRAIL}
-    assert iam.list_group_policies(GroupName="Students")["PolicyNames"] == ["studio-access"]
+    assert sorted(iam.list_group_policies(GroupName="Students")["PolicyNames"]) == [
+        "lesson-access",
+        "studio-access",
+    ]
+    lesson = iam.get_group_policy(GroupName="Students", PolicyName="lesson-access")["PolicyDocument"]
+    lesson = {s["Sid"]: s for s in (json.loads(lesson) if isinstance(lesson, str) else lesson)["Statement"]}
+    # the class's role only, to SageMaker only; creation only with the class's tag
+    assert lesson["PassTheClasssRoleToSageMaker"]["Resource"] == out["execution_role_arn"]
+    assert lesson["PassTheClasssRoleToSageMaker"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}
+    }
+    for sid in ("CreateTrainingOnAllowedTypes", "CreateHostingOnAllowedTypes", "CreateModelsAndEndpoints"):
+        assert lesson[sid]["Condition"]["StringEquals"] == {"aws:RequestTag/classroom": "ml-class"}
+    assert lesson["ChangeOnlyTheClasssResources"]["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/classroom": "ml-class"}
+    }
+    assert lesson["ListOwnPrefixOfThePrivateBucket"]["Condition"]["StringLike"]["s3:prefix"] == [
+        "${aws:username}/",
+        "${aws:username}/*",
+    ]
     doc = iam.get_group_policy(GroupName="Students", PolicyName="studio-access")["PolicyDocument"]
     doc = json.loads(doc) if isinstance(doc, str) else doc
     presign = next(s for s in doc["Statement"] if s["Sid"] == "OpenOwnStudioProfile")
