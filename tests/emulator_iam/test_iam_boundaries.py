@@ -243,3 +243,52 @@ def test_sagemaker_refuses_a_role_it_cannot_assume_before_creating_anything(boot
     finally:
         boot_sm.delete_model(ModelName="stale")
     assert boot_sm.list_models()["Models"] == []
+
+
+def test_tags_given_at_creation_need_add_tags_for_that_create_call(boot, principals):
+    """Tags in a SageMaker Create* call are authorised as sagemaker:AddTags with sagemaker:TaggingAction
+    = the creating operation (Service Authorization Reference, Amazon SageMaker AI, condition key
+    sagemaker:TaggingAction); the Students group allows AddTags only that way (no re-tagging)."""
+    allow_create = {
+        "Effect": "Allow",
+        "Action": ["sagemaker:CreateModel", "sagemaker:DeleteModel"],
+        "Resource": "*",
+    }
+    pass_role = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}
+    tag_on_create = {
+        "Effect": "Allow",
+        "Action": "sagemaker:AddTags",
+        "Resource": "*",
+        "Condition": {
+            "StringEquals": {"sagemaker:TaggingAction": "CreateModel", "aws:RequestTag/classroom": "c1"}
+        },
+    }
+    role = principals.role("tagged-models")
+    creds = principals.user("tagger", allow_create, pass_role)
+    sm = boot("sagemaker", creds)
+    model = {"ExecutionRoleArn": role, "PrimaryContainer": {"Image": IMAGE}}
+    sm.create_model(ModelName="plain", **model)  # no tags: no AddTags needed
+    code, message = _refused(
+        lambda: sm.create_model(ModelName="tagged", Tags=[{"Key": "classroom", "Value": "c1"}], **model)
+    )
+    assert code == "AccessDeniedException"
+    assert message.endswith("because no identity-based policy allows the sagemaker:AddTags action")
+    boot("iam").put_user_policy(
+        UserName="tagger", PolicyName="inline", PolicyDocument=doc(allow_create, pass_role, tag_on_create)
+    )
+    sm.create_model(ModelName="tagged", Tags=[{"Key": "classroom", "Value": "c1"}], **model)
+    # ... but not AddTags on an existing resource, and not another tag value at creation
+    code, _ = _refused(
+        lambda: sm.add_tags(
+            ResourceArn=f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model/plain",
+            Tags=[{"Key": "classroom", "Value": "c1"}],
+        )
+    )
+    assert code == "AccessDeniedException"
+    code, _ = _refused(
+        lambda: sm.create_model(ModelName="other", Tags=[{"Key": "classroom", "Value": "c2"}], **model)
+    )
+    assert code == "AccessDeniedException"
+    for name in ("plain", "tagged"):
+        sm.delete_model(ModelName=name)
+    assert boot("sagemaker").list_models()["Models"] == []
