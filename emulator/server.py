@@ -128,10 +128,12 @@ def build_app():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     from emulator import extensions
+    from emulator.ml.fastpath import with_invoke_fast_path
     from emulator.serverless.http_api import with_execute_api
 
     extensions.install()
-    return with_health(with_execute_api(with_go_write_grace(DomainDispatcherApplication(create_backend_app))))
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    return with_health(with_execute_api(with_go_write_grace(with_invoke_fast_path(moto_app))))
 
 
 def main(argv: list[str] | None = None) -> None:

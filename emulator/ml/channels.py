@@ -140,16 +140,22 @@ def normalise_content_type(content_type: str | None, default: str) -> tuple[str,
     return aliases.get(main, main), opts
 
 
+_OTHER_DELIMITERS = frozenset(";\t| ")
+
+
 def parse_csv(text: str, with_label: bool, channel: str) -> tuple[np.ndarray, np.ndarray | None]:
     """Rows of numbers; the first column is the label when with_label. Delimiter sniffed like XGBoost."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
         return np.zeros((0, 0)), (np.zeros(0) if with_label else None)
     delimiter = ","
-    try:
-        delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t| ").delimiter
-    except csv.Error:
-        pass
+    if not _OTHER_DELIMITERS.intersection(lines[0]):
+        pass  # the sniffer can only answer "," (or fail: ","): skip it (it costs a one-row request most)
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t| ").delimiter
+        except csv.Error:
+            pass
     arr = _fast_csv(lines, delimiter) if len(text) >= LARGE_BODY else None
     if arr is not None:
         if with_label:

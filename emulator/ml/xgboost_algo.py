@@ -356,6 +356,10 @@ def train(
     return TrainResult(model_bytes=bytes(booster.save_raw("ubj")), metrics=dict(last), rounds=rounds)
 
 
+#: requests of up to this many rows are predicted on the calling thread alone
+SINGLE_THREAD_ROWS = 1000
+
+
 class XGBModel:
     """A loaded ``xgboost-model`` for inference."""
 
@@ -368,6 +372,10 @@ class XGBModel:
         except xgb.core.XGBoostError as err:
             raise ValueError(f"Unable to load the xgboost-model file: {str(err).splitlines()[0]}") from None
         self.num_features = self.booster.num_features()
+        # small requests (an endpoint's rows) on one thread: the server runs each request on a new
+        # thread, where XGBoost's OpenMP team would be started anew for every call (~1 ms a row)
+        self.single = xgb.Booster(params={"nthread": 1})
+        self.single.load_model(bytearray(data))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
@@ -380,7 +388,8 @@ class XGBModel:
             )
         # inplace_predict: the same trees and answers as predict(DMatrix(X)) without building a
         # DMatrix, which costs a one-row request more than the prediction (and threads per call)
-        return self.booster.inplace_predict(X, missing=np.nan)
+        booster = self.single if len(X) <= SINGLE_THREAD_ROWS else self.booster
+        return booster.inplace_predict(X, missing=np.nan)
 
 
 def metric_direction(metric: str) -> str:

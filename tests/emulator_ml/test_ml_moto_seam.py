@@ -92,3 +92,16 @@ def test_s3_and_logs_backend_calls():
     assert _params(LogsBackend.put_log_events) == ["log_group_name", "log_stream_name", "log_events"]
     assert _params(LogsBackend.ensure_log_stream) == ["log_group_name", "log_stream_name"]
     assert _params(LogsBackend.create_log_group)[:2] == ["log_group_name", "tags"]
+
+
+def test_what_the_invoke_fast_path_repeats_of_moto_dispatch():
+    """emulator/ml/fastpath.py does setup_class's account/visit steps and call_action's authorisation."""
+    from moto.core.responses import BaseResponse
+    from moto.iam.models import mark_account_as_visited
+
+    setup = inspect.getsource(BaseResponse.setup_class)
+    assert "self.get_current_account()" in setup and "mark_account_as_visited(" in setup
+    assert _params(mark_account_as_visited) == ["account_id", "access_key", "service", "region"]
+    call = inspect.getsource(BaseResponse.call_action)
+    assert "self._authenticate_and_authorize_normal_action(resource)" in call
+    assert "self._enrich_response(headers, body)" in call
