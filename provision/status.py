@@ -343,6 +343,11 @@ def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
     return st
 
 
+def _one_line(message: str) -> str:
+    """An error's first line without an HTML page (the embedded AWS answers 500 with one)."""
+    return message.splitlines()[0].split("<", 1)[0].rstrip(": ") if message else message
+
+
 def free_plan(ctx: Context) -> str:
     """Which free offer applies. Accounts created on or after 2025-07-15 are on the AWS free plan
     with credits, not the SageMaker free trial (aws.amazon.com/free). The Free Tier API's
@@ -355,7 +360,8 @@ def free_plan(ctx: Context) -> str:
 
         return (
             "cannot tell whether the SageMaker free trial (accounts created before 2025-07-15) or "
-            f"free-plan credits (created on or after) apply: GetAccountPlanState: {describe_error(err)}"
+            "free-plan credits (created on or after) apply: "
+            f"GetAccountPlanState: {_one_line(describe_error(err))}"
             " — see Billing → Free Tier / Credits"
         )
     kind = state.get("accountPlanType", "?")
@@ -511,10 +517,19 @@ def endpoint_time_left(endpoints: list, now: dt.datetime | None = None) -> list[
     return lines
 
 
-def format_class(settings, created: list[dict], emulator: str, endpoints: list | None) -> str:
-    """The class section of `classroom status`: what the kit created, the embedded AWS, endpoints."""
+def format_class(
+    settings, created: list[dict], emulator: str, endpoints: list | None, detail: bool = True
+) -> str:
+    """The class section of `classroom status`: what the kit created, the embedded AWS, endpoints.
+    Without ``detail`` (quiet, no ``-v``) the created resources are one count, not one line per type."""
     out = [f"Class {settings.class_name!r} ({settings.region}, TARGET={settings.target})", f"  {emulator}"]
-    if created:
+    if created and not detail:
+        kinds = len({str(r.get("type", "?")) for r in created})
+        out.append(
+            f"  created by the kit (Terraform state): {len(created)} resource(s) of {kinds} type(s)"
+            " (-v lists them)"
+        )
+    elif created:
         out.append(f"  created by the kit (Terraform state): {len(created)} resource(s)")
         out += [f"    {line}" for line in summarize_created(created)]
     else:

@@ -55,7 +55,11 @@ def command(ctx: click.Context, yes: bool, dry_run: bool, close_accounts: bool) 
         )
         return typed.strip() == settings.class_name
 
-    outcome = teardown(tctx, confirm=None if yes else confirm, dry_run=dry_run, log=click.echo)
+    from provision import ui
+
+    # nobody reads a --yes plan before it runs: its details go to teardown-receipt.json
+    brief = yes and not dry_run and not ui.verbose()
+    outcome = teardown(tctx, confirm=None if yes else confirm, dry_run=dry_run, log=click.echo, brief=brief)
     if dry_run:
         return
     if not outcome.ok:

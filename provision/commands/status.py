@@ -37,7 +37,9 @@ def command(ctx: click.Context) -> None:
 
     tctx = context_for(settings)
     endpoints = class_endpoints(tctx.aws.client("sagemaker", settings.region), class_scope(settings))
-    click.echo(format_class(settings, created, emulator, endpoints))
+    from provision import ui
+
+    click.echo(format_class(settings, created, emulator, endpoints, detail=ui.verbose()))
     from provision.reaper.report import status_lines
 
     deployed = any(r["type"] == "aws_lambda_function" and "reaper" in r.get("module", "") for r in created)

@@ -8,6 +8,7 @@ Inputs from the account setup: the models bucket and the SageMaker execution rol
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import click
@@ -128,6 +129,30 @@ def _account(
     return Account(bucket=bucket, role_arn=role, region=region), cdir, target, tags, outputs
 
 
+class LiveJobs:
+    """Quiet progress of ``run_all``: one line with every job's latest state, rewritten in place on a
+    terminal ("jobs: rainfall ok · credit deploying … · spam tuning 5/20 done · 95 s"); piped, only
+    the closing line. The summary table that follows gives each job's result."""
+
+    def __init__(self, names: list[str]) -> None:
+        from provision import ui
+
+        self.line = ui.LiveLine()
+        self.names = names
+        self.state = dict.fromkeys(names, "waiting")
+        self.lock = threading.Lock()
+
+    def __call__(self, job: str, msg: str) -> None:
+        with self.lock:
+            self.state[job] = msg.split(" in ")[0] if msg.startswith(("ok in", "failed in")) else msg[:40]
+            self.line.update("jobs: " + " · ".join(f"{j} {m}" for j, m in self.state.items()))
+
+    def close(self) -> None:
+        with self.lock:
+            done = sum(1 for job in self.names if self.state[job] == "ok")
+            self.line.close(f"jobs: {done}/{len(self.names)} ok")
+
+
 @click.command("train")
 @click.argument("jobs", nargs=-1)
 @click.option(
@@ -205,16 +230,24 @@ def command(
     # the embedded AWS finishes a small job in about a second: poll it at most every second (AWS: the
     # SDK's 5 s, CLASSROOM_POLL_SECONDS overrides both); each wait starts at 0.1 s and backs off
     poll = None if target == "aws" or os.environ.get("CLASSROOM_POLL_SECONDS") else LOCAL_POLL_S
-    results, page = run_all(
-        job_objs,
-        account,
-        cdir,
-        Path(reports_dir),
-        parallel=parallel,
-        instance_types=types,
-        target=target,
-        poll=poll,
-    )
+    from provision import ui
+
+    live = None if ui.verbose() else LiveJobs(names)  # -v: one line per job state change
+    try:
+        results, page = run_all(
+            job_objs,
+            account,
+            cdir,
+            Path(reports_dir),
+            parallel=parallel,
+            instance_types=types,
+            target=target,
+            poll=poll,
+            progress=live,
+        )
+    finally:
+        if live is not None:
+            live.close()
     click.echo("\n" + summary_table(results))
     click.echo(f"\nreport: {page}")
     if any(r.status == "interrupted" for r in results):

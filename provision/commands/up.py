@@ -25,6 +25,17 @@ def _summarise(value) -> str:
     return "" if value is None else str(value)
 
 
+#: the outputs an instructor needs during the lesson (quiet `up`); -v prints every output
+KEY_OUTPUTS = (
+    "sign_in_url",
+    "studio_domain_url",
+    "models_bucket",
+    "share_public_url_prefix",
+    "students",
+    "budget_note",
+)
+
+
 @click.command("up")
 @click.pass_context
 def command(ctx: click.Context) -> None:
@@ -41,8 +52,18 @@ def command(ctx: click.Context) -> None:
         return
     outputs = classroom.up(settings)
     public = classroom.public_outputs(outputs)
-    click.echo("\nOutputs:")
-    click.echo(_table([(k, _summarise(v)) for k, v in sorted(public.items())]))
+    from provision import ui
+
+    if ui.verbose():
+        click.echo("\nOutputs:")
+        click.echo(_table([(k, _summarise(v)) for k, v in sorted(public.items())]))
+    else:
+        shown = [(k, _summarise(public[k])) for k in KEY_OUTPUTS if public.get(k) not in (None, "", [], {})]
+        click.echo("\nOutputs:")
+        click.echo(_table(shown))
+        click.echo(
+            f"  (all {len(public)}: {classroom.class_dir(settings) / 'outputs.json'}, or `classroom -v up`)"
+        )
     paths = handout.write_handouts(classroom.class_dir(settings), outputs)
     if paths:
         click.echo("\nCredential handouts (mode 0600, never printed):")

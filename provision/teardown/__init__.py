@@ -87,22 +87,39 @@ def teardown(
     confirm: Callable[[Plan], bool] | None = None,
     dry_run: bool = False,
     log: Callable[[str], None] = print,
+    brief: bool = False,
 ) -> Outcome:
-    """Plan, print, confirm, delete, receipt. ``confirm`` returning False stops before any delete."""
+    """Plan, print, confirm, delete, receipt. ``confirm`` returning False stops before any delete.
+
+    ``brief`` (``classroom down --yes`` without ``-v``: nobody reads the plan before it runs): the plan
+    is one line per part, the deletions one live line, the receipt only the kinds that had anything;
+    every detail still goes to teardown-receipt.json."""
     started = dt.datetime.now(dt.UTC)
     account = check_account(ctx)
     progress = Progress(ctx.scope.state_dir)
     plan = resume_plan(ctx, progress.load())
-    log(format_plan(plan, ctx.scope.class_name))
+    log(format_plan(plan, ctx.scope.class_name, brief=brief))
     outcome = Outcome(plan=plan, account_id=account)
     if dry_run:
         log("dry run: nothing was deleted")
         return outcome
     if confirm is not None and not confirm(plan):
         raise KitError("the class name was not confirmed; nothing was deleted")
-    log("Deleting, in dependency order:")
-    outcome.results = execute(ctx, plan, progress, log=log)
+    if brief:
+        from provision import ui
+
+        live = ui.LiveLine()
+        try:
+            outcome.results = execute(
+                ctx, plan, progress, log=log, done=lambda line: live.update("deleting:" + line.strip())
+            )
+        finally:
+            gone = sum(r.deleted for r in outcome.results or [])
+            live.close(f"deleted {gone}/{len(plan.items)} item(s) in dependency order")
+    else:
+        log("Deleting, in dependency order:")
+        outcome.results = execute(ctx, plan, progress, log=log)
     outcome.receipt = receipts.build(ctx, outcome.results, plan.items, started, account, plan)
     receipts.write(outcome.receipt, ctx.scope.state_dir)
-    log(receipts.format_table(outcome.receipt))
+    log(receipts.format_table(outcome.receipt, brief=brief))
     return outcome

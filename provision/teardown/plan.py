@@ -143,13 +143,32 @@ def _build(ctx: Context, kinds: list[Kind], extra: list[Item] | None, sweep: lis
     )
 
 
-def format_plan(plan: Plan, class_name: str) -> str:
-    """The plan as a table: kind, name, region, why it is in scope."""
+def _counts(items: list[Item]) -> str:
+    counts: dict[str, int] = {}
+    for it in items:
+        counts[it.kind] = counts.get(it.kind, 0) + 1
+    return ", ".join(f"{kind} {n}" for kind, n in counts.items())
+
+
+def format_plan(plan: Plan, class_name: str, brief: bool = False) -> str:
+    """The plan as a table: kind, name, region, why it is in scope (``brief``: counts by kind)."""
     rows = [(it.kind, it.name, it.region, it.reason) for it in plan.items]
     lines = [
         f"Teardown plan for class {class_name!r}: {len(plan.items)} item(s); "
         f"swept regions: {len(plan.regions)}"
     ]
+    if brief:
+        lines[0] += f" ({_counts(plan.items)})" if plan.items else " (nothing in scope)"
+        if plan.dedicated:
+            lines.append("  [class] dedicated_account = true: untagged SageMaker resources are in scope too")
+        if plan.left_alone:
+            lines.append(
+                f"Not the class's: left alone: {len(plan.left_alone)} ({_counts(plan.left_alone)}; "
+                "never deleted by the kit; listed in teardown-receipt.json)"
+            )
+        lines += [f"  ! {kind}: {err}" for kind, err in sorted(plan.errors.items())]
+        lines += [f"  ? sweep: {w} (skipped; check that region by hand)" for w in plan.warnings]
+        return "\n".join(lines)
     if plan.dedicated:
         lines.append(
             "  [class] dedicated_account = true: SageMaker resources without a classroom tag in the "

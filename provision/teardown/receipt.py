@@ -131,6 +131,10 @@ def build(
         "kinds_with_problems": problems,
         "unchecked_regions": warnings,
         "rechecked": rechecked,
+        # what the run set out to delete and why (a brief `down --yes` prints only counts by kind)
+        "planned_items": [
+            {"kind": it.kind, "name": it.name, "region": it.region, "why": it.reason} for it in run_items
+        ],
         # not the class's: listed for the instructor, never deleted, not counted in "ok" / the exit code
         "left_alone": [
             {
@@ -158,13 +162,17 @@ def write(receipt: dict, state_dir: Path | None) -> Path | None:
     return write_json(state_dir / RECEIPT_FILE, receipt)
 
 
-def format_table(receipt: dict) -> str:
+def format_table(receipt: dict, brief: bool = False) -> str:
+    """The receipt as a table, one row per kind (``brief``: only the kinds that had anything or a note;
+    the listing checks and the left-alone items are in teardown-receipt.json)."""
     heads = ("KIND", "PLANNED", "DELETED", "FAILED", "LEFT", "NOTE")
     rows = []
     for r in receipt["kinds"]:
         note = r["error"] or r["skipped"] or (r["failed"][0]["error"] if r["failed"] else "")
         if r["remaining"] and not note:
             note = "left: " + ", ".join(x["name"] for x in r["remaining"][:3])
+        if brief and not (note or r["planned"] or r["deleted"] or r["failed"] or r["remaining"]):
+            continue
         rows.append(
             (
                 r["kind"],
@@ -176,6 +184,8 @@ def format_table(receipt: dict) -> str:
             )
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
+    if not rows:
+        rows.append(("(nothing)", "0", "0", "0", "0", ""))
     out = [
         f"Teardown receipt for class {receipt['class']!r} (account {receipt['account']}, "
         f"{receipt['region']}):",
@@ -190,8 +200,16 @@ def format_table(receipt: dict) -> str:
         else f"{receipt['remaining_total']} left, {receipt['kinds_with_problems']} kind(s) with problems "
         "— run `classroom down` again, or see the notes above"
     )
-    out.append(recheck_summary(receipt.get("rechecked", [])))
     alone = receipt.get("left_alone") or []
+    if brief:
+        if alone:
+            out.append(
+                f"  not the class's: left alone: {len(alone)} (not counted; see teardown-receipt.json)"
+            )
+        out += [f"  ? not checked: {w}" for w in receipt.get("unchecked_regions", [])]
+        out.append(verdict)
+        return "\n".join(out)
+    out.append(recheck_summary(receipt.get("rechecked", [])))
     if alone:
         out.append(
             f"  not the class's: left alone: {len(alone)} (not counted; see the plan's list or "

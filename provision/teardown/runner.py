@@ -98,7 +98,7 @@ def _delete_all(ctx: Context, kind: Kind, items: list[Item]) -> tuple[dict, dict
     return not_ready, failed
 
 
-def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResult:
+def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log, done: Log | None = None) -> KindResult:
     res = KindResult(kind.name, kind.title, planned=len(items))
     started = time.monotonic()
     with_retries(lambda: kind.prepare(ctx, items))
@@ -136,15 +136,19 @@ def _run_kind(ctx: Context, kind: Kind, items: list[Item], log: Log) -> KindResu
     res.failed = [(by_key[k], msg) for k, msg in failed.items()]
     res.deleted = len(items) - len(res.failed)
     res.seconds = time.monotonic() - started
-    log(
-        f"  {kind.name}: {res.deleted}/{len(items)} gone in {res.seconds:.1f} s"
-        + (f", {len(res.failed)} failed" if res.failed else "")
-    )
+    line = f"  {kind.name}: {res.deleted}/{len(items)} gone in {res.seconds:.1f} s"
+    if res.failed:
+        log(line + f", {len(res.failed)} failed")
+    else:
+        (done or log)(line)
     return res
 
 
-def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log = print) -> list[KindResult]:
-    """Delete everything in ``plan``; never raises for one kind's failure (Ctrl-C does propagate)."""
+def execute(
+    ctx: Context, plan: Plan, progress: Progress | None = None, log: Log = print, done: Log | None = None
+) -> list[KindResult]:
+    """Delete everything in ``plan``; never raises for one kind's failure (Ctrl-C does propagate).
+    A kind whose items are all gone is reported to ``done`` (default: ``log``); problems to ``log``."""
     progress = progress or Progress(None)
     todo = {it.key: it for it in plan.items}
     progress.save(list(todo.values()))
@@ -182,7 +186,7 @@ def execute(ctx: Context, plan: Plan, progress: Progress | None = None, log: Log
             if not items:
                 results.append(KindResult(kind.name, kind.title))
                 continue
-            res = _run_kind(ctx, kind, items, log)
+            res = _run_kind(ctx, kind, items, log, done)
         except (KindFailed, Exception) as err:
             res = KindResult(kind.name, kind.title, planned=len(items), error=describe_error(err))
             log(f"  {kind.name}: failed: {res.error}")

@@ -179,9 +179,15 @@ def test_status_lists_created_resources_emulator_and_time_left(
         out = CliRunner().invoke(main, ["--settings", str(path), "status"])
         assert out.exit_code == 0, out.output
         text = out.output
-        assert "created by the kit (Terraform state): 6 resource(s)" in text
-        assert "aws_iam_user 4 (administrator, alice, bob, …)" in text
-        assert "aws_s3_bucket 2 (public-share-abc, sm-models-abc)" in text
+        # quiet: one count; -v: one line per type
+        assert "created by the kit (Terraform state): 6 resource(s) of 2 type(s) (-v lists them)" in text
+        assert "aws_iam_user" not in text
+        monkeypatch.setenv("CLASSROOM_VERBOSE", "1")
+        verbose = CliRunner().invoke(main, ["--settings", str(path), "status"])
+        assert verbose.exit_code == 0, verbose.output
+        assert "created by the kit (Terraform state): 6 resource(s)\n" in verbose.output
+        assert "aws_iam_user 4 (administrator, alice, bob, …)" in verbose.output
+        assert "aws_s3_bucket 2 (public-share-abc, sm-models-abc)" in verbose.output
         assert f"embedded AWS: running at {aws_env.url}" in text  # the real emulator of this session
         assert "class endpoints: 2" in text
         assert re.search(r"st-timed \[\w+\]: 1 h 3[45] min left \(expires ", text), text
