@@ -104,24 +104,44 @@ def _fmt(v: float) -> str:
     return "0" if v == 0 else f"{v:.6g}"
 
 
+_FMT6 = "{:.6g}".format
+
+
+def _fmt_all(values) -> list[str]:
+    """``_fmt`` of every value (a bound str.format over Python floats; -0.0 + 0.0 is 0.0, so "0")."""
+    return list(map(_FMT6, (np.asarray(values, dtype=float).ravel() + 0.0).tolist()))
+
+
 def csv_rows(x, y: Sequence[float] | None = None) -> list[str]:
     """One CSV line per row: the label first (if given), then the features; no header."""
-    lines = []
+    labels = None if y is None else _fmt_all(y)
     if sp.issparse(x):
         x = x.tocsr()
+        if not x.has_canonical_format:  # sorted column indices, no duplicates (summed, as scipy reads them)
+            x = x.copy()
+            x.sum_duplicates()
         n_cols = x.shape[1]
+        data = _fmt_all(x.data)
+        indices = x.indices.tolist()
+        indptr = x.indptr.tolist()
+        zeros = "0," * n_cols  # a run of g zero cells is zeros[: 2 * g]
+        lines = []
         for i in range(x.shape[0]):
-            cells = ["0"] * n_cols
-            start, end = x.indptr[i], x.indptr[i + 1]
-            for j, v in zip(x.indices[start:end], x.data[start:end], strict=True):
-                cells[j] = _fmt(float(v))
-            lines.append(",".join(([_fmt(float(y[i]))] if y is not None else []) + cells))
+            parts = [] if labels is None else [labels[i], ","]
+            prev = 0
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                parts += (zeros[: 2 * (j - prev)], data[k], ",")
+                prev = j + 1
+            parts.append(zeros[: 2 * (n_cols - prev)])
+            lines.append("".join(parts)[:-1])
         return lines
     arr = np.asarray(x, dtype=float)
-    for i, row in enumerate(arr):
-        cells = [_fmt(v) for v in row]
-        lines.append(",".join(([_fmt(float(y[i]))] if y is not None else []) + cells))
-    return lines
+    arr = arr.reshape(1, -1) if arr.ndim == 1 else arr
+    flat = _fmt_all(arr)
+    width = arr.shape[1]
+    rows = [",".join(flat[i * width : (i + 1) * width]) for i in range(arr.shape[0])]
+    return rows if labels is None else [f"{label},{row}" for label, row in zip(labels, rows, strict=True)]
 
 
 def to_csv(x, y: Sequence[float] | None = None) -> str:

@@ -21,6 +21,25 @@ def test_csv_label_first_no_header_dense_and_sparse():
     assert features.csv_rows(sp.csr_matrix(x), [0, 1])[1] == "1,2,3.25"
 
 
+def test_csv_cells_are_six_significant_digits_whatever_the_layout():
+    """The vectorised writer gives each cell as ``f"{v:.6g}"`` ("0" for any zero) in every layout:
+    dense, sparse with unsorted or duplicate entries (summed, as scipy reads them), empty rows."""
+
+    def cell(v: float) -> str:
+        return "0" if v == 0 else f"{v:.6g}"
+
+    x = np.array([[-0.0, 1234567.0, 1e-9], [np.nan, -np.inf, 0.5], [0.0, 0.0, 0.0]])
+    expected = [",".join(cell(v) for v in row) for row in x]
+    assert features.csv_rows(x) == expected
+    assert features.csv_rows(sp.csr_matrix(x)) == expected
+    assert features.csv_rows(x, [-0.0, 2.5, 1])[0] == "0," + expected[0]
+    unsorted = sp.csr_matrix(
+        (np.array([3.0, 1.0, 2.0]), np.array([2, 0, 0]), np.array([0, 3, 3])), shape=(2, 4)
+    )
+    assert not unsorted.has_canonical_format
+    assert features.csv_rows(unsorted, [1, 0]) == ["1,3,0,3,0", "0,0,0,0,0"]
+
+
 def test_batches_stay_under_the_payload_limit():
     lines = ["x" * 99] * 25  # 100 bytes each with the newline
     out = features.batches(lines, limit=1000)
