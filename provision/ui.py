@@ -12,6 +12,7 @@ Verbose (``classroom -v …`` or ``CLASSROOM_VERBOSE=1``): Terraform's text stre
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from typing import TextIO
@@ -52,7 +53,10 @@ class LiveLine:
         if not force and now - self._last_draw < self.min_interval:
             return
         self._last_draw = now
-        self.out.write(f"\r\x1b[2K{text} · {self.elapsed():.0f} s")
+        # one physical line, or the carriage return rewrites only its last part
+        room = max(20, shutil.get_terminal_size((80, 24)).columns - 10)
+        shown = text if len(text) <= room else text[: room - 1] + "…"
+        self.out.write(f"\r\x1b[2K{shown} · {self.elapsed():.0f} s")
         self.out.flush()
 
     def close(self, text: str | None = None) -> None:

@@ -144,7 +144,13 @@ class LiveJobs:
 
     def __call__(self, job: str, msg: str) -> None:
         with self.lock:
-            self.state[job] = msg.split(" in ")[0] if msg.startswith(("ok in", "failed in")) else msg[:40]
+            if msg.startswith(("ok in", "failed in")):
+                msg = msg.split(" in ")[0]
+            else:  # "training rainfall-2026…" -> "training": resource names are in the -v lines
+                words = msg.split()
+                cut = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w) and "-" in w), None)
+                msg = " ".join(words[:cut])[:30]
+            self.state[job] = msg
             self.line.update("jobs: " + " · ".join(f"{j} {m}" for j, m in self.state.items()))
 
     def close(self) -> None:
