@@ -5,12 +5,17 @@ and `classroom up` killed the same way, then `classroom down`. Each point ends w
 listing (boto3 + the Terraform state file): nothing of the class left, and the receipt's count equal to
 the listing. Prints calls × outcomes; rows for `python -m bench crashpoints`.
 
-Every point needs a fresh class (a real `terraform apply`), so the full sweep takes hours on a small
-machine. Under `make bench` the sweep takes every `CLASSROOM_BENCH_CRASH_STRIDE`-th point (default 50,
-so that `make bench` ends within the hour; `CLASSROOM_BENCH_QUICK=1` takes every 100th); the full sweep is
-`python -m bench.bench_crashpoints --stride 1`, and `--quick` takes every 25th point.
+`down`'s class is set up once: the embedded AWS's whole state and the class's state folder are saved
+(emulator/snapshots.py, a test-only knob) and restored before every kill point, so a point costs the
+killed run and the re-run (its `terraform destroy` is most of it: ~1 min on a loaded 2-core machine),
+not a `terraform apply` more. `up` points start from an empty account. Under `make bench` the sweep
+takes every `CLASSROOM_BENCH_CRASH_STRIDE`-th point (default 50; `CLASSROOM_BENCH_QUICK=1`: every
+100th); the full sweep is `python -m bench.bench_crashpoints --stride 1` (`--signals KILL`,
+`--shard I/N` to run N sweeps side by side, each with its own emulator), and `--quick` takes every 25th
+point. Points are taken in an order that covers the whole range early (1, the last, the middle, ...).
 
-    python -m bench.bench_crashpoints [--quick] [--stride N] [--only down|up]
+    python -m bench.bench_crashpoints [--quick] [--stride N] [--only down|up] [--signals KILL]
+                                      [--shard I/N]
 """
 
 from __future__ import annotations
@@ -30,31 +35,74 @@ QUICK_STRIDE = 25
 BENCH_STRIDE = 50
 
 
-def sweep(stride: int = 1, commands: tuple[str, ...] = ("down", "up"), log=print) -> list:
+def spread(total: int) -> list[int]:
+    """1..total in an order that covers the range evenly early (1, total, the middle, the quarters...):
+    a sweep stopped part-way has still looked everywhere."""
+    order: list[int] = []
+    seen: set[int] = set()
+    step = 1 << max(0, total.bit_length())
+    while step >= 1:
+        for k in range(1, total + 1, step):
+            if k not in seen:
+                seen.add(k)
+                order.append(k)
+        step //= 2
+    return order
+
+
+def sweep(
+    stride: int = 1,
+    commands: tuple[str, ...] = ("down", "up"),
+    log=print,
+    signals: tuple[str, ...] = ("INT", "KILL"),
+    shard: tuple[int, int] = (0, 1),
+) -> list:
+    """``down``: the class is set up once and saved (the embedded AWS's state and the class's state
+    folder, testkit/crashpoints.py ``save``); every kill point starts from that saved
+    class, so a point costs the killed run and the re-run, not a `terraform apply` (~50 s) more.
+    ``up``: every point starts from an empty account. ``shard`` (i, n): only every n-th point from i."""
     points = []
     with tempfile.TemporaryDirectory(prefix="crashpoints-") as tmp:
         h = ch.Harness(Path(tmp))
         try:
             for command in commands:
-                total = h.count_calls(command)
+                if command == "down":
+                    h.reset()
+                    h.fresh_class()
+                    h.save()
+                    h.restore()
+                    r = h.run("down", "--yes")
+                    assert r.code == 0, r.out[-2000:] + r.err[-2000:]
+                    total = r.calls
+                else:
+                    h.reset()
+                    total = h.count_calls(command)
                 log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls")
-                for k in range(1, total + 1, stride):
-                    for sig in ("INT", "KILL"):
-                        started = time.monotonic()
+                ks = [k for k in spread(total) if (k - 1) % stride == 0]
+                todo = [(k, sig) for k in ks for sig in signals][shard[0] :: shard[1]]
+                for i, (k, sig) in enumerate(todo, 1):
+                    started = time.monotonic()
+                    if command == "down":
+                        p = h.crash_point_saved(k, sig)
+                    else:
                         p = h.crash_point(command, k, sig)
-                        log(
-                            f"[crashpoints] {command} k={k}/{total} SIG{sig}: "
-                            f"{'ok' if p.ok else 'FAILED ' + p.problem} ({time.monotonic() - started:.0f} s)"
-                        )
-                        points.append((total, p))
+                    log(
+                        f"[crashpoints] {i}/{len(todo)} {command} k={k}/{total} SIG{sig}: "
+                        f"{'ok' if p.ok else 'FAILED ' + p.problem} receipt={p.receipt_left} "
+                        f"({time.monotonic() - started:.0f} s)"
+                    )
+                    p.seconds = time.monotonic() - started
+                    points.append((total, p))
         finally:
             h.stop()
     return points
 
 
 def table(points: list) -> str:
-    """calls × outcomes: per command and signal, how many kill points ended clean."""
-    out = ["command  signal  calls  points  killed  clean  receipt=listing  problems"]
+    """calls × outcomes: per command and signal, how many kill points were killed, ended with 0 left,
+    ended clean (0 left, exit 0, nothing in the listing), had the receipt equal to the listing, and
+    how long they took."""
+    out = ["command  signal  calls  points  killed  0-left  clean  receipt=listing  wall time  problems"]
     groups: dict[tuple[str, str], list] = {}
     totals: dict[str, int] = {}
     for total, p in points:
@@ -63,10 +111,12 @@ def table(points: list) -> str:
     for (command, sig), ps in sorted(groups.items()):
         c = Counter("ok" if p.ok else "bad" for p in ps)
         receipt_ok = sum(1 for p in ps if "receipt says" not in p.problem)
+        zero = sum(1 for p in ps if p.receipt_left == 0)
+        wall = sum(p.seconds for p in ps)
         bad = [f"k={p.k}" for p in ps if not p.ok][:8]
         out.append(
-            f"{command:<8} SIG{sig:<4} {totals[command]:>5}  {len(ps):>6}  "
-            f"{sum(p.killed for p in ps):>6}  {c['ok']:>5}  {receipt_ok:>15}  {' '.join(bad)}"
+            f"{command:<8} SIG{sig:<4} {totals[command]:>5}  {len(ps):>6}  {sum(p.killed for p in ps):>6}  "
+            f"{zero:>6}  {c['ok']:>5}  {receipt_ok:>15}  {wall / 60:>7.1f} min  {' '.join(bad)}"
         )
     return "\n".join(out)
 
@@ -110,10 +160,20 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--quick", action="store_true", help=f"every {QUICK_STRIDE}th kill point only")
     ap.add_argument("--stride", type=int, default=None, help="every Nth kill point")
     ap.add_argument("--only", choices=("down", "up"), default=None)
+    ap.add_argument("--signals", default="INT,KILL", help="comma-separated: INT, KILL")
+    ap.add_argument("--shard", default="0/1", help="I/N: every N-th point from the I-th (parallel runs)")
     args = ap.parse_args(argv)
     stride = args.stride or (QUICK_STRIDE if args.quick else 1)
     os.environ.setdefault("CLASSROOM_STATE_DIR", tempfile.mkdtemp(prefix="crashpoints-state-"))
-    points = sweep(stride=stride, commands=(args.only,) if args.only else ("down", "up"))
+    i, n = (int(x) for x in args.shard.split("/"))
+    started = time.monotonic()
+    points = sweep(
+        stride=stride,
+        commands=(args.only,) if args.only else ("down", "up"),
+        signals=tuple(s.strip().upper() for s in args.signals.split(",")),
+        shard=(i, n),
+    )
+    print(f"wall time {time.monotonic() - started:.0f} s")
     print(table(points))
     return 0 if all(p.ok for _, p in points) else 1
 

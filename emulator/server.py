@@ -48,8 +48,10 @@ def _knobs(environ, start_response):
 
 
 def with_health(app):
-    """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend), and
-    ``POST /__classroom/knobs`` (test knobs)."""
+    """Answer ``GET /__classroom/health`` cheaply (moto's /moto-api/data.json walks every backend),
+    ``POST /__classroom/knobs`` (test knobs) and ``/__classroom/snapshot/NAME`` (emulator/snapshots.py,
+    test-only)."""
+    from emulator import snapshots
 
     def wrapped(environ, start_response):
         if environ.get("PATH_INFO") == QUOTAS_PATH and environ.get("REQUEST_METHOD") in ("POST", "DELETE"):
@@ -65,6 +67,8 @@ def with_health(app):
             return [b""]
         if environ.get("PATH_INFO") == KNOBS_PATH and environ.get("REQUEST_METHOD") == "POST":
             return _knobs(environ, start_response)
+        if environ.get("PATH_INFO", "").startswith(snapshots.PATH):  # test-only, off by default
+            return snapshots.handle(environ, start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH:
             body = json.dumps({"service": "classroom-embedded-aws", "pid": os.getpid()}).encode()
             start_response(

@@ -203,7 +203,12 @@ def workspace(
     )
     if variables is None:
         variables = settings.terraform_variables(stamp_for(settings))
-    tfrunner.repair_state(class_dir(settings) / "terraform")  # after a Terraform run killed mid-write
+    from provision.teardown.ledger import LEDGER_FILE
+
+    # after a Terraform run killed mid-write
+    tfrunner.repair_state(
+        class_dir(settings) / "terraform", names_recorded=(class_dir(settings) / LEDGER_FILE).exists()
+    )
     if variables.get("reaper_enabled") and not variables.get("reaper_package_path"):
         from provision.reaper.package import ZIP_NAME, build_package
 
@@ -254,6 +259,11 @@ def up(settings, stream: bool | None = None) -> dict:
     state.update({"account_id": account, "target": settings.target, "region": settings.region})
     record_sdk_default_bucket(state, settings.region, account)
     save_class_state(settings, state)
+    # before Terraform creates anything: the names it may create, and what the account already had
+    # (an apply killed before it saved its state leaves things only this record can prove are the class's)
+    from provision.teardown import ledger
+
+    ledger.record(class_dir(settings), variables, boto3.session.Session(), settings.region, account)
     ws = workspace(settings, emu, stream=stream, variables=variables, command="up", label="account setup")
     ws.init()
     ws.apply()

@@ -538,15 +538,26 @@ def state_damaged(state_file: Path) -> bool:
         return True
 
 
-def repair_state(workdir: Path) -> bool:
+def repair_state(workdir: Path, names_recorded: bool = False) -> bool:
     """Put Terraform's own backup (the previous snapshot) in place of a damaged terraform.tfstate; the
     damaged file is kept beside it. True if a repair was made. Resources created after that snapshot
-    are not in it: a damaged state without a usable backup is an error."""
+    are not in it.
+
+    Without a usable backup the kill came while the first apply saved its state for the first time
+    (the local backend keeps the previous file as the backup from the second write on), so the state
+    held nothing earlier. With ``names_recorded`` (the kit recorded, before that apply, the names it
+    may create: provision/teardown/ledger.py) the teardown finds what that apply created without the
+    state: the damaged file is set aside and the state starts empty. Otherwise it is an error."""
     state = workdir / "terraform.tfstate"
     if not state_damaged(state):
         return False
     backup = workdir / "terraform.tfstate.backup"
     if not backup.exists() or state_damaged(backup):
+        if names_recorded:
+            import time
+
+            state.rename(workdir / f"terraform.tfstate.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+            return True
         raise KitError(
             f"the class's Terraform state {state} is damaged (empty or cut short: a Terraform "
             "run was killed while writing it) and has no usable backup; what that run created "

@@ -38,6 +38,45 @@ email = "teacher@example.com"
 ROSTER = "user_name,email\nstudent-a,a@example.com\nstudent-b,b@example.com\n"
 
 
+DECOY_GROUPS = ("OtherTeam",)
+DECOY_PASSWORD_POLICY = {
+    "MinimumPasswordLength": 21,
+    "RequireSymbols": True,
+    "RequireNumbers": True,
+    "RequireUppercaseCharacters": False,
+    "RequireLowercaseCharacters": True,
+    "AllowUsersToChangePassword": False,
+    "MaxPasswordAge": 77,
+    "PasswordReusePrevention": 3,
+}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+# account-level kinds: counted in the listing as totals, and apart as those not in the Terraform state
+ACCOUNT_KINDS = (
+    "lambda-functions",
+    "sns-topics",
+    "event-rules",
+    "function-log-groups",
+    "studio-lifecycle-configs",
+    "iam-users",
+    "iam-groups",
+    "iam-roles",
+    "iam-policies",
+    "account-alias",
+    "password-policy",
+    "budgets",
+)
+NOT_IN_STATE = "not-in-state/"
+
+
+def _all(client, operation: str, key: str, **params) -> list[dict]:
+    return [x for page in client.get_paginator(operation).paginate(**params) for x in page.get(key) or []]
+
+
 @dataclass
 class Run:
     args: list[str]
@@ -58,6 +97,7 @@ class Point:
     receipt_left: int | None = None
     listed: dict = field(default_factory=dict)
     problem: str = ""
+    seconds: float = 0.0  # the killed run, the re-runs and the listings
 
     @property
     def ok(self) -> bool:
@@ -78,10 +118,15 @@ class Harness:
             if not k.startswith(("AWS_", "CLASSROOM_", "TARGET", "KIT_EMULATOR_"))
         }
         self.env["CLASSROOM_STATE_DIR"] = str(self.state)
+        # the emulator `classroom up` starts may save and restore its state (emulator/snapshots.py)
+        self.env["CLASSROOM_TEST_EMULATOR_SNAPSHOTS"] = "1"
         for keep in ("CLASSROOM_PROVIDER_MIRROR", "CLASSROOM_TERRAFORM"):
             if os.environ.get(keep):
                 self.env[keep] = os.environ[keep]
         self.class_dir = self.state / "classes" / CLASS
+        # the account's password policy before the class (plant_decoys sets one): None = none
+        self.password_policy_before: dict | None = None
+        self.decoys_planted = False
 
     # -- processes ---------------------------------------------------------------------------------
 
@@ -219,38 +264,174 @@ class Harness:
         )
         groups = self.client("ec2").describe_security_groups()["SecurityGroups"]
         n["nfs-security-groups"] = sum(1 for g in groups if g["GroupName"] != "default")
-        iam = self.client("iam")
-        n["iam-users"] = len(iam.list_users()["Users"])
-        n["iam-groups"] = len(iam.list_groups()["Groups"])
-        n["iam-roles"] = len(iam.list_roles()["Roles"])
-        n["iam-policies"] = len(iam.list_policies(Scope="Local")["Policies"])
-        n["account-alias"] = len(iam.list_account_aliases()["AccountAliases"])
-        try:
-            iam.get_account_password_policy()
-            n["password-policy"] = 1
-        except iam.exceptions.NoSuchEntityException:
-            n["password-policy"] = 0
-        try:
-            n["budgets"] = len(self.client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets", []))
-        except Exception:  # noqa: BLE001 - moto answers NotFound when there is none
-            n["budgets"] = 0
         n["terraform-state"] = self.tf_state_resources()
+        in_state = self.tf_state_names()
+        for kind, names in self.account_things().items():
+            n[kind] = len(names)
+            n[f"{NOT_IN_STATE}{kind}"] = len(names - in_state.get(kind, set()))
         return n
+
+    # -- account-level things: the class's, told apart from the decoys of "another team" -----------
+
+    def account_things(self) -> dict[str, set[str]]:
+        """The class's IAM users, groups, roles and policies, alias, password policy and budget, found
+        here independently of the kit: users, roles and policies by the tag classroom=<class>, groups
+        by not being a decoy (groups take no tags), the alias by the class's stamp, the budget by its
+        name, the password policy when it is not what the account had before the class."""
+        iam = self.client("iam")
+
+        def tagged(rows, tags_of) -> set[str]:
+            return {name for name, key in rows if tags_of(key).get("classroom") == CLASS}
+
+        users = tagged(
+            ((u["UserName"], u["UserName"]) for u in _all(iam, "list_users", "Users")),
+            lambda n: {t["Key"]: t["Value"] for t in iam.list_user_tags(UserName=n)["Tags"]},
+        )
+        roles = tagged(
+            ((r["RoleName"], r["RoleName"]) for r in _all(iam, "list_roles", "Roles")),
+            lambda n: {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=n)["Tags"]},
+        )
+        policies = tagged(
+            ((p["PolicyName"], p["Arn"]) for p in _all(iam, "list_policies", "Policies", Scope="Local")),
+            lambda a: {t["Key"]: t["Value"] for t in iam.list_policy_tags(PolicyArn=a)["Tags"]},
+        )
+        groups = {g["GroupName"] for g in _all(iam, "list_groups", "Groups")} - set(DECOY_GROUPS)
+        try:
+            stamp = json.loads((self.class_dir / "class.json").read_text()).get("stamp", "")
+        except FileNotFoundError:
+            stamp = ""
+        aliases = {a for a in iam.list_account_aliases()["AccountAliases"] if a == f"{CLASS}-{stamp}"}
+        try:
+            policy = iam.get_account_password_policy()["PasswordPolicy"]
+            policy = {k: policy[k] for k in DECOY_PASSWORD_POLICY if k in policy}
+        except iam.exceptions.NoSuchEntityException:
+            policy = None
+        try:
+            budgets = self.client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets", [])
+        except Exception:  # noqa: BLE001 - moto answers NotFound when there is none
+            budgets = []
+        lam = self.client("lambda")
+        functions = {f["FunctionName"] for f in _all(lam, "list_functions", "Functions")}
+        topics = {t["TopicArn"].rsplit(":", 1)[-1] for t in _all(self.client("sns"), "list_topics", "Topics")}
+        rules = {r["Name"] for r in self.client("events").list_rules(NamePrefix=CLASS).get("Rules", [])}
+        fn_logs = {
+            g["logGroupName"]
+            for g in self.client("logs").describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"]
+        }
+        lccs = {
+            c["StudioLifecycleConfigName"]
+            for c in self.client("sagemaker")
+            .list_studio_lifecycle_configs()
+            .get("StudioLifecycleConfigs", [])
+        }
+        return {
+            "lambda-functions": {f for f in functions if f.startswith(CLASS)},
+            "sns-topics": {t for t in topics if t.startswith(CLASS)},
+            "event-rules": rules,
+            "function-log-groups": {g for g in fn_logs if g.startswith(f"/aws/lambda/{CLASS}")},
+            "studio-lifecycle-configs": {c for c in lccs if c.startswith(CLASS)},
+            "iam-users": users,
+            "iam-groups": groups,
+            "iam-roles": roles,
+            "iam-policies": policies,
+            "account-alias": aliases,
+            "password-policy": {"policy"} if policy != self.password_policy_before else set(),
+            "budgets": {b["BudgetName"] for b in budgets if b["BudgetName"].startswith(f"{CLASS}-")},
+        }
+
+    def tf_state_names(self) -> dict[str, set[str]]:
+        """The account-level things the class's Terraform state file holds (read here)."""
+        path = self.class_dir / "terraform" / "terraform.tfstate"
+        try:
+            data = json.loads(path.read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+        kinds = {
+            "aws_iam_user": ("iam-users", "name"),
+            "aws_iam_group": ("iam-groups", "name"),
+            "aws_iam_role": ("iam-roles", "name"),
+            "aws_iam_policy": ("iam-policies", "name"),
+            "aws_iam_account_alias": ("account-alias", "account_alias"),
+            "aws_budgets_budget": ("budgets", "name"),
+            "aws_lambda_function": ("lambda-functions", "function_name"),
+            "aws_sns_topic": ("sns-topics", "name"),
+            "aws_cloudwatch_event_rule": ("event-rules", "name"),
+            "aws_cloudwatch_log_group": ("function-log-groups", "name"),
+            "aws_sagemaker_studio_lifecycle_config": (
+                "studio-lifecycle-configs",
+                "studio_lifecycle_config_name",
+            ),
+        }
+        out: dict[str, set[str]] = {}
+        for r in data.get("resources", []):
+            if r.get("mode") != "managed":
+                continue
+            if r["type"] == "aws_iam_account_password_policy" and r.get("instances"):
+                out["password-policy"] = {"policy"}
+            if r["type"] in kinds:
+                kind, key = kinds[r["type"]]
+                for inst in r.get("instances", []):
+                    out.setdefault(kind, set()).add(inst["attributes"].get(key))
+        return out
+
+    def plant_decoys(self) -> None:
+        """Another team's things in the same account, made before the class's first `up`: an
+        untagged IAM user in its own group, a user tagged for another class, an untagged role, a
+        budget and the account's password policy. None of them may be touched."""
+        self.run("emulator", "start", timeout=120)
+        iam = self.client("iam")
+        iam.create_group(GroupName=DECOY_GROUPS[0])
+        iam.create_user(UserName="other-team-user")
+        iam.create_login_profile(UserName="other-team-user", Password="Other-Team-1!pass")
+        iam.add_user_to_group(GroupName=DECOY_GROUPS[0], UserName="other-team-user")
+        iam.create_user(UserName="other-class-user", Tags=[{"Key": "classroom", "Value": "other-class"}])
+        iam.create_role(RoleName="other-team-role", AssumeRolePolicyDocument=json.dumps(TRUST))
+        iam.update_account_password_policy(**DECOY_PASSWORD_POLICY)
+        self.password_policy_before = dict(DECOY_PASSWORD_POLICY)
+        self.decoys_planted = True
+        self.client("budgets").create_budget(
+            AccountId=ACCOUNT,
+            Budget={
+                "BudgetName": "other-team-budget",
+                "BudgetLimit": {"Amount": "50", "Unit": "USD"},
+                "TimeUnit": "MONTHLY",
+                "BudgetType": "COST",
+            },
+        )
+
+    def decoys_intact(self) -> str:
+        """ "" when every decoy is as it was made, else what is missing or changed."""
+        iam = self.client("iam")
+        problems = []
+        users = {u["UserName"] for u in _all(iam, "list_users", "Users")}
+        for u in ("other-team-user", "other-class-user"):
+            if u not in users:
+                problems.append(f"user {u} deleted")
+        if "other-team-user" in users:
+            members = {u["UserName"] for u in iam.get_group(GroupName=DECOY_GROUPS[0])["Users"]}
+            if "other-team-user" not in members:
+                problems.append("other-team-user left its group")
+        if "other-team-role" not in {r["RoleName"] for r in _all(iam, "list_roles", "Roles")}:
+            problems.append("role other-team-role deleted")
+        try:
+            got = iam.get_account_password_policy()["PasswordPolicy"]
+            changed = {k: (got.get(k), v) for k, v in DECOY_PASSWORD_POLICY.items() if got.get(k) != v}
+            if changed:
+                problems.append(f"the owner's password policy changed: {changed}")
+        except iam.exceptions.NoSuchEntityException:
+            problems.append("the owner's password policy deleted")
+        budgets = self.client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets", [])
+        if "other-team-budget" not in {b["BudgetName"] for b in budgets}:
+            problems.append("budget other-team-budget deleted")
+        return "; ".join(problems)
 
     @staticmethod
     def receipt_view(listed: dict[str, int]) -> int:
-        """What the receipt's "N left" must equal: the kinds the teardown deletes itself, plus every
-        resource in the Terraform state (IAM, budget, alias ... are counted through the state)."""
-        outside = (
-            "iam-users",
-            "iam-groups",
-            "iam-roles",
-            "iam-policies",
-            "account-alias",
-            "password-policy",
-            "budgets",
-        )
-        return sum(v for k, v in listed.items() if k not in outside)
+        """What the receipt's "N left" must equal: every kind the teardown deletes itself, every
+        resource in the Terraform state, and the account-level things (IAM, alias, password policy,
+        budget) the state does not hold (an apply stopped before it saved) — those in the state are
+        counted through it."""
+        return sum(v for k, v in listed.items() if k not in ACCOUNT_KINDS)
 
     def receipt(self) -> dict:
         return json.loads((self.class_dir / "teardown-receipt.json").read_text())
@@ -285,6 +466,8 @@ class Harness:
         left = {k: v for k, v in point.listed.items() if v}
         if left or point.rerun_code != 0:
             point.problem = f"after the re-run (exit {point.rerun_code}) still left: {left}"
+        elif self.decoys_planted and (damage := self.decoys_intact()):
+            point.problem = f"another team's things were touched: {damage}"
         return point
 
     def reset(self) -> None:
@@ -297,11 +480,56 @@ class Harness:
         except FileNotFoundError:
             return
         aws.reset(url, timeout=60)
-        for name in ("outputs.json", "teardown-progress.json", "teardown-receipt.json"):
+        self.password_policy_before = None
+        self.decoys_planted = False
+        for name in ("outputs.json", "teardown-progress.json", "teardown-receipt.json", "created-names.json"):
             (self.class_dir / name).unlink(missing_ok=True)
         for f in (self.class_dir / "terraform").glob("terraform.tfstate*"):
             f.unlink()
         shutil.rmtree(self.class_dir / "handouts", ignore_errors=True)
+
+    # -- snapshots: set the class up once, start every kill point from the same account ---------------
+
+    def _emulator(self, path: str, method: str) -> dict:
+        import urllib.request
+
+        req = urllib.request.Request(f"{self.url()}{path}", method=method)
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            return json.loads(resp.read())
+
+    def save(self, name: str = "class") -> None:
+        """Save the embedded AWS's whole state and the class's state folder (Terraform's working
+        directory without its provider plug-ins, which never change)."""
+        import shutil
+
+        self._emulator(f"/__classroom/snapshot/{name}", "POST")
+        dest = self.workdir / f"snapshot-{name}"
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(self.class_dir, dest, ignore=shutil.ignore_patterns(".terraform", "logs"))
+
+    def restore(self, name: str = "class") -> None:
+        """The account and the class's state folder exactly as ``save`` saw them."""
+        import shutil
+
+        self._emulator(f"/__classroom/snapshot/{name}", "PUT")
+        for path in sorted(self.class_dir.rglob("*"), reverse=True):
+            rel = path.relative_to(self.class_dir).parts
+            if ".terraform" in rel or rel[0] == "logs":
+                continue
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            else:
+                path.unlink()
+        shutil.copytree(self.workdir / f"snapshot-{name}", self.class_dir, dirs_exist_ok=True)
+
+    def crash_point_saved(self, k: int | str, sig: str, name: str = "class") -> Point:
+        """`classroom down` of the saved class killed after its K-th call, then finished and checked."""
+        point = Point("down", k, sig)
+        self.restore(name)
+        r = self.run("down", "--yes", kill=(k, sig))
+        point.killed = r.code in (-signal.SIGKILL, 130, -signal.SIGINT)
+        return self.finish_and_check(point)
 
     def crash_point(self, command: str, k: int | str, sig: str) -> Point:
         """A fresh class (for `down`), or none (for `up`); the command killed after its K-th call."""
@@ -311,6 +539,7 @@ class Harness:
             self.fresh_class()
             r = self.run("down", "--yes", kill=(k, sig))
         else:
+            self.plant_decoys()  # another team's user, role, budget and password policy: must survive
             r = self.run("up", kill=(k, sig))
         point.killed = r.code in (-signal.SIGKILL, 130, -signal.SIGINT)
         if command == "up" and (self.class_dir / "outputs.json").exists():

@@ -121,5 +121,9 @@ def teardown(
         outcome.results = execute(ctx, plan, progress, log=log)
     outcome.receipt = receipts.build(ctx, outcome.results, plan.items, started, account, plan)
     receipts.write(outcome.receipt, ctx.scope.state_dir)
+    if outcome.ok:  # nothing of the class is left: what it recorded before its applies is done with
+        from provision.teardown import ledger
+
+        ledger.clear(ctx.scope.state_dir)
     log(receipts.format_table(outcome.receipt, brief=brief))
     return outcome

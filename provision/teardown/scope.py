@@ -89,6 +89,11 @@ def scope_from_files(
             domains += _strings(value)
         elif "bucket" in k and k != "sdk_default_bucket" and "arn" not in k:
             buckets += [b for b in _strings(value) if not b.startswith("arn:")]
+    # the bucket names the class recorded before its apply (their names carry the class's random
+    # stamp): an apply stopped before it saved its outputs leaves them nameless otherwise
+    from provision.teardown import ledger
+
+    buckets += list(ledger.owned_names(class_dir, "buckets"))
     default = (
         _strings(outputs.get("sdk_default_bucket")) or _strings(info.get("sdk_default_bucket")) or [None]
     )[0]

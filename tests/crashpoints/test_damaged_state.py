@@ -38,3 +38,20 @@ def test_a_damaged_state_is_restored_from_terraforms_backup(tmp_path):
     assert json.loads((tf / "terraform.tfstate").read_text()) == STATE
     assert list(tf.glob("terraform.tfstate.damaged-*"))  # kept for a person to look at
     assert tfrunner.repair_state(tf) is False  # a good state is left alone
+
+
+def test_a_first_state_cut_short_is_set_aside_only_when_the_names_were_recorded(tmp_path):
+    """No backup: the kill came while the first apply saved its state the first time. With the names
+    recorded before that apply (provision/teardown/ledger.py) the teardown finds what it created without
+    the state; without them it is an error (nothing would say what that apply made)."""
+    import pytest
+
+    from kitcore.errors import KitError
+
+    tf = tmp_path / "terraform"
+    tf.mkdir()
+    (tf / "terraform.tfstate").write_text("")
+    with pytest.raises(KitError, match="no usable backup"):
+        tfrunner.repair_state(tf)
+    assert tfrunner.repair_state(tf, names_recorded=True) is True
+    assert not (tf / "terraform.tfstate").exists() and list(tf.glob("terraform.tfstate.damaged-*"))

@@ -23,8 +23,8 @@ class TerraformState(Kind):
 
         return {
             n: "terraform destroy runs last: SageMaker leftovers block its deletes (VPC, bucket, domain)"
-            for n in kinds()
-            if n != self.name
+            for n, k in kinds().items()
+            if n != self.name and self.name not in k.depends_on  # those run after it (password policy)
         }
 
     def _pending(self, ctx: Context) -> bool:
@@ -44,6 +44,14 @@ class TerraformState(Kind):
                 label=f"terraform state of {ctx.scope.class_name}",
             )
         ]
+
+    def prepare(self, ctx: Context, items: list[Item]) -> None:
+        """What an apply stopped before it saved linked to the IAM groups, roles and policies in the
+        state (an attached policy, a member) makes their deletes fail: undone first (kinds/_account.py)."""
+        if ctx.scope.terraform_destroy is not None:
+            from provision.teardown.kinds._account import release_state_entities
+
+            release_state_entities(ctx)
 
     def delete(self, ctx: Context, it: Item) -> None:
         if ctx.scope.terraform_destroy is None:
