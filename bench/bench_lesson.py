@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"up": 25.0, "train": 45.0, "down": 15.0, "demo": 90.0}
 SETUP_GOAL_S = 120.0
+DEMO_LINES_GOAL = 80  # two 40-line screens (README: the jobs' table and the receipt in the last 40)
 CLI = [sys.executable, "-c", "from provision.cli import main; main()"]
 
 
@@ -105,7 +106,13 @@ def run() -> list[dict]:
         )
     lines = int(statistics.median(r["lines"] for r in results))
     rows.append(
-        _row("lesson: lines printed by the demo", lines, "lines", "two screens (<= 100)", lines <= 100)
+        _row(
+            "lesson: lines printed by the demo (the CLI's; make adds 4)",
+            lines,
+            "lines",
+            f"two screens (<= {DEMO_LINES_GOAL - 4})",
+            lines <= DEMO_LINES_GOAL - 4,
+        )
     )
     if os.environ.get("BENCH_LESSON_SETUP", "") not in ("", "0"):
         seconds, size = setup_in_fresh_clone()
