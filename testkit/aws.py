@@ -71,6 +71,18 @@ def reset(url: str, timeout: float | None = None) -> None:
     urllib.request.urlopen(request, **({"timeout": timeout} if timeout else {})).read()
 
 
+def assumed(url: str, role_arn: str, region: str = REGION) -> boto3.session.Session:
+    """A session acting as ``role_arn`` (sts:AssumeRole with the test keys on the embedded AWS)."""
+    sts = clients(url)("sts", region)
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="classroom-kit-test")["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name=region,
+    )
+
+
 def network(ec2, cidr: str = "10.0.0.0/16") -> tuple[str, str]:
     """A VPC with one subnet (the first /24 of ``cidr``): (vpc id, subnet id)."""
     vpc = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]

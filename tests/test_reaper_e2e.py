@@ -11,16 +11,13 @@ then shows the run; `classroom down` removes the reaper last and nothing of it i
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import boto3
 import pytest
 
-CLASSROOM = str(Path(sys.executable).parent / "classroom")
+from testkit import aws
+from testkit.cli import emulator_url, env_for, run, stop_emulator
+
 CLASS = "reaper-e2e"
 SETTINGS = f"""
 [class]
@@ -43,37 +40,16 @@ ends_at = "2099-01-01T00:00:00Z"
 """
 
 
-def run(args, cwd, env, timeout=600):
-    proc = subprocess.run(
-        [CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert proc.returncode == 0, (
-        f"classroom {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
-    return proc
-
-
 @pytest.mark.terraform
 @pytest.mark.slow
 def test_the_scheduled_reaper_removes_an_expired_endpoint_with_no_kit_process(tmp_path):
     state = tmp_path / "state"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"CLASSROOM_STATE_DIR": str(state), "KIT_EMULATOR_TIME_SCALE": "60"})
+    env = env_for(state, KIT_EMULATOR_TIME_SCALE="60")
     (tmp_path / "classroom.toml").write_text(SETTINGS)
     try:
         run(["up"], tmp_path, env)
-        info = json.loads((state / "emulator" / "server.json").read_text())
-        url = f"http://127.0.0.1:{info['port']}"
-
-        def client(service):
-            return boto3.client(
-                service,
-                region_name="us-east-1",
-                endpoint_url=url,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-
+        url = emulator_url(state)
+        client = aws.clients(url)
         sm, lam, events, logs, iam, sns = (
             client(s) for s in ("sagemaker", "lambda", "events", "logs", "iam", "sns")
         )
@@ -153,4 +129,4 @@ def test_the_scheduled_reaper_removes_an_expired_endpoint_with_no_kit_process(tm
         assert sns.list_topics()["Topics"] == []
         assert not (state / "classes" / CLASS / "reaper.zip").exists()
     finally:
-        subprocess.run([CLASSROOM, "emulator", "stop"], cwd=tmp_path, env=env, capture_output=True)
+        stop_emulator(tmp_path, env)

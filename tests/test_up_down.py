@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-import boto3
 import pytest
 
-CLASSROOM = str(Path(sys.executable).parent / "classroom")
+from testkit import aws
+from testkit.cli import emulator_url, env_for, run, stop_emulator
 
 SETTINGS = """
 [class]
@@ -32,37 +30,15 @@ enabled = false
 """
 
 
-def run(args, cwd, env):
-    proc = subprocess.run([CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, (
-        f"classroom {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
-    return proc
-
-
 @pytest.mark.terraform
 def test_up_status_down_bucket_slice(tmp_path):
     state = tmp_path / "state"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["CLASSROOM_STATE_DIR"] = str(state)
+    env = env_for(state)
     (tmp_path / "classroom.toml").write_text(SETTINGS)
     try:
         up = run(["up"], tmp_path, env)
-        info = json.loads((state / "emulator" / "server.json").read_text())
-        s3 = boto3.client(
-            "s3",
-            region_name="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{info['port']}",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        iam = boto3.client(
-            "iam",
-            region_name="us-east-1",
-            endpoint_url=f"http://127.0.0.1:{info['port']}",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        client = aws.clients(emulator_url(state))
+        s3, iam = client("s3"), client("iam")
         outputs = json.loads((state / "classes" / "slice-test" / "outputs.json").read_text())
         models, share = outputs["models_bucket"], outputs["share_bucket"]
         assert models.startswith("sm-models-") and share.startswith("public-share-")
@@ -129,4 +105,4 @@ def test_up_status_down_bucket_slice(tmp_path):
         receipt = json.loads((state / "classes" / "slice-test" / "teardown-receipt.json").read_text())
         assert receipt["ok"] is True and receipt["remaining_total"] == 0
     finally:
-        subprocess.run([CLASSROOM, "emulator", "stop"], cwd=tmp_path, env=env, capture_output=True)
+        stop_emulator(tmp_path, env)

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-import boto3
 import pytest
 
-CLASSROOM = str(Path(sys.executable).parent / "classroom")
+from testkit import aws
+from testkit.cli import emulator_url, env_for, run, stop_emulator
+
 SETTINGS = """
 [class]
 name = "nb-class"
@@ -27,35 +24,16 @@ account_alias = ""
 """
 
 
-def run(args, cwd, env):
-    proc = subprocess.run([CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, (
-        f"classroom {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
-    return proc
-
-
 @pytest.mark.terraform
 @pytest.mark.slow
 def test_up_publishes_notebooks_and_down_removes_them(tmp_path):
     state = tmp_path / "state"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["CLASSROOM_STATE_DIR"] = str(state)
+    env = env_for(state)
     (tmp_path / "classroom.toml").write_text(SETTINGS)
     (tmp_path / "roster.csv").write_text("user_name,email\nada,ada@example.org\n")
     try:
-        run(["up"], tmp_path, env)
-        port = json.loads((state / "emulator" / "server.json").read_text())["port"]
-
-        def client(service):
-            return boto3.client(
-                service,
-                region_name="us-east-1",
-                endpoint_url=f"http://127.0.0.1:{port}",
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-
+        run(["up"], tmp_path, env, timeout=900)
+        client = aws.clients(emulator_url(state))
         sm, s3 = client("sagemaker"), client("s3")
         outputs = json.loads((state / "classes" / "nb-class" / "outputs.json").read_text())
         arn = outputs["notebooks_lifecycle_config_arn"]
@@ -76,16 +54,14 @@ def test_up_publishes_notebooks_and_down_removes_them(tmp_path):
         tags = {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=arn)["Tags"]}
         assert tags["classroom"] == "nb-class"
         # a second `up` changes nothing (the generated notebooks are byte-identical)
-        run(["up"], tmp_path, env)
+        run(["up"], tmp_path, env, timeout=900)
         last = sorted((state / "classes" / "nb-class" / "logs").glob("up-*.log"))[-1].read_text()
         assert "Resources: 0 added, 0 changed, 0 destroyed" in last
 
-        down = run(["down", "--yes"], tmp_path, env)
+        down = run(["down", "--yes"], tmp_path, env, timeout=900)
         assert "0 left" in down.stdout
         assert sm.list_studio_lifecycle_configs()["StudioLifecycleConfigs"] == []
         assert sm.list_domains()["Domains"] == []
         assert s3.list_buckets()["Buckets"] == []
     finally:
-        subprocess.run(
-            [CLASSROOM, "emulator", "stop"], cwd=tmp_path, env=env, capture_output=True, timeout=60
-        )
+        stop_emulator(tmp_path, env)

@@ -14,16 +14,15 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-CLASSROOM = str(Path(sys.executable).parent / "classroom")
+from testkit import aws
+from testkit.cli import emulator_url, env_for, run, stop_emulator
+
 STUDENTS = ["ana", "ben", "cai", "dee", "eli"]
 LL_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 
@@ -46,32 +45,8 @@ enabled = false
 """
 
 
-def run(args, cwd, env, ok=True):
-    proc = subprocess.run([CLASSROOM, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=1200)
-    if ok:
-        assert proc.returncode == 0, (
-            f"classroom {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-3000:]}"
-        )
-    return proc
-
-
 def _member(url: str, account: str) -> boto3.session.Session:
-    sts = boto3.client(
-        "sts",
-        region_name="us-east-1",
-        endpoint_url=url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    c = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="test-check"
-    )["Credentials"]
-    return boto3.session.Session(
-        aws_access_key_id=c["AccessKeyId"],
-        aws_secret_access_key=c["SecretAccessKey"],
-        aws_session_token=c["SessionToken"],
-        region_name="us-east-1",
-    )
+    return aws.assumed(url, f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole")
 
 
 JOB_ROLE = "rain-execution"
@@ -169,28 +144,17 @@ def _train_and_deploy(s: boto3.session.Session, url: str, account: str, bucket: 
 @pytest.mark.terraform
 def test_per_student_class_of_five_accounts(tmp_path):
     state = tmp_path / "state"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["CLASSROOM_STATE_DIR"] = str(state)
+    env = env_for(state)
     (tmp_path / "classroom.toml").write_text(SETTINGS)
     (tmp_path / "roster.csv").write_text(
         "user_name,email\n" + "".join(f"{s},{s}@school.example\n" for s in STUDENTS)
     )
     cdir = state / "classes" / "orgclass"
     try:
-        up = run(["up"], tmp_path, env)
+        up = run(["up"], tmp_path, env, timeout=1200)
         print(up.stdout)
-        info = json.loads((state / "emulator" / "server.json").read_text())
-        url = f"http://127.0.0.1:{info['port']}"
-
-        def mgmt(service):
-            return boto3.client(
-                service,
-                region_name="us-east-1",
-                endpoint_url=url,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
-
+        url = emulator_url(state)
+        mgmt = aws.clients(url)
         orgs = mgmt("organizations")
         data = json.loads((cdir / "accounts.json").read_text())
         accounts = {m: rec["account_id"] for m, rec in data["members"].items()}
@@ -251,12 +215,12 @@ def test_per_student_class_of_five_accounts(tmp_path):
             ana.client("organizations", endpoint_url=url).leave_organization()
         assert left.value.response["Error"]["Code"] == "AccessDeniedException"
 
-        status = run(["status"], tmp_path, env)
+        status = run(["status"], tmp_path, env, timeout=1200)
         assert status.stdout.count("== ") == 5 and "rain-endpoint" in status.stdout
         total = next(line for line in status.stdout.splitlines() if line.startswith("Class total"))
         assert "$0.00/hour" not in total  # the endpoint's price is counted in the class total
 
-        down = run(["down", "--yes"], tmp_path, env)
+        down = run(["down", "--yes"], tmp_path, env, timeout=1200)
         assert "0 left: nothing in scope remains in any account" in down.stdout, down.stdout[-3000:]
         receipt = json.loads((cdir / "class-receipt.json").read_text())
         assert receipt["ok"] is True and receipt["remaining_total"] == 0
@@ -288,4 +252,4 @@ def test_per_student_class_of_five_accounts(tmp_path):
         iam.delete_role_policy(RoleName=JOB_ROLE, PolicyName="job")
         iam.delete_role(RoleName=JOB_ROLE)
     finally:
-        subprocess.run([CLASSROOM, "emulator", "stop"], cwd=tmp_path, env=env, capture_output=True)
+        stop_emulator(tmp_path, env)

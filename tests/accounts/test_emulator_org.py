@@ -67,19 +67,7 @@ def mgmt(emulator):
 
 
 def _session(emulator, account_id: str, role: str = ROLE) -> boto3.session.Session:
-    base = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
-    sts = base.client("sts", endpoint_url=emulator.url)
-    creds = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/{role}", RoleSessionName="classroom-kit"
-    )["Credentials"]
-    return boto3.session.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=REGION,
-    )
+    return aws.assumed(emulator.url, f"arn:aws:iam::{account_id}:role/{role}", REGION)
 
 
 def _new_account(orgs, name: str) -> str:
