@@ -16,17 +16,13 @@ import time
 import boto3
 import numpy as np
 
+from testkit.data import csv_rows
+
 LL_IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 XGB_IMAGE = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ROLE = "arn:aws:iam::123456789012:role/kit-bench"
 BUCKET = "kit-bench-ml"
 REGION = "us-east-1"
-
-
-def _csv(X: np.ndarray, y: np.ndarray | None = None) -> str:
-    if y is None:
-        return "\n".join(",".join(f"{v:.8g}" for v in row) for row in X) + "\n"
-    return "\n".join(",".join(f"{v:.8g}" for v in (y[i], *X[i])) for i in range(len(y))) + "\n"
 
 
 def _seattle():
@@ -115,8 +111,8 @@ def _linear_learner_rows(kit: _Kit) -> list[dict]:
     rows = []
     Xtr, Xte, ytr, yte = _seattle()
     chans = [
-        kit.channel("train", kit.put("rain/train/train.csv", _csv(Xtr, ytr))),
-        kit.channel("test", kit.put("rain/test/test.csv", _csv(Xte, yte))),
+        kit.channel("train", kit.put("rain/train/train.csv", csv_rows(Xtr, ytr, digits=8))),
+        kit.channel("test", kit.put("rain/test/test.csv", csv_rows(Xte, yte, digits=8))),
     ]
     lesson = {
         "predictor_type": "regressor",
@@ -154,8 +150,8 @@ def _linear_learner_rows(kit: _Kit) -> list[dict]:
 
     Xtr, Xte, ytr, yte = _credit()
     chans = [
-        kit.channel("train", kit.put("credit/train/train.csv", _csv(Xtr, ytr))),
-        kit.channel("test", kit.put("credit/test/test.csv", _csv(Xte, yte))),
+        kit.channel("train", kit.put("credit/train/train.csv", csv_rows(Xtr, ytr, digits=8))),
+        kit.channel("test", kit.put("credit/test/test.csv", csv_rows(Xte, yte, digits=8))),
     ]
     t = time.monotonic()
     # the kit's credit job settings (jobs/credit.py)
@@ -195,8 +191,10 @@ def _tuning_row(kit: _Kit) -> tuple[list[dict], str]:
     Xtr, Xte, ytr, yte = _credit()
     n = len(ytr) * 7 // 10
     chans = [
-        kit.channel("train", kit.put("tune/train/train.csv", _csv(Xtr[:n], ytr[:n]))),
-        kit.channel("validation", kit.put("tune/validation/validation.csv", _csv(Xtr[n:], ytr[n:]))),
+        kit.channel("train", kit.put("tune/train/train.csv", csv_rows(Xtr[:n], ytr[:n], digits=8))),
+        kit.channel(
+            "validation", kit.put("tune/validation/validation.csv", csv_rows(Xtr[n:], ytr[n:], digits=8))
+        ),
     ]
     hp = {"objective": "binary:logistic", "num_round": "200", "early_stopping_rounds": "10"}
     ranges = {
@@ -266,7 +264,7 @@ def _latency_rows(kit: _Kit, best: str) -> list[dict]:
     kit.sm.create_endpoint(EndpointName="bench", EndpointConfigName="bench")
     kit.sm.get_waiter("endpoint_in_service").wait(EndpointName="bench", WaiterConfig={"Delay": 1})
     _, Xte, _, _ = _credit()
-    row = _csv(Xte[:1])
+    row = csv_rows(Xte[:1], digits=8)
     times = []
     try:
         for _ in range(300):

@@ -10,16 +10,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import statistics
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from testkit import aws as testkit_aws
+from testkit.data import zip_of
 
 ROLE_TRUST = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
@@ -29,14 +28,6 @@ ROLE_TRUST = (
 
 def _quick() -> bool:
     return os.environ.get("CLASSROOM_BENCH_QUICK", "") not in ("", "0")
-
-
-def _zip(files: dict[str, str]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, text in files.items():
-            zf.writestr(name, text)
-    return buf.getvalue()
 
 
 def _role(iam, name: str, policy: dict) -> str:
@@ -58,7 +49,7 @@ def _latency_rows(client) -> list[dict]:
         Runtime="python3.12",
         Role=role,
         Handler="index.handler",
-        Code={"ZipFile": _zip({"index.py": src})},
+        Code={"ZipFile": zip_of({"index.py": src})},
         MemorySize=128,
     )
     t0 = time.perf_counter()

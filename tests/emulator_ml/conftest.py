@@ -8,9 +8,10 @@ everything it created.
 from __future__ import annotations
 
 import pytest
-from mlhelpers import BUCKET, binary_data, csv_rows, regression_data
+from mlhelpers import BUCKET, binary_data, regression_data
 
 from testkit import aws
+from testkit.data import csv_rows
 
 REGION = "us-east-1"
 

@@ -12,13 +12,6 @@ ROLE = "arn:aws:iam::123456789012:role/kit-sagemaker"
 BUCKET = "kit-ml-tests"
 
 
-def csv_rows(X: np.ndarray, y: np.ndarray | None = None) -> str:
-    """Label-first CSV without header (features only when y is None)."""
-    if y is None:
-        return "\n".join(",".join(f"{v:.6g}" for v in row) for row in X) + "\n"
-    return "\n".join(",".join(f"{v:.6g}" for v in (y[i], *X[i])) for i in range(len(y))) + "\n"
-
-
 def regression_data(n: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.1] + [0.0, 50.0, 1.0]

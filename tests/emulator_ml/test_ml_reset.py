@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from mlhelpers import BUCKET, LL_IMAGE, XGB_IMAGE, channel, csv_rows, job_args, wait_for, wait_training
+from mlhelpers import BUCKET, LL_IMAGE, XGB_IMAGE, channel, job_args, wait_for, wait_training
 
 from testkit import aws
+from testkit.data import csv_rows
 
 
 def test_reset_stops_running_work_and_the_emulator_keeps_serving(ml, emulator):

@@ -11,7 +11,9 @@ import logging
 import boto3
 import numpy as np
 import pytest
-from mlhelpers import LL_IMAGE, ROLE, XGB_IMAGE, binary_data, csv_rows, regression_data
+from mlhelpers import LL_IMAGE, ROLE, XGB_IMAGE, binary_data, regression_data
+
+from testkit.data import csv_rows
 
 BUCKET = "kit-sdk-v3"
 pytestmark = pytest.mark.slow

@@ -9,9 +9,10 @@ import tarfile
 import botocore.exceptions
 import numpy as np
 import pytest
-from mlhelpers import BUCKET, LL_IMAGE, XGB_IMAGE, channel, csv_rows, job_args, wait_for, wait_training
+from mlhelpers import BUCKET, LL_IMAGE, XGB_IMAGE, channel, job_args, wait_for, wait_training
 
 from emulator.ml import recordio
+from testkit.data import csv_rows
 
 
 def _artifact(ml, uri: str) -> dict[str, bytes]:

@@ -6,9 +6,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from serverless_helpers import LOGS_POLICY, ROLE_POLICY, zip_of
+from serverless_helpers import LOGS_POLICY, ROLE_POLICY
 
 from testkit import aws
+from testkit.data import zip_of
 
 REGION = "us-east-1"
 FUNCTION_POLICY = (

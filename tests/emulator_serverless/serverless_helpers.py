@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 
 ROLE_POLICY = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
@@ -14,14 +12,6 @@ LOGS_POLICY = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup",'
     '"logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}'
 )
-
-
-def zip_of(files: dict[str, str]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, text in files.items():
-            zf.writestr(name, text)
-    return buf.getvalue()
 
 
 def log_messages(logs, group: str, want: str = "REPORT", timeout: float = 10.0) -> list[str]:

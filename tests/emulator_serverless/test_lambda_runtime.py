@@ -167,7 +167,7 @@ def test_bad_payload_and_unsupported_runtime(functions, clients):
 
 
 def test_updated_code_gets_a_new_environment(functions, clients):
-    from serverless_helpers import zip_of
+    from testkit.data import zip_of
 
     name = functions("update-fn", {"index.py": "def handler(e, c): return 'v1'\n"})
     lam = clients("lambda")
@@ -181,7 +181,9 @@ def test_updated_code_gets_a_new_environment(functions, clients):
 def test_logs_need_the_group_or_the_right_to_create_it(clients):
     """Without logs:CreateLogGroup on its role and without a log group, a function's logs are dropped;
     a log group made beforehand (as the kit's modules do) receives them."""
-    from serverless_helpers import ROLE_POLICY, zip_of
+    from serverless_helpers import ROLE_POLICY
+
+    from testkit.data import zip_of
 
     lam, iam, logs = clients("lambda"), clients("iam"), clients("logs")
     role = iam.create_role(RoleName="bare-fn-role", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]

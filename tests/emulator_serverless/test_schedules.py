@@ -13,9 +13,10 @@ import time
 
 import boto3
 import pytest
-from serverless_helpers import log_messages, zip_of
+from serverless_helpers import log_messages
 
 from emulator.serverless import schedules
+from testkit.data import zip_of
 
 
 def _t(text: str) -> float:
