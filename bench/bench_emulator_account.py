@@ -5,13 +5,11 @@ Everything goes through the AWS APIs of a real emulator process:
   waited to InService — wall time to set up and to tear down in AWS's order (apps → Deleted,
   profiles, domain with RetentionPolicy Delete), and ListUserProfiles latency (p50 / p99 per page);
 - Terraform (hashicorp/aws 5.100.0 from /opt/tf-plugins) apply / no-change plan / destroy of the
-  test configuration ``tests/emulator_account/terraform/main.tf`` (domain, 3 profiles, budget, user).
+  test configuration ``testkit/terraform/account/main.tf`` (domain, 3 profiles, budget, user).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
 import subprocess
 import tempfile
@@ -21,21 +19,11 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
+from testkit import terraform_run
+
 STUDENTS = 40
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/kit-bench-studio"
-TF_CONFIG = Path(__file__).resolve().parents[1] / "tests" / "emulator_account" / "terraform" / "main.tf"
-MIRROR = Path("/opt/tf-plugins")
-CLI_CONFIG = """provider_installation {
-  filesystem_mirror {
-    path    = "MIRROR"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }
-}
-"""
 
 
 def _wait_all(read, names: list[str], wanted: str, timeout: float = 120.0) -> None:
@@ -142,7 +130,7 @@ def _studio_class(url: str) -> list[dict]:
 
 
 def _terraform(url: str) -> list[dict]:
-    if shutil.which("terraform") is None or not MIRROR.is_dir():
+    if not terraform_run.available():
         return [
             {
                 "name": "terraform",
@@ -155,18 +143,7 @@ def _terraform(url: str) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-tf-") as tmp:
         work = Path(tmp)
-        shutil.copy(TF_CONFIG, work / "main.tf")
-        (work / "cli.tfrc").write_text(CLI_CONFIG.replace("MIRROR", str(MIRROR)))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-        env.update(
-            {
-                "TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"),
-                "TF_IN_AUTOMATION": "1",
-                "CHECKPOINT_DISABLE": "1",
-                "AWS_MAX_ATTEMPTS": "1",
-                "TF_VAR_endpoint": url,
-            }
-        )
+        env = terraform_run.prepare(work, terraform_run.ACCOUNT_CONFIG, url)
 
         def tf(*args: str) -> tuple[float, int]:
             t = time.monotonic()

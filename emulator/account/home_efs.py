@@ -62,38 +62,24 @@ def create_home_efs(
     ec2 = ec2_backends[account_id][region]
     efs = efs_backends[account_id][region]
     tags = {MANAGED_TAG: domain_arn}
-    inbound = ec2.create_security_group(
-        name=f"security-group-for-inbound-nfs-{domain_id}",
-        description=f"[DO NOT DELETE] Security Group that allows inbound NFS traffic for SageMaker "
-        f"Notebooks Domain [{domain_id}]",
-        vpc_id=vpc_id,
-        tags=dict(tags),
+    inbound, outbound = (
+        ec2.create_security_group(
+            name=f"security-group-for-{way}-nfs-{domain_id}",
+            description=f"[DO NOT DELETE] Security Group that allows {way} NFS traffic for SageMaker "
+            f"Notebooks Domain [{domain_id}]",
+            vpc_id=vpc_id,
+            tags=dict(tags),
+        )
+        for way in ("inbound", "outbound")
     )
-    outbound = ec2.create_security_group(
-        name=f"security-group-for-outbound-nfs-{domain_id}",
-        description=f"[DO NOT DELETE] Security Group that allows outbound NFS traffic for SageMaker "
-        f"Notebooks Domain [{domain_id}]",
-        vpc_id=vpc_id,
-        tags=dict(tags),
-    )
-    ec2.authorize_security_group_ingress(
-        inbound.id,
-        "tcp",
-        NFS_PORT,
-        NFS_PORT,
-        [],
-        source_groups=[{"GroupId": outbound.id}],
-        vpc_id=vpc_id,
-    )
-    ec2.authorize_security_group_egress(
-        outbound.id,
-        "tcp",
-        NFS_PORT,
-        NFS_PORT,
-        [],
-        source_groups=[{"GroupId": inbound.id}],
-        vpc_id=vpc_id,
-    )
+    # each group lets NFS through from / to the other one
+    for authorize, group, peer in (
+        (ec2.authorize_security_group_ingress, inbound, outbound),
+        (ec2.authorize_security_group_egress, outbound, inbound),
+    ):
+        authorize(
+            group.id, "tcp", NFS_PORT, NFS_PORT, [], source_groups=[{"GroupId": peer.id}], vpc_id=vpc_id
+        )
     fs = efs.create_file_system(
         creation_token=f"sagemaker-{domain_id}",
         performance_mode="generalPurpose",

@@ -1,59 +1,34 @@
 """Real Terraform (hashicorp/aws 5.100.0 from the offline mirror) applies, re-plans with no changes
 and destroys a Studio domain with three user profiles, a budget and an IAM user on the embedded AWS.
 
-The configuration is ``terraform/main.tf`` next to this file. Terraform runs as a subprocess with its
+The configuration is ``testkit/terraform/account/main.tf`` (bench/bench_emulator_account.py applies it
+too). Terraform runs as a subprocess with its
 own CLI config (a filesystem mirror, no registry), checkpoint calls disabled, and every provider
 endpoint pointing at the emulator.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
+from testkit import terraform_run
+
 pytestmark = [pytest.mark.terraform, pytest.mark.slow]
 
-HERE = Path(__file__).parent
-MIRROR = Path("/opt/tf-plugins")
 ACCOUNT = "123456789012"
 PROFILES = ["student-1", "student-2", "student-3"]
-CLI_CONFIG = f"""provider_installation {{
-  filesystem_mirror {{
-    path    = "{MIRROR}"
-    include = ["registry.terraform.io/hashicorp/*"]
-  }}
-  direct {{
-    exclude = ["registry.terraform.io/hashicorp/*"]
-  }}
-}}
-"""
 
 
 @pytest.fixture(scope="module")
 def tf(tmp_path_factory, emulator):
     """``tf("apply", ...)`` runs terraform in a private copy of the configuration."""
-    if shutil.which("terraform") is None or not MIRROR.is_dir():
-        pytest.fail("terraform and the provider mirror at /opt/tf-plugins are required for this test")
+    if not terraform_run.available():
+        pytest.fail(f"terraform and the provider mirror at {terraform_run.MIRROR} are required for this test")
     work = tmp_path_factory.mktemp("tf-account")
-    shutil.copy(HERE / "terraform" / "main.tf", work / "main.tf")
-    (work / "cli.tfrc").write_text(CLI_CONFIG)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-    env.update(
-        {
-            "TF_CLI_CONFIG_FILE": str(work / "cli.tfrc"),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            "AWS_MAX_ATTEMPTS": "1",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "TF_VAR_endpoint": emulator.url,
-        }
-    )
+    env = terraform_run.prepare(work, terraform_run.ACCOUNT_CONFIG, emulator.url)
 
     def run(*args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
