@@ -108,17 +108,22 @@ def create_presigned_domain_url(self: SageMakerResponse) -> ActionResult:
     )
 
 
-def list_user_profiles(self: SageMakerResponse) -> ActionResult:
+def _list_in_domain(self: SageMakerResponse, listing: Callable, kind: str, plural: str) -> ActionResult:
+    """ListUserProfiles and ListSpaces: the same request fields (``<kind>NameContains``) and answer."""
     g = self._get_param
-    items, token = self.sagemaker_backend.list_user_profiles(
+    items, token = listing(
         domain_id_equals=g("DomainIdEquals"),
-        name_contains=g("UserProfileNameContains"),
+        name_contains=g(f"{kind}NameContains"),
         sort_by=g("SortBy"),
         sort_order=g("SortOrder"),
         max_results=g("MaxResults"),
         next_token=g("NextToken"),
     )
-    return ActionResult({"UserProfiles": items, "NextToken": token})
+    return ActionResult({plural: items, "NextToken": token})
+
+
+def list_user_profiles(self: SageMakerResponse) -> ActionResult:
+    return _list_in_domain(self, self.sagemaker_backend.list_user_profiles, "UserProfile", "UserProfiles")
 
 
 def update_user_profile(self: SageMakerResponse) -> ActionResult:
@@ -157,16 +162,7 @@ def describe_space(self: SageMakerResponse) -> ActionResult:
 
 
 def list_spaces(self: SageMakerResponse) -> ActionResult:
-    g = self._get_param
-    items, token = self.sagemaker_backend.list_spaces(
-        domain_id_equals=g("DomainIdEquals"),
-        name_contains=g("SpaceNameContains"),
-        sort_by=g("SortBy"),
-        sort_order=g("SortOrder"),
-        max_results=g("MaxResults"),
-        next_token=g("NextToken"),
-    )
-    return ActionResult({"Spaces": items, "NextToken": token})
+    return _list_in_domain(self, self.sagemaker_backend.list_spaces, "Space", "Spaces")
 
 
 def update_space(self: SageMakerResponse) -> ActionResult:
