@@ -19,9 +19,10 @@ from pathlib import Path
 
 import boto3
 
+from testkit.aws import endpoint
+
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/bench-web"
-IMAGE = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
 
 
 def _settings():
@@ -32,23 +33,7 @@ def _settings():
 
 def _endpoint(sm, name: str, tags: dict[str, str]) -> None:
     tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
-    sm.create_model(
-        ModelName=name,
-        ExecutionRoleArn=ROLE,
-        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://bench-web/{name}/model.tar.gz"},
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge",
-            }
-        ],
-    )
-    sm.create_endpoint(EndpointName=name, EndpointConfigName=name, Tags=tag_list)
+    endpoint(sm, name, role=ROLE, bucket="bench-web", tags=tag_list)
 
 
 class _Calls:
@@ -93,7 +78,8 @@ def _sweep_rows() -> list[dict]:
     right = (
         none == []
         and sorted(removed) == expiring
-        and not (set(expiring) & (left | models))
+        and not (set(expiring) & left)
+        and not ({f"{name}-model" for name in expiring} & models)
         and len(left) == 20
     )
     return [

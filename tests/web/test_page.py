@@ -10,6 +10,7 @@ import pytest
 
 from provision.web.app import MAX_REQUEST_BYTES, create_app
 from provision.web.csrf import FIELD, SESSION_KEY
+from testkit.aws import endpoint
 
 ACCESS_KEY = "AKIAWEBTESTMARKER0001"
 SECRET_KEY = "web-test-secret-marker-never-in-a-page"
@@ -111,26 +112,8 @@ def test_aws_unreachable_is_a_friendly_500(settings, tmp_path):
 
 def _raw_endpoint(sm, name: str, tags: dict[str, str]) -> None:
     """An endpoint whose model artifact does not exist (it never reaches InService)."""
-    image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    sm.create_model(
-        ModelName=name,
-        ExecutionRoleArn="arn:aws:iam::123456789012:role/x",
-        PrimaryContainer={"Image": image, "ModelDataUrl": "s3://nowhere/model.tar.gz"},
-    )
-    sm.create_endpoint_config(
-        EndpointConfigName=name,
-        ProductionVariants=[
-            {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                "InitialInstanceCount": 1,
-                "InstanceType": "ml.m5.xlarge",
-            }
-        ],
-    )
-    sm.create_endpoint(
-        EndpointName=name, EndpointConfigName=name, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
-    )
+    tag_list = [{"Key": k, "Value": v} for k, v in tags.items()]
+    endpoint(sm, name, role="arn:aws:iam::123456789012:role/x", bucket="nowhere", tags=tag_list)
 
 
 def test_an_endpoint_that_is_not_in_service(app, emulator, settings, client):
