@@ -2,7 +2,7 @@
 over the execution role's statements, and what enforcement costs per request.
 
 - The classroom root is applied by Terraform (2 students, the administrator with an access key); the
-  matrix (``bench/iam_matrix.py``) is printed as a table and every cell is asserted against its
+  matrix (``testkit/iam_matrix.py``) is printed as a table and every cell is asserted against its
   expected value (a row per cell: ok only when the actual value is the expected one).
 - Mutation test: each statement of the execution role's policy is deleted in turn and the role's
   lesson path runs (train, tune, deploy, invoke, transform, Studio app, the SDK's role check); a
@@ -164,9 +164,9 @@ def _mutation_rows(label: str, mutations: dict[str, list[str]], what: str) -> li
 
 
 def _class_rows(url: str) -> list[dict]:
-    from bench import iam_matrix
     from provision import settings
     from provision.tfrunner import Provider, Workspace
+    from testkit import iam_matrix
 
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as d:

@@ -10,64 +10,10 @@ word-index features reached 0.8839). Also measured: wall time per job and what s
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-SAGEMAKER_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "sagemaker.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
-
-
-def sagemaker_role_policy(bucket: str) -> str:
-    """What SageMaker does as a job's execution role, which the embedded AWS checks as AWS does
-    (emulator/iam/service_role.py): pull the algorithm image, read and write the bucket, write logs.
-    Not what the SDK's own role check asks for (cloudwatch, ec2): the tests turn that check off."""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-                    "Resource": f"arn:aws:s3:::{bucket}",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-                    "Resource": f"arn:aws:s3:::{bucket}/*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:GetAuthorizationToken",
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                        "ecr:BatchCheckLayerAvailability",
-                    ],
-                    "Resource": "*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*",
-                },
-            ],
-        }
-    )
-
 
 REGION = "us-east-1"
 
@@ -88,15 +34,10 @@ def run() -> list[dict]:
     from jobs.lifecycle import Context
     from jobs.lifecycle import run as run_job
     from jobs.runner import make_jobs, run_all
-    from jobs.sdk import Account
+    from testkit.aws import lesson_account
 
     s3, iam, sm = boto3.client("s3"), boto3.client("iam"), boto3.client("sagemaker")
-    bucket = f"bench-models-{uuid.uuid4().hex[:8]}"
-    s3.create_bucket(Bucket=bucket)
-    name = f"bench-sm-{uuid.uuid4().hex[:6]}"
-    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=SAGEMAKER_TRUST)["Role"]["Arn"]
-    iam.put_role_policy(RoleName=name, PolicyName="sagemaker", PolicyDocument=sagemaker_role_policy(bucket))
-    account = Account(bucket=bucket, role_arn=role, region=REGION)
+    account = lesson_account(s3, iam, prefix="bench-")
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         started = time.monotonic()

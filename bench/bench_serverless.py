@@ -20,27 +20,17 @@ from pathlib import Path
 from testkit import aws as testkit_aws
 from testkit.data import zip_of
 
-ROLE_TRUST = (
-    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
-    '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
-)
-
 
 def _quick() -> bool:
     return os.environ.get("CLASSROOM_BENCH_QUICK", "") not in ("", "0")
 
 
-def _role(iam, name: str, policy: dict) -> str:
-    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST)["Role"]["Arn"]
-    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
-    return arn
-
-
 def _latency_rows(client) -> list[dict]:
     lam, iam = client("lambda"), client("iam")
-    role = _role(
+    role = testkit_aws.role(
         iam,
         "bench-fn",
+        "lambda",
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]},
     )
     src = "import boto3\n\ndef handler(event, context):\n    return {'n': event.get('n', 0) + 1}\n"
@@ -94,9 +84,10 @@ def _reaper_rows(client) -> list[dict]:
 
     n = 10 if _quick() else 30
     lam, iam, sm = client("lambda"), client("iam"), client("sagemaker")
-    role = _role(
+    role = testkit_aws.role(
         iam,
         "bench-reaper",
+        "lambda",
         {
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Action": ["sagemaker:*", "logs:*"], "Resource": "*"}],

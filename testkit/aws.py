@@ -71,6 +71,73 @@ def reset(url: str, timeout: float | None = None) -> None:
     urllib.request.urlopen(request, **({"timeout": timeout} if timeout else {})).read()
 
 
+def role(iam, name: str, service: str, policy: dict, policy_name: str = "p") -> str:
+    """An IAM role ``service`` (e.g. "sagemaker") may assume, with ``policy`` inline; its ARN."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": f"{service}.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(policy))
+    return arn
+
+
+def sagemaker_role_policy(bucket: str) -> dict:
+    """What SageMaker does as a job's execution role, which the embedded AWS checks as AWS does
+    (emulator/iam/service_role.py): pull the algorithm image, read and write the bucket, write logs.
+    Not what the SDK's own role check asks for (cloudwatch, ec2): the tests turn that check off."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": f"arn:aws:s3:::{bucket}",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ecr:GetAuthorizationToken",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchCheckLayerAvailability",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*",
+            },
+        ],
+    }
+
+
+def lesson_account(s3, iam, prefix: str = ""):
+    """What `make up` gives the lesson jobs, made by hand: a models bucket and an execution role
+    (``sagemaker_role_policy``) with fresh names; a ``jobs.sdk.Account``."""
+    import uuid
+
+    from jobs.sdk import Account
+
+    bucket = f"{prefix}models-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket)
+    name = f"{prefix}sm-{uuid.uuid4().hex[:6]}"
+    arn = role(iam, name, "sagemaker", sagemaker_role_policy(bucket), policy_name="sagemaker")
+    return Account(bucket=bucket, role_arn=arn, region=REGION)
+
+
 def assumed(url: str, role_arn: str, region: str = REGION) -> boto3.session.Session:
     """A session acting as ``role_arn`` (sts:AssumeRole with the test keys on the embedded AWS)."""
     sts = clients(url)("sts", region)

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import iam_matrix
 from provision import settings
 from provision.tfrunner import Provider, Workspace
-from testkit import aws
+from testkit import aws, iam_matrix
 
 pytestmark = pytest.mark.terraform
 

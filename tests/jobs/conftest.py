@@ -9,14 +9,13 @@ project's own machines have: tests that use it are skipped, with the reason, whe
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 from jobhelpers import HAM_WORDS, SPAM_WORDS, write_message
 
 # the execution role the jobs run as: one definition, shared with `make bench`'s job runs
-from bench.bench_jobs import SAGEMAKER_TRUST, sagemaker_role_policy
+from testkit.aws import lesson_account
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lesson"
 REAL_LESSON = Path(
@@ -61,12 +60,4 @@ def spam_folder(tmp_path) -> Path:
 @pytest.fixture
 def account(client, reset_emulator):
     """A models bucket and an execution role on the emulator (what `make up` makes)."""
-    from jobs.sdk import Account
-
-    s3, iam = client("s3"), client("iam")
-    bucket = f"models-{uuid.uuid4().hex[:8]}"
-    s3.create_bucket(Bucket=bucket)
-    name = f"sm-{uuid.uuid4().hex[:6]}"
-    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=SAGEMAKER_TRUST)["Role"]["Arn"]
-    iam.put_role_policy(RoleName=name, PolicyName="sagemaker", PolicyDocument=sagemaker_role_policy(bucket))
-    return Account(bucket=bucket, role_arn=role, region="us-east-1")
+    return lesson_account(client("s3"), client("iam"))
