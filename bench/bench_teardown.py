@@ -51,8 +51,8 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         # sweep_regions=None: every region ec2:DescribeRegions reports, as `classroom down` does
         scope = h.make_scope(Path(tmp), domain_ids=(domain,), buckets=("ml101-models",), sweep_regions=None)
-        # the waits `classroom down` uses for TARGET=local (provision/commands/down.py context_for)
-        ctx = Context(aws=Aws(), scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
+        # the waits `classroom down` uses for TARGET=local
+        ctx = Context.for_target(Aws(), scope, "local")
         t1 = time.monotonic()
         out = teardown(ctx, log=lambda _: None)
         wall = time.monotonic() - t1

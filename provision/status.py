@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from provision import costs
 from provision.teardown.aws import is_not_found, page_size, paged
 from provision.teardown.model import Context
+from provision.teardown.receipt import columns
 from provision.teardown.studio import per_domain
 
 
@@ -381,11 +382,7 @@ def free_plan(ctx: Context) -> str:
 
 
 def _table(heads: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
-    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
-    return lines + [
-        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
+    return columns(heads, rows, indent="  ")
 
 
 def _size(n: int) -> str:

@@ -31,7 +31,7 @@ from provision.accounts import org as org_mod
 from provision.accounts import state
 from provision.accounts.up import member_workspace, org_workspace
 from provision.teardown import Aws, Context, teardown
-from provision.teardown.receipt import RECEIPT_FILE
+from provision.teardown.receipt import RECEIPT_FILE, columns
 from provision.teardown.scope import scope_from_files
 from provision.tfrunner import resources_in_state
 
@@ -66,9 +66,7 @@ def member_context(settings, emu, member: str, account_id: str, aws: Aws | None 
     )
     if aws is None:
         aws = Aws(session=state.member_session(account_id, settings.accounts.access_role, settings.region))
-    if settings.target == "local":
-        return Context(aws=aws, scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
-    return Context(aws=aws, scope=scope, poll_initial_s=5.0, poll_max_s=30.0, wait_timeout_s=45 * 60)
+    return Context.for_target(aws, scope, settings.target)
 
 
 def _prefixed(log: Log, lock: threading.Lock, member: str) -> Log:
@@ -232,13 +230,11 @@ def format_receipt(r: dict) -> str:
         )
         for a in r["accounts"]
     ]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(heads)]
     out = [
         f"Class receipt for {r['class']!r} ({len(r['accounts'])} account(s), management account "
         f"{r['management_account']}); each account's own receipt: accounts/<member>/{RECEIPT_FILE}",
-        "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)),
+        *columns(heads, rows),
     ]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     o = r["organization"]
     org_state = (
         "destroyed"

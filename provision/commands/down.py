@@ -18,9 +18,7 @@ def context_for(settings):
 
     classroom.activate(settings)
     scope = scope_from_settings(settings)
-    if settings.target == "local":  # the embedded AWS answers at once: poll fast, give up sooner
-        return Context(aws=Aws(), scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
-    return Context(aws=Aws(), scope=scope, poll_initial_s=5.0, poll_max_s=30.0, wait_timeout_s=45 * 60)
+    return Context.for_target(Aws(), scope, settings.target)
 
 
 @click.command("down")

@@ -130,6 +130,14 @@ class Context:
     # what a listing pass saw that is not the class's (``left_alone``): listed, never deleted
     _alone: dict = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def for_target(cls, aws: Aws, scope: ClassScope, target: str) -> Context:
+        """The waits of `classroom down`: the embedded AWS (``target`` local) answers at once, so poll
+        fast and give up sooner; AWS takes minutes (a notebook instance stops in about five)."""
+        if target == "local":
+            return cls(aws=aws, scope=scope, poll_initial_s=0.1, poll_max_s=2.0, wait_timeout_s=300)
+        return cls(aws=aws, scope=scope, poll_initial_s=5.0, poll_max_s=30.0, wait_timeout_s=45 * 60)
+
     def left_alone(self, it: Item) -> None:
         """Record a resource a kind listed that is not the class's (the plan and receipt show it)."""
         with self._memo_lock:

@@ -162,6 +162,14 @@ def write(receipt: dict, state_dir: Path | None) -> Path | None:
     return write_json(state_dir / RECEIPT_FILE, receipt)
 
 
+def columns(heads: tuple[str, ...], rows: list[tuple[str, ...]], indent: str = "") -> list[str]:
+    """``heads`` then ``rows`` as text columns, each as wide as its widest cell (receipts, status)."""
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(heads)]
+    return [indent + "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))] + [
+        indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+
+
 def format_table(receipt: dict, brief: bool = False) -> str:
     """The receipt as a table, one row per kind (``brief``: only the kinds that had anything or a note;
     the listing checks and the left-alone items are in teardown-receipt.json)."""
@@ -183,15 +191,13 @@ def format_table(receipt: dict, brief: bool = False) -> str:
                 note[:100],
             )
         )
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(heads)]
     if not rows:
         rows.append(("(nothing)", "0", "0", "0", "0", ""))
     out = [
         f"Teardown receipt for class {receipt['class']!r} (account {receipt['account']}, "
         f"{receipt['region']}):",
-        "  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)),
+        *columns(heads, rows),
     ]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     verdict = (
         "0 left: nothing in scope remains"
         if receipt["ok"]
