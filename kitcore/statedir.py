@@ -47,7 +47,7 @@ def ensure_dir(path: Path) -> Path:
 def write_private(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically with mode 0600."""
     ensure_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # processes writing one file never share it
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
