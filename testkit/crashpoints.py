@@ -465,7 +465,10 @@ class Harness:
                 break
         left = {k: v for k, v in point.listed.items() if v}
         if left or point.rerun_code != 0:
-            point.problem = f"after the re-run (exit {point.rerun_code}) still left: {left}"
+            point.problem = (
+                f"after the re-run (exit {point.rerun_code}) still left: {left}; its last lines: "
+                f"{(r.out + r.err)[-600:]}"
+            )
         elif self.decoys_planted and (damage := self.decoys_intact()):
             point.problem = f"another team's things were touched: {damage}"
         return point

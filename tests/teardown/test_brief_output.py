@@ -71,3 +71,23 @@ def test_brief_receipt_has_the_kinds_that_had_anything():
     # a failure keeps its row and note in the brief receipt
     failed = format_table(_receipt(failed=True), brief=True)
     assert "BucketNotEmpty" in failed and "1 kind(s) with problems" in failed
+
+
+def test_a_brief_receipt_of_a_rerun_that_found_nothing_prints_one_line_per_nothing():
+    """Found by the crash points: `down --yes` run again after everything was gone crashed (exit 1)
+    printing an empty brief table (max() of one int)."""
+    from provision.teardown.receipt import format_table
+
+    empty = {"kind": "endpoints", "planned": 0, "deleted": 0, "failed": [], "skipped": "", "error": ""}
+    receipt = {
+        "class": "c1",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "kinds": [{**empty, "remaining": []}],
+        "remaining_total": 0,
+        "kinds_with_problems": 0,
+        "unchecked_regions": [],
+        "ok": True,
+    }
+    text = format_table(receipt, brief=True)
+    assert "(nothing)" in text and text.endswith("0 left: nothing in scope remains")
