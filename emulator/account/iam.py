@@ -6,7 +6,8 @@
   DeleteRole already refuses in moto).
 - CreateLoginProfile keeps ``PasswordResetRequired`` (moto dropped it).
 - SimulatePrincipalPolicy answers from the principal's policies with the evaluator that enforces
-  permissions (``emulator.iam.policy``), Conditions decided from ContextEntries.
+  permissions (``emulator.iam.policy``), Conditions decided from ContextEntries, the user's or role's
+  permissions boundary (or ``PermissionsBoundaryPolicyInputList``) limiting the allow.
 - A user's permissions boundary (CreateUser ``PermissionsBoundary``, Put/DeleteUserPermissionsBoundary,
   shown by GetUser): moto keeps only a role's; the enforcement evaluates both
   (``emulator.iam.principals.boundary_of``).
@@ -157,6 +158,17 @@ def principal_policies(backend: IAMBackend, arn: str) -> list[Policy]:
     raise InvalidInput(f"Invalid principal ARN for simulation: {arn}")
 
 
+def _boundary(backend: IAMBackend, arn: str) -> list[Policy] | None:
+    """The permissions boundary of the user or role named by ``arn`` (None: none, or a group)."""
+    kind, _, rest = arn.split(":", 5)[5].partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    if kind == "user":
+        return principals.boundary_of(backend, backend.get_user(name))
+    if kind == "role":
+        return principals.boundary_of(backend, backend.get_role(name))
+    return None
+
+
 def _context(entries: list[dict[str, Any]] | None) -> dict[str, list[str]]:
     """ContextEntries -> the evaluator's request context (lower-cased keys, string values)."""
     ctx: dict[str, list[str]] = {}
@@ -166,10 +178,16 @@ def _context(entries: list[dict[str, Any]] | None) -> dict[str, list[str]]:
     return ctx
 
 
-def _result(policies: list[Policy], action: str, resource: str, ctx: dict[str, list[str]]) -> dict[str, Any]:
+def _result(
+    policies: list[Policy],
+    action: str,
+    resource: str,
+    ctx: dict[str, list[str]],
+    boundary: list[Policy] | None = None,
+) -> dict[str, Any]:
     decision = evaluate(policies, action, resource, ctx)
     matched = decision.denied_by if decision.decision == "explicitDeny" else decision.allowed_by
-    return {
+    result = {
         "EvalActionName": action,
         "EvalResourceName": resource,
         "EvalDecision": decision.decision,
@@ -178,6 +196,14 @@ def _result(policies: list[Policy], action: str, resource: str, ctx: dict[str, l
         ],
         "MissingContextValues": sorted(decision.missing_keys),
     }
+    if boundary is not None:
+        # the permissions boundary limits the identity-based allow (EvaluationResult's
+        # PermissionsBoundaryDecisionDetail, IAM API Reference)
+        bound = evaluate(boundary, action, resource, ctx)
+        result["PermissionsBoundaryDecisionDetail"] = {"AllowedByPermissionsBoundary": bound.allowed}
+        if decision.decision == "allowed" and not bound.allowed:
+            result["EvalDecision"] = bound.decision
+    return result
 
 
 def _page(items: list[Any], marker: str | None, max_items: int | None) -> tuple[list[Any], str | None]:
@@ -188,13 +214,22 @@ def _page(items: list[Any], marker: str | None, max_items: int | None) -> tuple[
 
 
 def simulate_principal_policy(self: IamResponse) -> ActionResult:
-    policies = principal_policies(self.backend, self._get_param("PolicySourceArn"))
+    source = self._get_param("PolicySourceArn")
+    policies = principal_policies(self.backend, source)
     for i, doc in enumerate(self._get_param("PolicyInputList") or []):
         policies.append(parse(load_document(doc), f"PolicyInputList.{i + 1}", "none"))
+    boundary = _boundary(self.backend, source)
+    given = self._get_param("PermissionsBoundaryPolicyInputList") or []
+    if given:  # simulate this boundary instead of the principal's own
+        boundary = [
+            parse(load_document(doc), "PermissionsBoundaryPolicyInputList.1", "none") for doc in given
+        ]
     actions = self._get_param("ActionNames") or []
     resources = self._get_param("ResourceArns") or ["*"]
     ctx = _context(self._get_param("ContextEntries"))
-    results = [_result(policies, action, resource, ctx) for action in actions for resource in resources]
+    results = [
+        _result(policies, action, resource, ctx, boundary) for action in actions for resource in resources
+    ]
     chunk, marker = _page(results, self._get_param("Marker"), self._get_param("MaxItems"))
     return ActionResult({"EvaluationResults": chunk, "IsTruncated": marker is not None, "Marker": marker})
 

@@ -45,6 +45,12 @@ def test_a_users_permissions_boundary_limits_its_identity_policies(boot, princip
     code, message = _refused(lambda: boot("s3", bare).list_buckets())
     assert code == "AccessDenied"
     assert message.endswith("because no identity-based policy allows the s3:ListAllMyBuckets action")
+    # SimulatePrincipalPolicy includes the boundary (EvaluationResult.PermissionsBoundaryDecisionDetail)
+    [sim] = iam.simulate_principal_policy(
+        PolicySourceArn=f"arn:aws:iam::{ACCOUNT}:user/bounded", ActionNames=["iam:ListUsers"]
+    )["EvaluationResults"]
+    assert sim["EvalDecision"] == "implicitDeny"
+    assert sim["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": False}
     iam.delete_user_permissions_boundary(UserName="bounded")
     assert "PermissionsBoundary" not in iam.get_user(UserName="bounded")["User"]
     boot("iam", creds).list_users()  # boundary removed: the identity policy alone decides
