@@ -16,6 +16,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import boto3
 
@@ -86,6 +87,13 @@ class Account:
     bucket: str
     role_arn: str
     region: str
+    # where the credentials come from: None = the environment's (boto3's chain); else a function that
+    # makes a new boto3 session (one per job thread), e.g. one acting in a member account of a class of
+    # accounts through an assumed role (provision/accounts/state.py)
+    session: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+
+    def boto_session(self) -> Any:
+        return self.session() if self.session else boto3.Session(region_name=self.region)
 
 
 @dataclass
@@ -142,7 +150,7 @@ class SageMaker:
         self.cancel = cancel or threading.Event()
         self.poll = poll if poll is not None else float(os.environ.get("CLASSROOM_POLL_SECONDS", "5"))
         self.on_status = on_status or (lambda _s: None)
-        self.boto = boto3.Session(region_name=account.region)
+        self.boto = account.boto_session()
         self.session = Session(boto_session=self.boto, default_bucket=account.bucket)
         self.s3 = self.boto.client("s3")
         self.sm = self.boto.client("sagemaker")

@@ -726,6 +726,8 @@ class _SettingsMethods:
         variables["students"] = roster.as_terraform(self.students())
         variables["reaper_package_path"] = None  # the kit zips the reaper just before Terraform runs
         variables["notebooks"] = {}  # the lesson's .ipynb files: `classroom up` fills them in (Studio on)
+        # a class of accounts sets it in its member accounts (provision/accounts/members.py)
+        variables["execution_role_without_studio"] = False
         return variables
 
 

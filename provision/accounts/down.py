@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import boto3
 
@@ -38,9 +39,13 @@ from provision.tfrunner import resources_in_state
 Log = Callable[[str], None]
 
 
-def member_context(settings, emu, member: str, account_id: str, aws: Aws | None = None) -> Context:
-    """A teardown Context acting in one member account (its own state dir, receipt and progress)."""
-    mdir = state.member_dir(settings, member)
+def member_context(
+    settings, emu, member: str, account_id: str, aws: Aws | None = None, sweep_dir: Path | None = None
+) -> Context:
+    """A teardown Context acting in one member account (its own state dir, receipt and progress).
+    ``sweep_dir``: the sweep of an account just taken from the pool, before the class's setup (no
+    Terraform state; its receipt and progress kept apart from the member's teardown)."""
+    mdir = sweep_dir or state.member_dir(settings, member)
 
     def destroy() -> None:
         ws = member_workspace(settings, emu, member, account_id, None, stream=False)
@@ -63,19 +68,30 @@ def member_context(settings, emu, member: str, account_id: str, aws: Aws | None 
         # pinned above): what a student made there untagged is the class's too, as with
         # [class] dedicated_account = true; an item tagged for another class is still left alone
         dedicated=True,
+        all_buckets=True,
     )
     if aws is None:
         aws = Aws(session=state.member_session(account_id, settings.accounts.access_role, settings.region))
     return Context.for_target(aws, scope, settings.target)
 
 
-def _prefixed(log: Log, lock: threading.Lock, member: str) -> Log:
-    def out(text: str) -> None:
-        with lock:
-            for line in text.splitlines() or [""]:
-                log(f"[{member}] {line}")
+POOL_SWEEP_DIR = "pool-sweep"
 
-    return out
+
+def sweep_pool_account(settings, emu, member: str, account_id: str, session, log: Log) -> dict:
+    """The kit's ordered teardown of an account just taken from the pool, before the class's setup: the
+    account is the class's own from now on (dedicated), so whatever is left in it — a student's stray
+    endpoint, a bucket made after the last class's `down` — goes first. Receipt and progress in
+    ``accounts/<member>/pool-sweep/``; an interrupted sweep resumes there."""
+    sweep_dir = state.member_dir(settings, member) / POOL_SWEEP_DIR
+    ctx = member_context(settings, emu, member, account_id, aws=Aws(session=session), sweep_dir=sweep_dir)
+    receipt = teardown(ctx, confirm=None, log=log).receipt
+    if not receipt["ok"]:
+        raise KitError(
+            f"account {account_id}, taken from the pool, still holds {receipt['remaining_total']} item(s) "
+            f"after the sweep (see {sweep_dir / RECEIPT_FILE}); run `classroom up` again"
+        )
+    return {"deleted": sum(k["deleted"] for k in receipt["kinds"]), "finished": receipt.get("finished", "")}
 
 
 def down(
@@ -115,7 +131,7 @@ def down(
 
     def one(item: tuple[str, dict]) -> dict:
         member, rec = item
-        out = _prefixed(log, lock, member)
+        out = state.prefixed_log(log, lock, member)
         row = {
             "member": member,
             "account_id": rec["account_id"],

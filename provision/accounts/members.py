@@ -71,4 +71,6 @@ def variables(settings, member: Member, account_id: str, stamp: str) -> dict:
         v[key] = name
     v["account_alias"] = None
     v["students"] = roster.as_terraform(list(member.students))
+    # jobs run in member accounts (`classroom train --account`): the execution role even without Studio
+    v["execution_role_without_studio"] = True
     return v

@@ -19,11 +19,15 @@ unchanged — each state's provider assumes ``OrganizationAccountAccessRole`` in
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
+from botocore.credentials import RefreshableCredentials
 
 from kitcore.statedir import ensure_dir, read_json, write_json
 from provision import classroom
@@ -31,6 +35,7 @@ from provision import classroom
 ACCOUNTS_FILE = "accounts.json"
 CLASS_RECEIPT_FILE = "class-receipt.json"
 SESSION_NAME = "classroom-kit"
+SESSION_SECONDS = 3600
 _CLIENT_LOCK = threading.Lock()  # creating clients from one boto3 session is not thread-safe
 
 
@@ -60,25 +65,74 @@ def role_arn(account_id: str, role: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{role}"
 
 
-def member_session(
-    account_id: str, role: str, region: str, base: boto3.session.Session | None = None
-) -> boto3.session.Session:
-    """A boto3 session acting in the member account through its access role (1 hour)."""
+def member_credentials(
+    account_id: str,
+    role: str,
+    region: str,
+    base: boto3.session.Session | None = None,
+    duration_s: int = SESSION_SECONDS,
+    clock: Callable[[], dt.datetime] | None = None,
+) -> RefreshableCredentials:
+    """Credentials in the member account through its access role that renew themselves.
+
+    An assumed role's credentials expire (AssumeRole DurationSeconds, 1 hour here; AWS caps role
+    chaining at 1 hour), and a teardown or a training of a large class can outlast them. botocore's
+    RefreshableCredentials calls AssumeRole again when less than 15 minutes are left (advisory; 10
+    minutes: mandatory) — the mechanism botocore's own ``role_arn`` profiles use
+    (botocore/credentials.py AssumeRoleProvider). Thread-safe: one object serves every client of the
+    account. ``clock`` (UTC now) is for tests."""
     base = base or boto3.session.Session()
     with _CLIENT_LOCK:
         sts = base.client("sts", region_name=region)
-    creds = sts.assume_role(
-        RoleArn=role_arn(account_id, role),
-        RoleSessionName=SESSION_NAME,
-        DurationSeconds=3600,
-    )["Credentials"]
-    return boto3.session.Session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-        region_name=region,
+    arn = role_arn(account_id, role)
+
+    def fetch() -> dict:
+        c = sts.assume_role(RoleArn=arn, RoleSessionName=SESSION_NAME, DurationSeconds=duration_s)[
+            "Credentials"
+        ]
+        return {
+            "access_key": c["AccessKeyId"],
+            "secret_key": c["SecretAccessKey"],
+            "token": c["SessionToken"],
+            "expiry_time": c["Expiration"].isoformat(),
+        }
+
+    first = fetch()
+    return RefreshableCredentials(
+        first["access_key"],
+        first["secret_key"],
+        first["token"],
+        dt.datetime.fromisoformat(first["expiry_time"]),
+        fetch,
+        "assume-role",
+        time_fetcher=clock or (lambda: dt.datetime.now(dt.UTC)),
     )
+
+
+def session_with(credentials: RefreshableCredentials, region: str) -> boto3.session.Session:
+    """A new boto3 session (one per thread) acting with ``credentials``."""
+    core = botocore.session.get_session()
+    core._credentials = credentials  # botocore's documented-by-use hook: a session's credential object
+    return boto3.session.Session(botocore_session=core, region_name=region)
+
+
+def member_session(
+    account_id: str, role: str, region: str, base: boto3.session.Session | None = None
+) -> boto3.session.Session:
+    """A boto3 session acting in the member account through its access role (renewed before expiry)."""
+    return session_with(member_credentials(account_id, role, region, base=base), region)
 
 
 def members_in_order(data: dict) -> list[tuple[str, dict[str, Any]]]:
     return sorted(data.get("members", {}).items())
+
+
+def prefixed_log(log: Callable[[str], None], lock: threading.Lock, member: str) -> Callable[[str], None]:
+    """``log`` with every line prefixed ``[member]`` (parallel accounts' output stays readable)."""
+
+    def out(text: str) -> None:
+        with lock:
+            for line in text.splitlines() or [""]:
+                log(f"[{member}] {line}")
+
+    return out

@@ -194,10 +194,22 @@ def up(settings, log: Log = print) -> list[MemberResult]:
     lock = threading.Lock()
 
     def one(m: members_mod.Member) -> MemberResult:
+        from provision.accounts.down import sweep_pool_account
+
         res = results[m.name]
+        rec = data["members"][m.name]
         started = time.monotonic()
         try:
             session = state.member_session(res.account_id, cfg.access_role, settings.region)
+            if rec.get("how") == "pool" and not rec.get("swept"):
+                # an account from the pool is swept before the class's setup (never after: the class's
+                # own resources would then be in the sweep's scope)
+                out = state.prefixed_log(log, lock, m.name)
+                out(f"sweeping account {res.account_id}, taken from the pool")
+                swept = sweep_pool_account(settings, emu, m.name, res.account_id, session, out)
+                with lock:
+                    rec["swept"] = swept
+                    state.save(settings, data)
             preflight.check_public_access_block(_s3control(session, settings.region), res.account_id)
             variables = members_mod.variables(settings, m, res.account_id, stamp)
             mws = member_workspace(settings, emu, m.name, res.account_id, variables)

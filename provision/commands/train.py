@@ -2,7 +2,8 @@
 
 Inputs from the account setup: the models bucket and the SageMaker execution role, from
 ``--bucket`` / ``--role`` or the class's ``outputs.json`` (keys ``models_bucket`` and
-``execution_role_arn``, written by ``classroom up``).
+``execution_role_arn``, written by ``classroom up``). In a class of accounts, ``--account MEMBER``
+runs the jobs in that member's account (provision/accounts/member_jobs.py).
 """
 
 from __future__ import annotations
@@ -90,13 +91,36 @@ def check_guardrails(types: dict[str, str], outputs: dict) -> None:
 
 
 def _account(
-    ctx: click.Context, bucket: str | None, role: str | None, region: str | None, class_dir: str | None
+    ctx: click.Context,
+    bucket: str | None,
+    role: str | None,
+    region: str | None,
+    class_dir: str | None,
+    member: str | None = None,
 ):
     """(Account, class_dir, target, tags) from the options, else the class settings and outputs.json."""
     from jobs.sdk import Account
     from kitcore.statedir import read_json
 
-    if class_dir:  # explicit: no class settings needed (tests, scripts)
+    session = None
+    if member and class_dir:
+        raise KitError("--account and --class-dir do not go together (--account uses the member's folder)")
+    if member:  # a member account of a class of accounts, through its access role
+        from provision import classroom
+        from provision.accounts.member_jobs import find_member, member_target
+        from provision.cli import load_settings
+
+        settings = load_settings(ctx)
+        find_member(settings, member)  # a wrong name is one error line, before AWS is asked
+        classroom.activate(settings)
+        classroom.check_account(settings)  # the class's management account
+        where = member_target(settings, member)
+        cdir, outputs, session = where.class_dir, where.outputs(), where.session
+        if not outputs and not (bucket and role):
+            raise KitError(f"member {where.member!r} has no outputs yet: run `classroom up` first")
+        target, region = settings.target, region or settings.region
+        tags = class_scope(settings.class_name)
+    elif class_dir:  # explicit: no class settings needed (tests, scripts)
         cdir = Path(class_dir)
         outputs = read_json(cdir / "outputs.json", default={}) or {}
         target = "aws" if not os.environ.get("AWS_ENDPOINT_URL") else "local"
@@ -126,7 +150,7 @@ def _account(
         )
     if not region:
         raise KitError("no AWS region known: set AWS_DEFAULT_REGION or give --region")
-    return Account(bucket=bucket, role_arn=role, region=region), cdir, target, tags, outputs
+    return Account(bucket=bucket, role_arn=role, region=region, session=session), cdir, target, tags, outputs
 
 
 class LiveJobs:
@@ -188,6 +212,13 @@ class LiveJobs:
 @click.option("--role", default=None, help="SageMaker execution role ARN (default: outputs.json)")
 @click.option("--region", default=None, help="AWS region (default: the class settings)")
 @click.option(
+    "--account",
+    "member",
+    default=None,
+    metavar="MEMBER",
+    help="class of accounts: run in this member's account (student user name, team-NN or account id)",
+)
+@click.option(
     "--class-dir",
     default=None,
     type=click.Path(file_okay=False),
@@ -212,6 +243,7 @@ def command(
     bucket: str | None,
     role: str | None,
     region: str | None,
+    member: str | None,
     class_dir: str | None,
     reports_dir: str,
 ) -> None:
@@ -224,7 +256,7 @@ def command(
         types = dict.fromkeys(names, instance_types[0])
     else:
         types = _pairs(instance_types, "--instance-type", names)
-    account, cdir, target, tags, outputs = _account(ctx, bucket, role, region, class_dir)
+    account, cdir, target, tags, outputs = _account(ctx, bucket, role, region, class_dir, member)
     from jobs.lifecycle import DEFAULT_INSTANCE_TYPE, FREE_TIER_INSTANCE_TYPES
 
     chosen = {n: types.get(n, DEFAULT_INSTANCE_TYPE) for n in names}
@@ -232,7 +264,10 @@ def command(
     for job, itype in chosen.items():
         if itype not in FREE_TIER_INSTANCE_TYPES:
             click.echo(f"note: {job} uses {itype}, which the SageMaker free tier does not cover", err=True)
-    click.echo(f"training {', '.join(names)} · bucket {account.bucket} · region {account.region}", err=True)
+    where = f" · account of {member}" if member else ""
+    click.echo(
+        f"training {', '.join(names)} · bucket {account.bucket} · region {account.region}{where}", err=True
+    )
     # the embedded AWS finishes a small job in about a second: poll it at most every second (AWS: the
     # SDK's 5 s, CLASSROOM_POLL_SECONDS overrides both); each wait starts at 0.1 s and backs off
     poll = None if target == "aws" or os.environ.get("CLASSROOM_POLL_SECONDS") else LOCAL_POLL_S

@@ -50,6 +50,9 @@ class ClassScope:
     # [class] dedicated_account = true (with the account id pinned): SageMaker resources without a
     # classroom tag are the class's too (provision/teardown/ownership.py)
     dedicated: bool = False
+    # a member account of a class of accounts (provision/accounts): every bucket in the account is the
+    # class's too, except one tagged for another class (the account goes back to the pool empty)
+    all_buckets: bool = False
 
 
 @dataclass(frozen=True)

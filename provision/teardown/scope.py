@@ -78,6 +78,7 @@ def scope_from_files(
     terraform_destroy: Any = None,
     sweep_regions: tuple[str, ...] | None = None,
     dedicated: bool = False,
+    all_buckets: bool = False,
 ) -> ClassScope:
     outputs = {k: _unwrap(v) for k, v in _read(class_dir / "outputs.json").items()}
     info = _read(class_dir / "class.json")
@@ -125,6 +126,7 @@ def scope_from_files(
         terraform_pending=_tfstate_pending(class_dir) if terraform_destroy else None,
         terraform_resources=_tfstate_resources(class_dir) if terraform_destroy else None,
         dedicated=dedicated,
+        all_buckets=all_buckets,
     )
 
 

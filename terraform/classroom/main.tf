@@ -52,6 +52,7 @@ module "studio" {
   source = "../modules/studio"
 
   create                  = var.create_studio
+  execution_role_only     = var.execution_role_without_studio
   domain_name             = var.class_name
   execution_role_name     = "${var.class_name}-sagemaker-execution"
   bucket_arns             = [module.models_bucket.s3_bucket_arn, module.share_bucket.s3_bucket_arn]

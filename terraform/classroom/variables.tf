@@ -95,6 +95,12 @@ variable "create_studio" {
   default     = true
 }
 
+variable "execution_role_without_studio" {
+  description = "Create the SageMaker execution role even with create_studio = false (member accounts of a class of accounts: `classroom train --account`)"
+  type        = bool
+  default     = false
+}
+
 variable "studio_idle_timeout_minutes" {
   description = "Idle shutdown of JupyterLab and Code Editor apps, in minutes"
   type        = number

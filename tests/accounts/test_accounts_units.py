@@ -150,6 +150,7 @@ def test_members_per_student_and_per_team(tmp_path):
     assert s.accounts.email_for(ms[0].account_name("c1")) == "aws+c1-alice@school.example"
     v = members.variables(s, ms[1], "210987654321", "20260101-0000")
     assert list(v["students"]) == ["bob"] and v["account_alias"] is None
+    assert v["execution_role_without_studio"] is True  # `classroom train --account` needs the role
     assert v["models_bucket_name"] == "sm-models-20260101-0000-210987654321"
 
     t = _load(
@@ -180,3 +181,35 @@ def test_members_need_a_roster_and_short_names(tmp_path):
     )
     with pytest.raises(KitError, match="longer than 50"):
         members.plan(s)
+
+
+def test_account_option_names_a_member_of_a_class_of_accounts(tmp_path, monkeypatch):
+    """`classroom train/deploy --account X`: one error line before AWS is asked, for every wrong X."""
+    from provision.accounts import member_jobs, state
+
+    monkeypatch.setenv("CLASSROOM_STATE_DIR", str(tmp_path / "state"))
+    single = _load(tmp_path, '[class]\nname = "c1"\n')
+    with pytest.raises(KitError, match="--account is for a class of accounts"):
+        member_jobs.find_member(single, "alice")
+    s = _load(
+        tmp_path,
+        '[class]\nname = "c1"\naccounts = "per-student"\n'
+        '[accounts]\nemail = "aws+{account}@school.example"\n',
+    )
+    with pytest.raises(KitError, match="none yet: run `classroom up` first"):
+        member_jobs.find_member(s, "alice")
+    state.save(
+        s,
+        {
+            "members": {
+                "alice": {"account_id": "111111111111"},
+                "bob": {"account_id": "222222222222", "released": "returned to the cleaned OU"},
+            }
+        },
+    )
+    assert member_jobs.find_member(s, "alice") == ("alice", "111111111111")
+    assert member_jobs.find_member(s, "111111111111") == ("alice", "111111111111")
+    with pytest.raises(KitError, match=r"'zed' is not a member account of class 'c1' \(alice, bob\)"):
+        member_jobs.find_member(s, "zed")
+    with pytest.raises(KitError, match="was released"):
+        member_jobs.find_member(s, "bob")

@@ -1,12 +1,14 @@
 """A per-student class of 5 accounts, through the CLI, on the embedded AWS, with real Terraform:
-`up` -> one training job (and an endpoint left running) in one member account -> the SCP allowlist
-denies an outside instance type there -> `status` per account, totalled -> `down`: the class receipt
-says 0 left, every account is back in the cleaned OU, the class's OU and SCPs are gone.
+a pool account holding a stray bucket and endpoint -> `up` (the pool account is reused and swept before
+the class's setup) -> `classroom train rainfall --account ana` and `classroom deploy rainfall --account
+ana` in ana's account (its execution role, its bucket; the endpoint is left running) -> the SCP
+allowlist denies an outside instance type there -> `status` per account, totalled -> `down`: the class
+receipt says 0 left, every account is back in the cleaned OU, the class's OU and SCPs are gone.
 
 Kept as fast as a 5-account apply can be: Studio and the budget are off in the member accounts (the
-account setup is then admin access, two buckets, the student's user and the guardrail), which is
-what the per-account fan-out is about; Studio in member accounts is the same composition as in
-single-account mode.
+account setup is then admin access, two buckets, the execution role, the student's user and the
+guardrail), the 5 accounts are applied at once, nothing is applied twice, one job runs once; Studio in
+member accounts is the same composition as in single-account mode.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import time
 
 import boto3
 import pytest
@@ -49,96 +50,45 @@ def _member(url: str, account: str) -> boto3.session.Session:
     return aws.assumed(url, f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole")
 
 
-JOB_ROLE = "rain-execution"
-
-
-def _train_and_deploy(s: boto3.session.Session, url: str, account: str, bucket: str) -> str:
-    """One small linear-learner job in the member account, then an endpoint left for `down`."""
+def _stray(s: boto3.session.Session, url: str, account: str) -> None:
+    """What a pool account may hold: an untagged bucket with an object, an untagged endpoint (its model
+    without an execution role: optional in CreateModel, botocore sagemaker-2017-07-24)."""
     s3, sm = s.client("s3", endpoint_url=url), s.client("sagemaker", endpoint_url=url)
-    rows = "\n".join(f"{2 * x + 1},{x}" for x in range(60)) + "\n"
-    s3.upload_fileobj(io.BytesIO(rows.encode()), bucket, "rain/train/train.csv")
-    # the job's role must trust SageMaker (AWS: ValidationException "Could not assume role ..."
-    # otherwise); the access role trusts only the management account
-    role = s.client("iam", endpoint_url=url).create_role(
-        RoleName=JOB_ROLE,
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "sagemaker.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
-    s.client("iam", endpoint_url=url).put_role_policy(
-        RoleName=JOB_ROLE,
-        PolicyName="job",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Action": ["s3:*", "ecr:*", "logs:*", "cloudwatch:*"],
-                        "Resource": "*",
-                    }
-                ],
-            }
-        ),
-    )
-    sm.create_training_job(
-        TrainingJobName="rain-1",
-        RoleArn=role,
-        AlgorithmSpecification={"TrainingImage": LL_IMAGE, "TrainingInputMode": "File"},
-        HyperParameters={"predictor_type": "regressor", "feature_dim": "1", "epochs": "3"},
-        InputDataConfig=[
-            {
-                "ChannelName": "train",
-                "ContentType": "text/csv",
-                "DataSource": {
-                    "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": f"s3://{bucket}/rain/train/"}
-                },
-            }
-        ],
-        OutputDataConfig={"S3OutputPath": f"s3://{bucket}/rain/out"},
-        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
-        StoppingCondition={"MaxRuntimeInSeconds": 600},
-    )
-    deadline = time.monotonic() + 120
-    while (d := sm.describe_training_job(TrainingJobName="rain-1"))["TrainingJobStatus"] == "InProgress":
-        assert time.monotonic() < deadline, "training did not finish"
-        time.sleep(0.5)
-    assert d["TrainingJobStatus"] == "Completed", d.get("FailureReason")
+    s3.create_bucket(Bucket=f"stray-{account}")
+    s3.upload_fileobj(io.BytesIO(b"x"), f"stray-{account}", "left.csv")
     sm.create_model(
-        ModelName="rain-model",
-        ExecutionRoleArn=role,
-        PrimaryContainer={"Image": LL_IMAGE, "ModelDataUrl": d["ModelArtifacts"]["S3ModelArtifacts"]},
+        ModelName="stray-model",
+        PrimaryContainer={"Image": LL_IMAGE},
     )
     sm.create_endpoint_config(
-        EndpointConfigName="rain-config",
+        EndpointConfigName="stray-config",
         ProductionVariants=[
             {
                 "VariantName": "v",
-                "ModelName": "rain-model",
+                "ModelName": "stray-model",
                 "InstanceType": "ml.m5.xlarge",
                 "InitialInstanceCount": 1,
             }
         ],
     )
-    sm.create_endpoint(EndpointName="rain-endpoint", EndpointConfigName="rain-config")
-    deadline = time.monotonic() + 120
-    while sm.describe_endpoint(EndpointName="rain-endpoint")["EndpointStatus"] == "Creating":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
-    answer = s.client("sagemaker-runtime", endpoint_url=url).invoke_endpoint(
-        EndpointName="rain-endpoint", ContentType="text/csv", Body=b"10\n"
-    )
-    assert answer["Body"].read()
-    return "rain-endpoint"
+    sm.create_endpoint(EndpointName="stray-endpoint", EndpointConfigName="stray-config")
+
+
+def _pool_account(url: str) -> str:
+    """An account in the cleaned OU (the pool), as a past class's `down` leaves it, plus strays."""
+    orgs = aws.clients(url)("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    pool = orgs.create_organizational_unit(ParentId=root, Name="classroom-cleaned")["OrganizationalUnit"][
+        "Id"
+    ]
+    st = orgs.create_account(AccountName="old-class-x", Email="old-x@school.example")["CreateAccountStatus"]
+    account = orgs.describe_create_account_status(CreateAccountRequestId=st["Id"])["CreateAccountStatus"][
+        "AccountId"
+    ]
+    orgs.move_account(AccountId=account, SourceParentId=root, DestinationParentId=pool)
+    _stray(_member(url, account), url, account)
+    return account
 
 
 @pytest.mark.terraform
@@ -151,14 +101,25 @@ def test_per_student_class_of_five_accounts(tmp_path):
     )
     cdir = state / "classes" / "orgclass"
     try:
+        run(["emulator", "start"], tmp_path, env)
+        url = emulator_url(state)
+        pooled = _pool_account(url)
+
         up = run(["up"], tmp_path, env, timeout=1200)
         print(up.stdout)
-        url = emulator_url(state)
+
         mgmt = aws.clients(url)
         orgs = mgmt("organizations")
         data = json.loads((cdir / "accounts.json").read_text())
         accounts = {m: rec["account_id"] for m, rec in data["members"].items()}
         assert sorted(accounts) == STUDENTS and len(set(accounts.values())) == 5
+        # the pool account went to the first member and was swept before its setup: the strays are gone
+        assert accounts["ana"] == pooled and data["members"]["ana"]["how"] == "pool"
+        assert data["members"]["ana"]["swept"]["deleted"] >= 4  # bucket, endpoint, its config and model
+        assert all(data["members"][m]["how"] == "created" for m in STUDENTS[1:])
+        sweep = json.loads((cdir / "accounts" / "ana" / "pool-sweep" / "teardown-receipt.json").read_text())
+        assert sweep["ok"] and sweep["account"] == pooled
+        assert "stray-endpoint" in up.stdout
         assert "123456789012" not in accounts.values()
         class_ou, cleaned_ou = data["class_ou"], data["cleaned_ou"]
         in_ou = {a["Id"] for a in orgs.list_accounts_for_parent(ParentId=class_ou)["Accounts"]}
@@ -178,6 +139,8 @@ def test_per_student_class_of_five_accounts(tmp_path):
             s = _member(url, account)
             buckets = sorted(b["Name"] for b in s.client("s3", endpoint_url=url).list_buckets()["Buckets"])
             assert len(buckets) == 2 and all(b.endswith(f"-{account}") for b in buckets), buckets
+            assert "stray" not in str(buckets)
+            assert s.client("sagemaker", endpoint_url=url).list_endpoints()["Endpoints"] == []
             users = {u["UserName"] for u in s.client("iam", endpoint_url=url).list_users()["Users"]}
             assert users == {"administrator", member}  # only this account's student
             handout = cdir / "accounts" / member / "handouts" / f"{member}.csv"
@@ -185,14 +148,44 @@ def test_per_student_class_of_five_accounts(tmp_path):
             password = handout.read_text().splitlines()[1].split(",")[1]
             assert password and password not in up.stdout + up.stderr
 
-        # one job in one account; its endpoint is left running for `down`
+        # one job in one account, by the CLI, with that account's execution role and bucket; then its
+        # model deployed there and left running for `down`
         ana = _member(url, accounts["ana"])
-        models_bucket = json.loads((cdir / "accounts" / "ana" / "outputs.json").read_text())["models_bucket"]
-        _train_and_deploy(ana, url, accounts["ana"], models_bucket)
+        outputs = json.loads((cdir / "accounts" / "ana" / "outputs.json").read_text())
+        assert outputs["execution_role_arn"].startswith(f"arn:aws:iam::{accounts['ana']}:role/")
+        env_run = {**env, "CLASSROOM_POLL_SECONDS": "0.2"}
+        train = run(
+            [
+                "train",
+                "rainfall",
+                "--account",
+                "ana",
+                "--option",
+                "rainfall.epochs=2",
+                "--reports",
+                "reports",
+            ],
+            tmp_path,
+            env_run,
+        )
+        assert "rainfall" in train.stdout and "account of ana" in train.stderr
+        last = json.loads((cdir / "accounts" / "ana" / "jobs" / "rainfall" / "last.json").read_text())
+        assert last["role_arn"] == outputs["execution_role_arn"]
+        assert last["model_data_url"].startswith(f"s3://{outputs['models_bucket']}/")
+        sm_ana = ana.client("sagemaker", endpoint_url=url)
+        jobs = sm_ana.list_training_jobs()["TrainingJobSummaries"]
+        assert [j["TrainingJobStatus"] for j in jobs] == ["Completed"]
+        assert mgmt("sagemaker").list_training_jobs()["TrainingJobSummaries"] == []  # not in the management
+        deployed = run(["deploy", "rainfall", "--account", "ana", "--minutes", "30"], tmp_path, env_run)
+        assert "deployed endpoint" in deployed.stdout
+        endpoint = deployed.stdout.split("endpoint ", 1)[1].split(",", 1)[0]
+        assert [e["EndpointName"] for e in sm_ana.list_endpoints()["Endpoints"]] == [endpoint]
         assert (
             _member(url, accounts["ben"]).client("sagemaker", endpoint_url=url).list_endpoints()["Endpoints"]
             == []
         )
+        wrong = run(["train", "rainfall", "--account", "zed"], tmp_path, env, check=False)
+        assert wrong.returncode != 0 and "'zed' is not a member account" in wrong.stderr
 
         # the SCP allowlist (rendered by terraform/modules/org-class) denies an outside instance type in a
         # member account — even to the kit's own access role; the management account is not restricted
@@ -203,7 +196,7 @@ def test_per_student_class_of_five_accounts(tmp_path):
                 ProductionVariants=[
                     {
                         "VariantName": "v",
-                        "ModelName": "rain-model",
+                        "ModelName": "any-model",
                         "InstanceType": "ml.p3.2xlarge",
                         "InitialInstanceCount": 1,
                     }
@@ -216,7 +209,7 @@ def test_per_student_class_of_five_accounts(tmp_path):
         assert left.value.response["Error"]["Code"] == "AccessDeniedException"
 
         status = run(["status"], tmp_path, env, timeout=1200)
-        assert status.stdout.count("== ") == 5 and "rain-endpoint" in status.stdout
+        assert status.stdout.count("== ") == 5 and endpoint in status.stdout
         total = next(line for line in status.stdout.splitlines() if line.startswith("Class total"))
         assert "$0.00/hour" not in total  # the endpoint's price is counted in the class total
 
@@ -247,9 +240,7 @@ def test_per_student_class_of_five_accounts(tmp_path):
             assert s.client("iam", endpoint_url=url).list_users()["Users"] == []
             assert s.client("sagemaker", endpoint_url=url).list_endpoints()["Endpoints"] == []
             assert s.client("sagemaker", endpoint_url=url).list_models()["Models"] == []
-        # the job's role, made by this test (not the class's): removed by the test
-        iam = _member(url, accounts["ana"]).client("iam", endpoint_url=url)
-        iam.delete_role_policy(RoleName=JOB_ROLE, PolicyName="job")
-        iam.delete_role(RoleName=JOB_ROLE)
+            roles = [r["RoleName"] for r in s.client("iam", endpoint_url=url).list_roles()["Roles"]]
+            assert not [r for r in roles if "execution" in r], roles  # the member's execution role too
     finally:
         stop_emulator(tmp_path, env)

@@ -270,3 +270,68 @@ def test_pool_reuses_cleaned_accounts_before_creating_new_ones(emulator, mgmt):
     assert s.client("sts", endpoint_url=emulator.url).get_caller_identity()["Account"] == c
     org_mod.release(org, c, cleaned, close=False)
     assert org_mod.accounts_in(org, class_ou) == []
+
+
+def test_member_credentials_renew_before_they_expire(emulator, mgmt, aws_env):
+    """An assumed role's credentials last DurationSeconds (1 hour): with a clock moved 50 minutes on,
+    10 minutes are left (botocore renews with 15 left, must with 10), so the next request assumes the
+    role again and goes on with the new credentials — a long teardown or training never signs
+    with expired ones (botocore/credentials.py RefreshableCredentials)."""
+    import datetime as dt
+
+    orgs = mgmt("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    acct = _new_account(orgs, "class-refresh")
+    now = [dt.datetime.now(dt.UTC)]
+    creds = state.member_credentials(acct, ROLE, REGION, clock=lambda: now[0])
+    first, first_expiry = creds.get_frozen_credentials(), creds._expiry_time
+    assert creds.get_frozen_credentials().access_key == first.access_key  # 1 hour left: kept
+    now[0] += dt.timedelta(minutes=50)
+    renewed = creds.get_frozen_credentials()
+    assert renewed.access_key != first.access_key and renewed.token != first.token
+    assert creds._expiry_time > first_expiry  # a new hour, from the emulator's (real) clock
+    now[0] = dt.datetime.now(dt.UTC)  # back to the emulator's time: the new ones have an hour left
+    s = state.session_with(creds, REGION)
+    assert s.client("sts").get_caller_identity()["Account"] == acct
+    assert s.get_credentials().get_frozen_credentials().access_key == renewed.access_key
+
+
+def test_pool_sweep_empties_the_account_but_leaves_another_class_alone(emulator, mgmt, aws_env, tmp_path):
+    """An account taken from the pool is swept as the class's own: an untagged endpoint (with its config
+    and model) and an untagged bucket go; a bucket tagged for another class stays (never the class's)."""
+    from provision import settings as settings_mod
+    from provision.accounts.down import sweep_pool_account
+
+    orgs = mgmt("organizations")
+    orgs.create_organization(FeatureSet="ALL")
+    acct = _new_account(orgs, "class-pool")
+    s = _session(emulator, acct)
+    s3, sm = s.client("s3", endpoint_url=emulator.url), s.client("sagemaker", endpoint_url=emulator.url)
+    s3.create_bucket(Bucket="stray-data")
+    s3.put_object(Bucket="stray-data", Key="a.csv", Body=b"1")
+    s3.create_bucket(Bucket="other-class-data")
+    s3.put_bucket_tagging(
+        Bucket="other-class-data", Tagging={"TagSet": [{"Key": "classroom", "Value": "other"}]}
+    )
+    sm.create_model(ModelName="m", PrimaryContainer={"Image": "x"})
+    sm.create_endpoint_config(
+        EndpointConfigName="c",
+        ProductionVariants=[
+            {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.xlarge", "InitialInstanceCount": 1}
+        ],
+    )
+    sm.create_endpoint(EndpointName="e", EndpointConfigName="c")
+    (tmp_path / "roster.csv").write_text("user_name,email\nana,a@x.org\n")
+    (tmp_path / "classroom.toml").write_text(
+        '[class]\nname = "c1"\ntarget = "local"\naccounts = "per-student"\n'
+        '[accounts]\nemail = "aws+{account}@school.example"\n'
+    )
+    settings = settings_mod.load(tmp_path / "classroom.toml")
+    lines: list[str] = []
+    swept = sweep_pool_account(
+        settings, None, "ana", acct, state.member_session(acct, ROLE, REGION), lines.append
+    )
+    assert swept["deleted"] == 4, "\n".join(lines)  # endpoint, config, model, bucket
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["other-class-data"]
+    assert sm.list_endpoints()["Endpoints"] == [] and sm.list_models()["Models"] == []
+    s3.delete_bucket(Bucket="other-class-data")

@@ -1,9 +1,14 @@
-"""The kit's S3 buckets: named in the Terraform outputs, or tagged with the class's tags."""
+"""The kit's S3 buckets: named in the Terraform outputs, or tagged with the class's tags; in a member
+account of a class of accounts (``scope.all_buckets``), every bucket of the region not tagged for
+another class."""
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 from provision.teardown.kinds._s3 import delete_bucket, existing_buckets
 from provision.teardown.model import Context, Item, Kind, item
+from provision.teardown.ownership import CLASS_TAG, class_value
 from provision.teardown.registry import register
 
 JOBS_WRITE = "running jobs write their output into the kit's buckets and would put objects back"
@@ -46,6 +51,13 @@ class Buckets(Kind):
         for b in sorted(tagged_buckets(ctx, region) - listed):
             if b in present and b != ctx.scope.default_bucket:
                 out.append(item(self.name, region, b, "bucket tagged with the class's tags"))
+        if ctx.scope.all_buckets:
+            taken = listed | {it.id for it in out} | {ctx.scope.default_bucket}
+            for b in sorted(present - taken):
+                if _region_of(s3, b) == region and _tags_of(s3, b).get(CLASS_TAG, class_value(ctx)) == (
+                    class_value(ctx)
+                ):
+                    out.append(item(self.name, region, b, "bucket in the class's member account"))
         return out
 
     def delete(self, ctx: Context, it: Item) -> None:
@@ -53,3 +65,18 @@ class Buckets(Kind):
 
     def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
         return existing_buckets(ctx.aws.client("s3", region)) & {it.id for it in items}
+
+
+def _region_of(s3, bucket: str) -> str:
+    # GetBucketLocation: LocationConstraint is null for us-east-1 (botocore s3 model, AWS S3 API reference)
+    return s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+
+
+def _tags_of(s3, bucket: str) -> dict[str, str]:
+    try:
+        tags = s3.get_bucket_tagging(Bucket=bucket)["TagSet"]
+    except ClientError as err:
+        if err.response["Error"]["Code"] == "NoSuchTagSet":
+            return {}
+        raise
+    return {t["Key"]: t["Value"] for t in tags}

@@ -1,13 +1,13 @@
 data "aws_partition" "current" {
-  count = var.create ? 1 : 0
+  count = local.with_role ? 1 : 0
 }
 
 data "aws_region" "current" {
-  count = var.create ? 1 : 0
+  count = local.with_role ? 1 : 0
 }
 
 data "aws_caller_identity" "current" {
-  count = var.create ? 1 : 0
+  count = local.with_role ? 1 : 0
 }
 
 data "aws_vpc" "default" {
@@ -26,10 +26,11 @@ data "aws_subnets" "this" {
 }
 
 locals {
+  with_role   = var.create || var.execution_role_only
   partition   = try(data.aws_partition.current[0].partition, "aws")
   region      = try(data.aws_region.current[0].name, "")
   account_id  = try(data.aws_caller_identity.current[0].account_id, "")
-  create_role = var.create && var.create_execution_role
+  create_role = local.with_role && var.create_execution_role
   vpc_id      = var.vpc_id != null ? var.vpc_id : try(data.aws_vpc.default[0].id, null)
   subnet_ids  = length(var.subnet_ids) > 0 ? var.subnet_ids : sort(try(data.aws_subnets.this[0].ids, []))
   role_arn    = local.create_role ? try(aws_iam_role.execution[0].arn, null) : var.execution_role_arn

@@ -1,6 +1,6 @@
 output "execution_role_arn" {
   description = "ARN of the execution role (created or passed in)"
-  value       = var.create ? local.role_arn : null
+  value       = local.with_role ? local.role_arn : null
 }
 
 output "execution_role_name" {

@@ -8,6 +8,12 @@ variable "create" {
 # Execution role
 ################################################################################
 
+variable "execution_role_only" {
+  description = "With create = false: still create the execution role (no domain); a member account of a class of accounts trains without Studio"
+  type        = bool
+  default     = false
+}
+
 variable "create_execution_role" {
   description = "Create the least-privilege SageMaker execution role (false: pass execution_role_arn)"
   type        = bool
