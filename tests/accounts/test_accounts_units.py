@@ -163,6 +163,10 @@ def test_members_per_student_and_per_team(tmp_path):
         ("team-01", ["alice", "bob"]),
         ("team-02", ["carol"]),
     ]
+    # a team's account gets every member of the team (and only them), the same composition otherwise
+    tv = members.variables(t, teams[0], "210987654321", "20260101-0000")
+    assert sorted(tv["students"]) == ["alice", "bob"] and tv["execution_role_without_studio"] is True
+    assert teams[0].account_name("c1") == "c1-team-01"
 
 
 def test_members_need_a_roster_and_short_names(tmp_path):
