@@ -14,6 +14,7 @@ N = 30. ``CLASSROOM_BENCH_QUICK=1``: N = 6 for (1) with 1, 3 and 6 at a time, N 
 from __future__ import annotations
 
 import io
+import json
 import os
 import tempfile
 import time
@@ -26,6 +27,13 @@ from testkit.aws import REGION, endpoint
 
 ACCOUNTS = 30
 ROLE = "OrganizationAccountAccessRole"
+JOB_ROLE = "bench-execution"
+SAGEMAKER_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
 
 
 def _quick() -> bool:
@@ -55,8 +63,13 @@ def _leftovers(url: str, account: str, bucket: str) -> None:
         s3.create_bucket(Bucket=bucket)
     for i in range(40):
         s3.upload_fileobj(io.BytesIO(b"x" * 100), bucket, f"data/{i}.csv")
+    # the models' role must trust SageMaker (CreateModel: "Could not assume role" otherwise, as on AWS);
+    # the access role trusts the management account only. Made once per account, kept between runs.
+    iam = s.client("iam", endpoint_url=url)
+    if JOB_ROLE not in {r["RoleName"] for r in iam.list_roles()["Roles"]}:
+        iam.create_role(RoleName=JOB_ROLE, AssumeRolePolicyDocument=json.dumps(SAGEMAKER_TRUST))
     for i in range(2):
-        endpoint(sm, f"ep-{i}", role=f"arn:aws:iam::{account}:role/{ROLE}", bucket=bucket)
+        endpoint(sm, f"ep-{i}", role=f"arn:aws:iam::{account}:role/{JOB_ROLE}", bucket=bucket)
 
 
 def _teardown_parallelism(n: int, widths: tuple[int, ...]) -> list[dict]:
