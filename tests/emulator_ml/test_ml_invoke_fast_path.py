@@ -14,9 +14,10 @@ import io
 
 import botocore.exceptions
 import pytest
-from mlhelpers import BUCKET, ROLE, XGB_IMAGE, channel, csv_rows, job_args, wait_for, wait_training
+from mlhelpers import BUCKET, ROLE, XGB_IMAGE, channel, job_args, wait_for, wait_training
 
 from emulator.ml import fastpath
+from testkit.data import csv_rows
 
 ACCOUNT = "123456789012"
 

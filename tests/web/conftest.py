@@ -123,6 +123,10 @@ def trained_class(emulator, state_dir):
     import shutil
 
     shutil.rmtree(class_dir / "jobs", ignore_errors=True)
+    # Under `make test`'s workers this session fixture ends when its worker ends: a later test file on
+    # the same worker may have reset the emulator (moto's /moto-api/reset) and taken the bucket with it.
+    if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+        return
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
         if keys:
