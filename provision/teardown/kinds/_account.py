@@ -12,7 +12,7 @@ from typing import Any
 
 from provision.teardown import ledger
 from provision.teardown.aws import error_code, is_not_found, paged
-from provision.teardown.model import Context, Item, item
+from provision.teardown.model import Context, Item, Kind, item
 from provision.teardown.ownership import CLASS_TAG, class_value
 
 NOT_IN_STATE = "not in the class's Terraform state (created by an apply that was stopped before it saved)"
@@ -74,6 +74,54 @@ def tagged_items(
                 )
             )
     return out
+
+
+class RecordedIam(Kind):
+    """An IAM kind whose items are names the class recorded before its apply and that carry the class
+    tag (users, roles, customer-managed policies): one listing, one tag look-up and one delete per kind,
+    declared by the subclass."""
+
+    billable = False
+    gone_when_deleted = True  # DeleteUser/DeleteRole/DeletePolicy are synchronous (IAM API reference)
+    record = ""  # the ledger's key, e.g. "iam_users"
+    list_op, list_key, list_params = "", "", {}  # the IAM listing: operation, result key, parameters
+    name_field = ""  # the name in a listed row, e.g. "UserName"
+    what = ""  # the item's noun in the plan and the receipt
+    data: dict[str, str] = {}  # item data taken from the listed row, e.g. {"arn": "Arn"}
+
+    def _rows(self, iam: Any) -> list[dict]:
+        return paged(iam, self.list_op, self.list_key, **self.list_params)
+
+    def tags(self, iam: Any, name: str, row: dict) -> dict[str, str]:
+        raise NotImplementedError
+
+    def remove(self, iam: Any, it: Item) -> None:
+        raise NotImplementedError
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        wanted = unrecorded(ctx, self.record)
+        if not wanted:
+            return []
+        iam = ctx.aws.client("iam", region)
+        rows = [r for r in self._rows(iam) if r[self.name_field] in wanted]
+        return tagged_items(
+            ctx,
+            self.name,
+            region,
+            rows,
+            self.name_field,
+            wanted,
+            lambda n, row: self.tags(iam, n, row),
+            self.what,
+            **self.data,
+        )
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        self.remove(ctx.aws.client("iam", it.region), it)
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        listed = {r[self.name_field] for r in self._rows(ctx.aws.client("iam", region))}
+        return listed & {it.id for it in items}
 
 
 def class_tagged(

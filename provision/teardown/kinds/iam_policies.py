@@ -4,47 +4,27 @@ Detached from every user, group and role and its other versions deleted first (D
 
 from __future__ import annotations
 
+from typing import Any
+
 from provision.teardown.aws import paged
-from provision.teardown.kinds._account import delete_policy, tagged_items, unrecorded
-from provision.teardown.model import Context, Item, Kind
+from provision.teardown.kinds._account import RecordedIam, delete_policy, tags_of
+from provision.teardown.model import Item
 from provision.teardown.registry import register
 
 ATTACHED = "the class's policy is attached to them; they go first and the rest is detached here"
 
 
 @register
-class IamPolicies(Kind):
+class IamPolicies(RecordedIam):
     name = "iam-policies"
     title = "Customer-managed IAM policies of the class not in its Terraform state"
-    billable = False
     depends_on = {"iam-users": ATTACHED, "iam-groups": ATTACHED, "iam-roles": ATTACHED}
-    gone_when_deleted = True  # DeletePolicy is synchronous
+    record, name_field, what = "iam_policies", "PolicyName", "customer-managed IAM policy"
+    list_op, list_key, list_params = "list_policies", "Policies", {"Scope": "Local"}
+    data = {"arn": "Arn"}
 
-    def _local(self, ctx: Context, region: str) -> list[dict]:
-        return paged(ctx.aws.client("iam", region), "list_policies", "Policies", Scope="Local")
+    def tags(self, iam: Any, name: str, row: dict) -> dict[str, str]:
+        return tags_of(paged(iam, "list_policy_tags", "Tags", PolicyArn=row["Arn"]))
 
-    def list(self, ctx: Context, region: str) -> list[Item]:
-        wanted = unrecorded(ctx, "iam_policies")
-        if not wanted:
-            return []
-        iam = ctx.aws.client("iam", region)
-        policies = [p for p in self._local(ctx, region) if p["PolicyName"] in wanted]
-        return tagged_items(
-            ctx,
-            self.name,
-            region,
-            policies,
-            "PolicyName",
-            wanted,
-            lambda _, row: {
-                t["Key"]: t["Value"] for t in paged(iam, "list_policy_tags", "Tags", PolicyArn=row["Arn"])
-            },
-            "customer-managed IAM policy",
-            arn="Arn",
-        )
-
-    def delete(self, ctx: Context, it: Item) -> None:
-        delete_policy(ctx.aws.client("iam", it.region), it.get("arn"))
-
-    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
-        return {p["PolicyName"] for p in self._local(ctx, region)} & {it.id for it in items}
+    def remove(self, iam: Any, it: Item) -> None:
+        delete_policy(iam, it.get("arn"))
