@@ -26,6 +26,7 @@ because the class made it). The record is removed by a teardown that ends with 0
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -170,22 +171,28 @@ def state_names(class_dir: Path | None) -> dict[str, set[str]]:
         "aws_sagemaker_studio_lifecycle_config": ("studio_lifecycle_configs", "studio_lifecycle_config_name"),
     }
     out: dict[str, set[str]] = {kind: set() for kind, _ in attr.values()}
+    for t, a in _state_instances(class_dir):
+        if t in attr:
+            kind, key = attr[t]
+            if a.get(key):
+                out[kind].add(str(a[key]))
+    return out
+
+
+def _state_instances(class_dir: Path | None) -> Iterator[tuple[str, dict]]:
+    """(resource type, attributes) of every managed instance in the class's Terraform state files; a
+    damaged file is skipped (what it holds cannot be read; the kinds look at AWS alone)."""
     if class_dir is None:
-        return out
+        return
     for f in sorted(Path(class_dir).rglob("*.tfstate")):
         try:
             data = json.loads(f.read_text())
         except (OSError, ValueError):
-            continue  # damaged: what it holds cannot be read; the kinds look at AWS alone
+            continue
         for res in data.get("resources", []):
-            if res.get("mode") != "managed" or res.get("type") not in attr:
-                continue
-            kind, key = attr[res["type"]]
-            for inst in res.get("instances", []):
-                value = (inst.get("attributes") or {}).get(key)
-                if value:
-                    out[kind].add(str(value))
-    return out
+            if res.get("mode") == "managed":
+                for inst in res.get("instances", []):
+                    yield res.get("type"), inst.get("attributes") or {}
 
 
 def state_links(class_dir: Path | None) -> dict[str, set]:
@@ -195,33 +202,21 @@ def state_links(class_dir: Path | None) -> dict[str, set]:
         k: set()
         for k in ("groups", "roles", "policies", "attached", "members", "inline_group", "inline_role")
     }
-    if class_dir is None:
-        return out
-    for f in sorted(Path(class_dir).rglob("*.tfstate")):
-        try:
-            data = json.loads(f.read_text())
-        except (OSError, ValueError):
-            continue
-        for res in data.get("resources", []):
-            if res.get("mode") != "managed":
-                continue
-            for inst in res.get("instances", []):
-                a = inst.get("attributes") or {}
-                t = res.get("type")
-                if t == "aws_iam_group":
-                    out["groups"].add(a.get("name"))
-                elif t == "aws_iam_role":
-                    out["roles"].add(a.get("name"))
-                elif t == "aws_iam_policy":
-                    out["policies"].add(a.get("arn"))
-                elif t == "aws_iam_group_policy_attachment":
-                    out["attached"].add(("group", a.get("group"), a.get("policy_arn")))
-                elif t == "aws_iam_role_policy_attachment":
-                    out["attached"].add(("role", a.get("role"), a.get("policy_arn")))
-                elif t == "aws_iam_user_group_membership":
-                    out["members"] |= {(a.get("user"), g) for g in a.get("groups") or []}
-                elif t == "aws_iam_group_policy":
-                    out["inline_group"].add((a.get("group"), a.get("name")))
-                elif t == "aws_iam_role_policy":
-                    out["inline_role"].add((str(a.get("role")), a.get("name")))
+    for t, a in _state_instances(class_dir):
+        if t == "aws_iam_group":
+            out["groups"].add(a.get("name"))
+        elif t == "aws_iam_role":
+            out["roles"].add(a.get("name"))
+        elif t == "aws_iam_policy":
+            out["policies"].add(a.get("arn"))
+        elif t == "aws_iam_group_policy_attachment":
+            out["attached"].add(("group", a.get("group"), a.get("policy_arn")))
+        elif t == "aws_iam_role_policy_attachment":
+            out["attached"].add(("role", a.get("role"), a.get("policy_arn")))
+        elif t == "aws_iam_user_group_membership":
+            out["members"] |= {(a.get("user"), g) for g in a.get("groups") or []}
+        elif t == "aws_iam_group_policy":
+            out["inline_group"].add((a.get("group"), a.get("name")))
+        elif t == "aws_iam_role_policy":
+            out["inline_role"].add((str(a.get("role")), a.get("name")))
     return out
