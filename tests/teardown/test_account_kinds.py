@@ -174,14 +174,17 @@ def test_the_reapers_unsaved_function_schedule_topic_and_log_group_go_an_untagge
     events.put_rule(Name="ml101-someone-else", ScheduleExpression="rate(1 hour)")  # untagged: not ours
     sns.create_topic(Name="ml101-reaper", Tags=TAGS)
     logs.create_log_group(logGroupName="/aws/lambda/ml101-reaper", tags=tags)
+    sm = client("sagemaker")  # the notebooks' lifecycle configuration (terraform/modules/studio-notebooks)
+    lcc = {"StudioLifecycleConfigContent": "ZWNobyBoaQ==", "StudioLifecycleConfigAppType": "JupyterLab"}
+    sm.create_studio_lifecycle_config(StudioLifecycleConfigName="ml101-notebooks", Tags=TAGS, **lcc)
+    sm.create_studio_lifecycle_config(StudioLifecycleConfigName="ml101-theirs", **lcc)  # untagged
     outcome = teardown(make_ctx(make_scope(td_state, sweep_regions=(REGION,))), log=lambda _: None)
     planned = {r["kind"]: r["planned"] for r in outcome.receipt["kinds"]}
-    assert [planned[k] for k in ("lambda-functions", "event-rules", "sns-topics", "function-log-groups")] == [
-        1,
-        1,
-        1,
-        1,
-    ]
+    kinds = ("lambda-functions", "event-rules", "sns-topics", "function-log-groups")
+    kinds += ("studio-lifecycle-configs",)
+    assert [planned[k] for k in kinds] == [1, 1, 1, 1, 1]
+    configs = sm.list_studio_lifecycle_configs()["StudioLifecycleConfigs"]
+    assert [c["StudioLifecycleConfigName"] for c in configs] == ["ml101-theirs"]
     assert outcome.ok, outcome.receipt
     assert lam.list_functions()["Functions"] == [] and sns.list_topics()["Topics"] == []
     assert [r["Name"] for r in events.list_rules()["Rules"]] == ["ml101-someone-else"]

@@ -151,6 +151,51 @@ def class_tagged(
     return tagged_items(ctx, kind, region, rows, name_key, wanted, tags, what, proof="", **data_keys)
 
 
+class ClassTagged(Kind):
+    """A kind of the reaper's and the notebooks' resources found by ``class_tagged`` (named ``<class>-…``,
+    tagged ``classroom=<class>``, not in the state): one listing, tag proof, delete and present ids,
+    declared by the subclass (its service, listing, name field, tags call and delete call)."""
+
+    billable = False
+    gone_when_deleted = True  # each of these deletes is synchronous (the subclass says which)
+    service = ""  # the boto3 client, e.g. "lambda"
+    record = ""  # the ledger's kind in the state, e.g. "lambda_functions"
+    name_field = ""  # the name in a listed row
+    what = ""  # the item's noun in the plan and the receipt
+    data: dict[str, str] = {}  # item data taken from the listed row, e.g. {"arn": "TopicArn"}
+
+    def rows(self, client: Any) -> list[dict]:
+        raise NotImplementedError
+
+    def tags(self, client: Any, name: str, row: dict) -> dict[str, str]:
+        raise NotImplementedError
+
+    def remove(self, client: Any, it: Item) -> None:
+        raise NotImplementedError
+
+    def list(self, ctx: Context, region: str) -> list[Item]:
+        client = ctx.aws.client(self.service, region)
+        return class_tagged(
+            ctx,
+            self.name,
+            region,
+            self.rows(client),
+            self.name_field,
+            self.record,
+            lambda n, row: self.tags(client, n, row),
+            self.what,
+            **self.data,
+        )
+
+    def delete(self, ctx: Context, it: Item) -> None:
+        client = ctx.aws.client(self.service, it.region)
+        gone(lambda: self.remove(client, it))
+
+    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
+        listed = {r[self.name_field] for r in self.rows(ctx.aws.client(self.service, region))}
+        return listed & {it.id for it in items}
+
+
 def gone(call: Any) -> None:
     """``call()``; "does not exist" is success (deleted already)."""
     try:

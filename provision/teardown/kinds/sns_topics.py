@@ -4,44 +4,29 @@ DeleteTopic deletes its subscriptions too."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from provision.teardown.aws import paged
-from provision.teardown.kinds._account import class_tagged, gone
-from provision.teardown.model import Context, Item, Kind
+from provision.teardown.kinds._account import ClassTagged, tags_of
+from provision.teardown.model import Item
 from provision.teardown.registry import register
 
 
 @register
-class SnsTopics(Kind):
+class SnsTopics(ClassTagged):
     name = "sns-topics"
     title = "The class's SNS topic (the reaper's mail), not in its Terraform state"
-    billable = False
     depends_on = {"lambda-functions": "the function publishes to the topic while it runs"}
-    gone_when_deleted = True  # DeleteTopic is synchronous
+    # DeleteTopic is synchronous
+    service, record, name_field, what = "sns", "sns_topics", "Name", "SNS topic"
+    data = {"arn": "TopicArn"}
 
-    def _all(self, ctx: Context, region: str) -> list[dict]:
-        rows = paged(ctx.aws.client("sns", region), "list_topics", "Topics")
+    def rows(self, client: Any) -> list[dict]:
+        rows = paged(client, "list_topics", "Topics")
         return [{"Name": t["TopicArn"].rsplit(":", 1)[-1], "TopicArn": t["TopicArn"]} for t in rows]
 
-    def list(self, ctx: Context, region: str) -> list[Item]:
-        sns = ctx.aws.client("sns", region)
-        return class_tagged(
-            ctx,
-            self.name,
-            region,
-            self._all(ctx, region),
-            "Name",
-            "sns_topics",
-            lambda _, row: {
-                t["Key"]: t["Value"]
-                for t in sns.list_tags_for_resource(ResourceArn=row["TopicArn"]).get("Tags") or []
-            },
-            "SNS topic",
-            arn="TopicArn",
-        )
+    def tags(self, client: Any, name: str, row: dict) -> dict[str, str]:
+        return tags_of(client.list_tags_for_resource(ResourceArn=row["TopicArn"]).get("Tags") or [])
 
-    def delete(self, ctx: Context, it: Item) -> None:
-        sns = ctx.aws.client("sns", it.region)
-        gone(lambda: sns.delete_topic(TopicArn=it.get("arn")))
-
-    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
-        return {t["Name"] for t in self._all(ctx, region)} & {it.id for it in items}
+    def remove(self, client: Any, it: Item) -> None:
+        client.delete_topic(TopicArn=it.get("arn"))

@@ -3,43 +3,28 @@ state does not hold it: named ``<class>-…`` and tagged ``classroom=<class>`` (
 
 from __future__ import annotations
 
+from typing import Any
+
 from provision.teardown.aws import paged
-from provision.teardown.kinds._account import class_tagged, gone
-from provision.teardown.model import Context, Item, Kind
+from provision.teardown.kinds._account import ClassTagged, tags_of
+from provision.teardown.model import Item
 from provision.teardown.registry import register
 
 
 @register
-class StudioLifecycleConfigs(Kind):
+class StudioLifecycleConfigs(ClassTagged):
     name = "studio-lifecycle-configs"
     title = "The class's Studio lifecycle configuration, not in its Terraform state"
-    billable = False
     depends_on = {"domain": "a lifecycle configuration the domain uses cannot be deleted (ResourceInUse)"}
-    gone_when_deleted = True  # DeleteStudioLifecycleConfig is synchronous
+    # DeleteStudioLifecycleConfig is synchronous
+    service, record = "sagemaker", "studio_lifecycle_configs"
+    name_field, what = "StudioLifecycleConfigName", "Studio lifecycle configuration"
 
-    def _all(self, ctx: Context, region: str) -> list[dict]:
-        sm = ctx.aws.client("sagemaker", region)
-        return paged(sm, "list_studio_lifecycle_configs", "StudioLifecycleConfigs")
+    def rows(self, client: Any) -> list[dict]:
+        return paged(client, "list_studio_lifecycle_configs", "StudioLifecycleConfigs")
 
-    def list(self, ctx: Context, region: str) -> list[Item]:
-        sm = ctx.aws.client("sagemaker", region)
-        return class_tagged(
-            ctx,
-            self.name,
-            region,
-            self._all(ctx, region),
-            "StudioLifecycleConfigName",
-            "studio_lifecycle_configs",
-            lambda _, row: {
-                t["Key"]: t["Value"]
-                for t in paged(sm, "list_tags", "Tags", ResourceArn=row["StudioLifecycleConfigArn"])
-            },
-            "Studio lifecycle configuration",
-        )
+    def tags(self, client: Any, name: str, row: dict) -> dict[str, str]:
+        return tags_of(paged(client, "list_tags", "Tags", ResourceArn=row["StudioLifecycleConfigArn"]))
 
-    def delete(self, ctx: Context, it: Item) -> None:
-        sm = ctx.aws.client("sagemaker", it.region)
-        gone(lambda: sm.delete_studio_lifecycle_config(StudioLifecycleConfigName=it.id))
-
-    def present_ids(self, ctx: Context, region: str, items: list[Item]) -> set[str]:
-        return {c["StudioLifecycleConfigName"] for c in self._all(ctx, region)} & {it.id for it in items}
+    def remove(self, client: Any, it: Item) -> None:
+        client.delete_studio_lifecycle_config(StudioLifecycleConfigName=it.id)
