@@ -203,12 +203,17 @@ def state_links(class_dir: Path | None) -> dict[str, set]:
         for k in ("groups", "roles", "policies", "attached", "members", "inline_group", "inline_role")
     }
     for t, a in _state_instances(class_dir):
+        # A create interrupted after the provider set the ID but before it read the resource back
+        # (SIGINT cancels the provider's context; terraform-plugin-sdk v2 then saves the instance
+        # tainted with its ID and no computed attributes) holds `id` but `arn: null`. The provider's
+        # IDs are the group's and role's name and the policy's ARN (internal/service/iam/group.go,
+        # role.go, policy.go: d.SetId), so the ID stands in for the missing attribute.
         if t == "aws_iam_group":
-            out["groups"].add(a.get("name"))
+            out["groups"].add(a.get("name") or a.get("id"))
         elif t == "aws_iam_role":
-            out["roles"].add(a.get("name"))
+            out["roles"].add(a.get("name") or a.get("id"))
         elif t == "aws_iam_policy":
-            out["policies"].add(a.get("arn"))
+            out["policies"].add(a.get("arn") or a.get("id"))
         elif t == "aws_iam_group_policy_attachment":
             out["attached"].add(("group", a.get("group"), a.get("policy_arn")))
         elif t == "aws_iam_role_policy_attachment":
@@ -219,4 +224,6 @@ def state_links(class_dir: Path | None) -> dict[str, set]:
             out["inline_group"].add((a.get("group"), a.get("name")))
         elif t == "aws_iam_role_policy":
             out["inline_role"].add((str(a.get("role")), a.get("name")))
+    for k in ("groups", "roles", "policies"):
+        out[k].discard(None)  # an instance with neither (no API call can name it) is Terraform's
     return out

@@ -189,3 +189,56 @@ def test_the_reapers_unsaved_function_schedule_topic_and_log_group_go_an_untagge
     assert lam.list_functions()["Functions"] == [] and sns.list_topics()["Topics"] == []
     assert [r["Name"] for r in events.list_rules()["Rules"]] == ["ml101-someone-else"]
     assert logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/")["logGroups"] == []
+
+
+def test_a_policy_created_as_the_apply_was_interrupted_is_in_the_state_by_id_alone(
+    client, reset_emulator, td_state
+):
+    """SIGINT during `up` (the CI failure of 2026-12-06, crash point 12-INT): the provider had created
+    the guardrail policy and set its ID (the ARN) when the interrupt cancelled the read-back, so the
+    state holds the instance tainted with `id` and `arn: null` (terraform-plugin-sdk v2 saves what was
+    set before an error). The links the apply made to it but never saved are still undone before
+    `terraform destroy` — by the ID — and nothing asks AWS about a policy named None."""
+    from provision.teardown.kinds._account import release_state_entities
+
+    iam = client("iam")
+    iam.create_group(GroupName="Students")
+    iam.create_user(UserName="s01")
+    arn = iam.create_policy(PolicyName="ml101-instance-type-guardrail", PolicyDocument=DOC, Tags=TAGS)[
+        "Policy"
+    ]["Arn"]
+    iam.attach_group_policy(GroupName="Students", PolicyArn=arn)
+    iam.attach_user_policy(UserName="s01", PolicyArn=arn)
+
+    def instance(type_, attributes, status=None):
+        inst = {"schema_version": 0, "attributes": attributes}
+        if status:
+            inst["status"] = status
+        return {"mode": "managed", "type": type_, "name": "this", "instances": [inst]}
+
+    state = {
+        "version": 4,
+        "resources": [
+            instance("aws_iam_group", {"id": "Students", "name": "Students"}),
+            instance(
+                "aws_iam_policy",
+                {"id": arn, "arn": None, "name": "ml101-instance-type-guardrail", "policy": DOC},
+                status="tainted",
+            ),
+            instance("aws_iam_user_group_membership", {"id": "m", "user": None, "groups": None}),
+            instance("aws_iam_role", {"id": None, "name": None}),  # neither: Terraform's alone
+        ],
+    }
+    (td_state / "terraform.tfstate").write_text(json.dumps(state))
+    assert ledger.state_links(td_state)["policies"] == {arn}
+    assert ledger.state_links(td_state)["roles"] == set()
+
+    undone = release_state_entities(make_ctx(make_scope(td_state, sweep_regions=(REGION,))))
+    assert undone == 2
+    assert iam.list_attached_group_policies(GroupName="Students")["AttachedPolicies"] == []
+    ents = iam.list_entities_for_policy(PolicyArn=arn)
+    assert ents["PolicyGroups"] == ents["PolicyUsers"] == ents["PolicyRoles"] == []
+    for f in (lambda: iam.delete_policy(PolicyArn=arn), lambda: iam.delete_group(GroupName="Students")):
+        f()  # no DeleteConflict left for `terraform destroy`
+    iam.delete_user(UserName="s01")
+    assert iam.list_policies(Scope="Local")["Policies"] == [] and iam.list_groups()["Groups"] == []
