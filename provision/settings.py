@@ -824,8 +824,17 @@ def lesson_regions() -> list[str]:
 
 
 def sagemaker_regions() -> list[str]:
-    """Commercial regions that offer SageMaker (from botocore's bundled endpoint data; no call)."""
-    return boto3.session.Session().get_available_regions("sagemaker")
+    """Commercial regions that offer SageMaker (from botocore's bundled endpoint data; no call).
+
+    Read once per process: every Session parses botocore's endpoints.json again (~0.3-0.5 s of CPU),
+    and a command reads the settings twice (the expired-endpoint sweep, then the command) with up to
+    two region checks each."""
+    return list(_sagemaker_regions())
+
+
+@functools.cache
+def _sagemaker_regions() -> tuple[str, ...]:
+    return tuple(boto3.session.Session().get_available_regions("sagemaker"))
 
 
 def _from_data(data: dict, text: str, source: str, base: Path) -> Settings:

@@ -225,16 +225,36 @@ def _jobs(ctx: Context, region: str) -> list[Running]:
     return out
 
 
-def _training_hours(ctx: Context, region: str, types: tuple[str, ...]) -> float:
+@dataclass
+class _TrainingUse:
+    """Billed seconds (× instances) of every training job listed, by instance type."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _training_use(ctx: Context, region: str) -> list[_TrainingUse]:
+    """Every training job listed in ``region``, described in parallel (after a lesson there are ~25:
+    one DescribeTrainingJob after another cost seconds of round trips)."""
     sm = ctx.aws.client("sagemaker", region)
-    seconds = 0.0
-    for j in paged(sm, "list_training_jobs", "TrainingJobSummaries", MaxResults=page_size()):
-        d = sm.describe_training_job(TrainingJobName=j["TrainingJobName"])
+    names = [
+        j["TrainingJobName"]
+        for j in paged(sm, "list_training_jobs", "TrainingJobSummaries", MaxResults=page_size())
+    ]
+    use = _TrainingUse()
+    if not names:
+        return [use]
+    with ThreadPoolExecutor(max_workers=max(1, min(ctx.workers, len(names)))) as pool:
+        described = list(pool.map(lambda n: sm.describe_training_job(TrainingJobName=n), names))
+    for d in described:
         rc = d.get("ResourceConfig") or {}
-        if rc.get("InstanceType") in types:
-            secs = d.get("BillableTimeInSeconds") or d.get("TrainingTimeInSeconds") or 0
-            seconds += float(secs) * int(rc.get("InstanceCount") or 1)
-    return seconds / 3600
+        secs = d.get("BillableTimeInSeconds") or d.get("TrainingTimeInSeconds") or 0
+        itype = rc.get("InstanceType") or ""
+        use.seconds[itype] = use.seconds.get(itype, 0.0) + float(secs) * int(rc.get("InstanceCount") or 1)
+    return [use]
+
+
+def _training_hours_of(use: _TrainingUse, types: tuple[str, ...]) -> float:
+    return sum(s for itype, s in use.seconds.items() if itype in types) / 3600
 
 
 # --- storage: the class's domains' home EFS and spaces' volumes, the class's buckets --------------------
@@ -321,20 +341,26 @@ def collect(ctx: Context, table: costs.PriceTable | None = None) -> Status:
     tasks = [(_endpoints, r) for r in regions] + [(_notebooks, r) for r in regions]
     tasks += [(_apps, ctx.scope.region), (_jobs, ctx.scope.region)]
     tasks += [(_studio_storage, ctx.scope.region), (_bucket_storage, ctx.scope.region)]
+    if any(tier.use == "training" for tier in table.free_tier):
+        tasks.append((_training_use, ctx.scope.region))
+    # every question at once: the free plan and the training hours no longer wait for the sweep
     with ThreadPoolExecutor(max_workers=ctx.workers) as pool:
+        plan = pool.submit(free_plan, ctx)
         rows = [row for rows in pool.map(lambda t: t[0](ctx, t[1]), tasks) for row in rows]
+        plan_text = plan.result()
     found = [r for r in rows if isinstance(r, Running)]
     stored = [r for r in rows if isinstance(r, Stored)]
+    training = next((r for r in rows if isinstance(r, _TrainingUse)), _TrainingUse())
     for r in found:
         if r.per_hour is None:
             price = table.price(r.region, r.use, r.instance_type)
             r.per_hour = price * r.count if price is not None else None
     for s in stored:
         s.per_gb_month = table.storage_price(s.region, s.what)
-    st = Status(running=found, table=table, plan=free_plan(ctx), stored=stored)
+    st = Status(running=found, table=table, plan=plan_text, stored=stored)
     for tier in table.free_tier:
         if tier.use == "training":
-            st.free_hours["training"] = _training_hours(ctx, ctx.scope.region, tier.instance_types)
+            st.free_hours["training"] = _training_hours_of(training, tier.instance_types)
         else:
             st.free_hours[tier.use] = sum(
                 _hours_since(r.since) * r.count
@@ -355,7 +381,10 @@ def free_plan(ctx: Context) -> str:
     GetAccountPlanState (botocore 1.44 service ``freetier``) answers for accounts on that plan; when
     it cannot be asked or does not answer, say so instead of guessing."""
     try:
-        state = ctx.aws.client("freetier", "us-east-1").get_account_plan_state()
+        # two attempts, not the teardown's eight adaptive ones: this answer is information only, and a
+        # server that cannot answer (the embedded AWS answers 500) cost `classroom status` ~5 s of
+        # back-off; a throttled or failed call says "cannot tell" below
+        state = ctx.aws.client("freetier", "us-east-1", max_attempts=2).get_account_plan_state()
     except Exception as err:  # AccessDenied, an account without a plan, the embedded AWS: cannot tell
         from provision.teardown.aws import describe_error
 

@@ -62,19 +62,27 @@ class Aws:
             connect_timeout=10,
             read_timeout=60,
         )
-        self._clients: dict[tuple[str, str], Any] = {}
+        self._clients: dict[tuple, Any] = {}
         self._lock = threading.Lock()
         self._hooks = list(hooks or [])
         self._record_params = record_params
         self.calls: list[Call] = []
         self.attempts = 0  # HTTP requests, retries included
 
-    def client(self, service: str, region: str) -> Any:
-        key = (service, region)
+    def client(self, service: str, region: str, max_attempts: int | None = None) -> Any:
+        """The client for (service, region); ``max_attempts`` gives a client of its own with fewer
+        attempts, for a question whose answer is information only (``classroom status``'s free plan)
+        and must not wait out eight adaptive retries of a 500."""
+        key = (service, region) if max_attempts is None else (service, region, max_attempts)
         with self._lock:
             c = self._clients.get(key)
             if c is None:
-                c = self._session.client(service, region_name=region, config=self._config)
+                config = self._config
+                if max_attempts is not None:
+                    config = config.merge(
+                        Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
+                    )
+                c = self._session.client(service, region_name=region, config=config)
                 c.meta.events.register("before-parameter-build", self._recorder(service, region))
                 c.meta.events.register("before-send", self._count_attempt)
                 for event, handler in self._hooks:

@@ -68,6 +68,56 @@ def test_the_free_tier_meter_says_which_offer_applies_or_that_it_cannot_tell(
     assert said.startswith("AWS account plan PAID without credits reported: cannot tell")
 
 
+def test_the_free_plan_question_gives_up_after_two_attempts_not_eight(client, reset_emulator, td_state):
+    """GetAccountPlanState is information only: a server that answers 5xx is asked twice (standard
+    retry mode), not eight times with adaptive back-off (~5 s of `classroom status` on the embedded
+    AWS, which has no Free Tier API); the teardown's clients keep their eight attempts."""
+    from provision.status import free_plan
+    from testkit.teardown import Faults
+
+    faults = Faults().add("GetAccountPlanState", "send-5xx", times=20)
+    ctx = make_ctx(make_scope(td_state), hooks=faults.hooks(), max_attempts=8)
+    said = free_plan(ctx)
+    assert said.startswith("cannot tell whether the SageMaker free trial")
+    assert faults.fired("GetAccountPlanState") == 2
+    # the same client for the same question; the teardown's client of that service is another one
+    assert ctx.aws.client("freetier", "us-east-1", max_attempts=2) is ctx.aws.client(
+        "freetier", "us-east-1", max_attempts=2
+    )
+    assert ctx.aws.client("freetier", "us-east-1") is not ctx.aws.client(
+        "freetier", "us-east-1", max_attempts=2
+    )
+    assert ctx.aws.client("freetier", "us-east-1").meta.config.retries["total_max_attempts"] == 9
+
+
+def test_training_hours_are_summed_per_instance_type_from_every_job(client, reset_emulator, td_state):
+    """Free-tier training hours: BillableTimeInSeconds × InstanceCount of every listed job, by type
+    (the jobs are described in parallel; the sum must not depend on the order)."""
+    from provision.status import _training_hours_of, _training_use
+    from testkit.teardown import Faults
+
+    jobs = {"TrainingJobSummaries": [{"TrainingJobName": f"job-{i}"} for i in range(3)]}
+    m5 = {
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2},
+        "BillableTimeInSeconds": 900,
+    }
+    p3 = {
+        "ResourceConfig": {"InstanceType": "ml.p3.2xlarge", "InstanceCount": 1},
+        "TrainingTimeInSeconds": 60,
+    }
+    faults = (
+        Faults()
+        .add("ListTrainingJobs", "answer", answer=jobs)
+        .add("DescribeTrainingJob", "answer", times=2, answer=m5)
+        .add("DescribeTrainingJob", "answer", answer=p3)
+    )
+    ctx = make_ctx(make_scope(td_state), hooks=faults.hooks())
+    (use,) = _training_use(ctx, "us-east-1")
+    assert faults.fired("DescribeTrainingJob") == 3
+    assert _training_hours_of(use, ("ml.m4.xlarge", "ml.m5.xlarge")) == 1.0  # 2 jobs × 900 s × 2
+    assert _training_hours_of(use, ("ml.p3.2xlarge",)) == 60 / 3600
+
+
 def test_status_lists_running_things_with_cost_per_hour(client, reset_emulator, td_state):
     sm, ec2 = client("sagemaker"), client("ec2")
     domain = studio(sm, ec2, profiles=1)
