@@ -77,6 +77,27 @@ def _all(client, operation: str, key: str, **params) -> list[dict]:
     return [x for page in client.get_paginator(operation).paginate(**params) for x in page.get(key) or []]
 
 
+def spawn(argv: list[str], **options) -> subprocess.Popen:
+    """``argv`` as a command typed in a terminal: its own process group (Ctrl-C reaches Terraform too)
+    with SIGINT's default action, whatever this process has. A harness started in the background by
+    a non-interactive shell (``cmd &``, ``nohup``) ignores SIGINT, and an ignored signal stays ignored
+    across exec: the kit, a Python program, would then never see its Ctrl-C and every SIGINT point would
+    run to its end, not interrupted."""
+    return subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+        **options,
+    )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Run:
     args: list[str]
@@ -85,6 +106,15 @@ class Run:
     err: str
     seconds: float
     calls: int = 0
+    names: list[str] = field(default_factory=list)  # each call's name, in order (the call log)
+
+    def reached(self, k: int | str) -> bool:
+        """Whether this run made its K-th call (K as the knob takes it: N, or NAME#N), i.e. whether
+        the knob fired."""
+        if isinstance(k, int) or str(k).isdigit():
+            return self.calls >= int(k)
+        prefix, _, n = str(k).rpartition("#")
+        return sum(1 for name in self.names if name.startswith(prefix)) >= int(n)
 
 
 @dataclass
@@ -127,6 +157,7 @@ class Harness:
         # the account's password policy before the class (plant_decoys sets one): None = none
         self.password_policy_before: dict | None = None
         self.decoys_planted = False
+        self._clients: dict[tuple[str, str, str], object] = {}
 
     # -- processes ---------------------------------------------------------------------------------
 
@@ -138,22 +169,13 @@ class Harness:
         if kill:
             env["CLASSROOM_TEST_KILL_AFTER_CALL"] = f"{kill[0]}:{kill[1]}"
         started = time.monotonic()
-        # its own process group, like a command typed in a terminal: Ctrl-C reaches Terraform too
-        proc = subprocess.Popen(
-            [CLASSROOM, *args],
-            cwd=self.workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        proc = spawn([CLASSROOM, *args], cwd=self.workdir, env=env)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
-        calls = len(log.read_text().splitlines()) if log.exists() else 0
+        names = [line.split(" ", 1)[-1] for line in log.read_text().splitlines()] if log.exists() else []
         # a killed group may leave a Terraform child behind for a moment: wait for the group to end
         for _ in range(100):
             try:
@@ -161,7 +183,7 @@ class Harness:
             except ProcessLookupError:
                 break
             time.sleep(0.1)
-        return Run(list(args), proc.returncode, out, err, time.monotonic() - started, calls)
+        return Run(list(args), proc.returncode, out, err, time.monotonic() - started, len(names), names)
 
     def must(self, *args: str) -> Run:
         r = self.run(*args)
@@ -181,7 +203,12 @@ class Harness:
         return f"http://127.0.0.1:{info['port']}"
 
     def client(self, service: str, region: str = REGION):
-        return aws.clients(self.url())(service, region)
+        """A boto3 client on the class's embedded AWS, made once per (address, service, region): every
+        kill point lists the account with some twenty of them."""
+        key = (self.url(), service, region)
+        if key not in self._clients:
+            self._clients[key] = aws.clients(key[0])(service, region)
+        return self._clients[key]
 
     def student_leftovers(self) -> None:
         """What students leave: an endpoint here and one in the wrong region (each with config and
@@ -531,8 +558,7 @@ class Harness:
         point = Point("down", k, sig)
         self.restore(name)
         r = self.run("down", "--yes", kill=(k, sig))
-        point.killed = r.code in (-signal.SIGKILL, 130, -signal.SIGINT)
-        return self.finish_and_check(point)
+        return self._stopped(self.finish_and_check(point), r)
 
     def crash_point(self, command: str, k: int | str, sig: str) -> Point:
         """A fresh class (for `down`), or none (for `up`); the command killed after its K-th call."""
@@ -544,14 +570,25 @@ class Harness:
         else:
             self.plant_decoys()  # another team's user, role, budget and password policy: must survive
             r = self.run("up", kill=(k, sig))
-        point.killed = r.code in (-signal.SIGKILL, 130, -signal.SIGINT)
         if command == "up" and (self.class_dir / "outputs.json").exists():
             # an `up` that finished (or got far enough) may have students now: add their leftovers
             try:
                 self.student_leftovers()
             except Exception:  # noqa: BLE001 - the domain or bucket may not exist yet: that is fine
                 pass
-        return self.finish_and_check(point)
+        return self._stopped(self.finish_and_check(point), r)
+
+    @staticmethod
+    def _stopped(point: Point, r: Run) -> Point:
+        """``point`` (checked) with whether the killed run stopped: a signal sent (the run made its K-th call)
+        must end it — SIGKILL at once, SIGINT with exit 130 (what the kit answers to Ctrl-C); a run
+        that went on to its end was not interrupted at that point at all. A K beyond the calls this
+        run made (fewer polls than the uninterrupted run) sends nothing: a plain run, not a problem."""
+        point.killed = r.code in (-signal.SIGKILL, 130, -signal.SIGINT)
+        if r.reached(point.k) and not point.killed:
+            why = f"SIG{point.sig} after call {point.k} did not stop it (exit {r.code}, {r.calls} calls)"
+            point.problem = "; ".join(x for x in (why, point.problem) if x)
+        return point
 
     def count_calls(self, command: str) -> int:
         """How many AWS calls an uninterrupted run makes (the sweep goes up to that)."""
