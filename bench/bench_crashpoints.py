@@ -15,12 +15,18 @@ takes every `CLASSROOM_BENCH_CRASH_STRIDE`-th point (default 50; `CLASSROOM_BENC
 point. Points are taken in an order that covers the whole range early (1, the last, the middle, ...).
 
     python -m bench.bench_crashpoints [--quick] [--stride N] [--only down|up] [--signals KILL]
-                                      [--shard I/N]
+                                      [--shard I/N] [--results FILE.json]
+    python -m bench.bench_crashpoints --table SHARD0.json SHARD1.json    # one table of both shards
+
+Each point is written to bench/results/crashpoints-<time>-shard<I>of<N>.json as it ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -30,6 +36,7 @@ from pathlib import Path
 
 from testkit import crashpoints as ch
 
+RESULTS = Path(__file__).resolve().parent / "results"
 QUICK_STRIDE = 25
 # make bench's default: the full sweep (stride 1) takes hours on this 2-core machine
 BENCH_STRIDE = 50
@@ -56,11 +63,13 @@ def sweep(
     log=print,
     signals: tuple[str, ...] = ("INT", "KILL"),
     shard: tuple[int, int] = (0, 1),
+    on_point=None,
 ) -> list:
     """``down``: the class is set up once and saved (the embedded AWS's state and the class's state
     folder, testkit/crashpoints.py ``save``); every kill point starts from that saved
     class, so a point costs the killed run and the re-run, not a `terraform apply` (~50 s) more.
-    ``up``: every point starts from an empty account. ``shard`` (i, n): only every n-th point from i."""
+    ``up``: every point starts from an empty account. ``shard`` (i, n): only every n-th point from i.
+    ``on_point(points)`` after each point (the sweep so far: a sweep stopped part-way keeps them)."""
     points = []
     with tempfile.TemporaryDirectory(prefix="crashpoints-") as tmp:
         h = ch.Harness(Path(tmp))
@@ -93,6 +102,8 @@ def sweep(
                     )
                     p.seconds = time.monotonic() - started
                     points.append((total, p))
+                    if on_point is not None:
+                        on_point(points)
         finally:
             h.stop()
     return points
@@ -155,6 +166,28 @@ def run() -> list[dict]:
     return rows
 
 
+def save(points: list, path: Path, meta: dict) -> None:
+    """The sweep so far as JSON (each point: its K, signal, outcome, what was left, seconds)."""
+    rows = []
+    for total, p in points:
+        row = dataclasses.asdict(p)
+        row["listed"] = {k: v for k, v in p.listed.items() if v}  # only what was left
+        rows.append({"total": total, **row})
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({**meta, "points": rows}, indent=1) + "\n")
+    tmp.replace(path)
+
+
+def load(paths: list[Path]) -> list:
+    """Points saved by ``save`` (several shards' files: one sweep)."""
+    points = []
+    for path in paths:
+        for row in json.loads(path.read_text())["points"]:
+            total = row.pop("total")
+            points.append((total, ch.Point(**row)))
+    return points
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_crashpoints")
     ap.add_argument("--quick", action="store_true", help=f"every {QUICK_STRIDE}th kill point only")
@@ -162,18 +195,41 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--only", choices=("down", "up"), default=None)
     ap.add_argument("--signals", default="INT,KILL", help="comma-separated: INT, KILL")
     ap.add_argument("--shard", default="0/1", help="I/N: every N-th point from the I-th (parallel runs)")
+    ap.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="JSON of the points, written after each (default: bench/results/crashpoints-*.json)",
+    )
+    ap.add_argument(
+        "--table",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="print the table of saved sweeps (e.g. both shards' files) and stop",
+    )
     args = ap.parse_args(argv)
+    if args.table:
+        points = load(args.table)
+        print(table(points))
+        return 0 if all(p.ok for _, p in points) else 1
     stride = args.stride or (QUICK_STRIDE if args.quick else 1)
     os.environ.setdefault("CLASSROOM_STATE_DIR", tempfile.mkdtemp(prefix="crashpoints-state-"))
     i, n = (int(x) for x in args.shard.split("/"))
     started = time.monotonic()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    results = args.results or RESULTS / f"crashpoints-{stamp}-shard{i}of{n}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"started": stamp, "argv": argv, "stride": stride, "shard": f"{i}/{n}"}
     points = sweep(
         stride=stride,
         commands=(args.only,) if args.only else ("down", "up"),
         signals=tuple(s.strip().upper() for s in args.signals.split(",")),
         shard=(i, n),
+        on_point=lambda so_far: save(so_far, results, meta),
     )
     print(f"wall time {time.monotonic() - started:.0f} s")
+    print(f"points in {results}")
     print(table(points))
     return 0 if all(p.ok for _, p in points) else 1
 
