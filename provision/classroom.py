@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import json
 import os
 import socket
 import urllib.parse
@@ -297,13 +296,6 @@ def terraform_destroy(settings, stream: bool | None = None) -> None:
     (class_dir(settings) / ZIP_NAME).unlink(missing_ok=True)
 
 
-def _state_address(res: dict, inst: dict) -> str:
-    key = inst.get("index_key")
-    index = "" if key is None else (f"[{key}]" if isinstance(key, int) else f"[{json.dumps(key)}]")
-    module = f"{res['module']}." if res.get("module") else ""
-    return f"{module}{res['type']}.{res['name']}{index}"
-
-
 def _missing(call) -> bool:
     """True if the call says the thing does not exist (404 / NoSuchBucket / not found)."""
     from botocore.exceptions import ClientError
@@ -346,8 +338,11 @@ def proven_gone(state_file: Path, region: str) -> list[str]:
     } - {None, ""}
     if not buckets and not domains:
         return []
-    s3 = boto3.client("s3", region_name=region)
-    sm = boto3.client("sagemaker", region_name=region)
+    from kitcore.aws import shared_session
+
+    # the process's shared session: its service models are parsed already (the teardown's clients)
+    s3 = shared_session().client("s3", region_name=region)
+    sm = shared_session().client("sagemaker", region_name=region)
     gone_buckets = {b for b in buckets if _missing(lambda b=b: s3.head_bucket(Bucket=b))}
     gone_domains = {d for d in domains if _missing(lambda d=d: sm.describe_domain(DomainId=d))}
     out = []
@@ -358,7 +353,7 @@ def proven_gone(state_file: Path, region: str) -> list[str]:
             or (res["type"] == "aws_sagemaker_domain" and attrs.get("id") in gone_domains)
             or (res["type"].startswith("aws_sagemaker_") and attrs.get("domain_id") in gone_domains)
         ):
-            out.append(_state_address(res, inst))
+            out.append(tfrunner.state_address(res, inst))
     return out
 
 
