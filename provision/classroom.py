@@ -264,6 +264,14 @@ def up(settings, stream: bool | None = None) -> dict:
 
     ledger.record(class_dir(settings), variables, boto3.session.Session(), settings.region, account)
     ws = workspace(settings, emu, stream=stream, variables=variables, command="up", label="account setup")
+    # (its state repaired) what an earlier apply of the class created but never saved in that state
+    # (an `up` killed mid-apply) is deleted so that this apply makes it again, and a name it will
+    # create that exists and is not provably the class's stops here (provision/teardown/unsaved.py)
+    from provision.teardown import Aws, Context, unsaved
+    from provision.teardown.scope import scope_from_settings
+
+    ctx = Context.for_target(Aws(), scope_from_settings(settings), settings.target)
+    unsaved.reclaim(ctx, variables, boto3.session.Session(), log=print)
     ws.init()
     ws.apply()
     outputs = ws.outputs()

@@ -39,6 +39,7 @@ ROSTER = "user_name,email\nstudent-a,a@example.com\nstudent-b,b@example.com\n"
 
 
 DECOY_GROUPS = ("OtherTeam",)
+DECOY_ALIAS = "other-team-alias"
 DECOY_PASSWORD_POLICY = {
     "MinimumPasswordLength": 21,
     "RequireSymbols": True,
@@ -380,6 +381,7 @@ class Harness:
             "aws_iam_policy": ("iam-policies", "name"),
             "aws_iam_account_alias": ("account-alias", "account_alias"),
             "aws_budgets_budget": ("budgets", "name"),
+            "aws_s3_bucket": ("buckets", "bucket"),
             "aws_lambda_function": ("lambda-functions", "function_name"),
             "aws_sns_topic": ("sns-topics", "name"),
             "aws_cloudwatch_event_rule": ("event-rules", "name"),
@@ -404,7 +406,8 @@ class Harness:
     def plant_decoys(self) -> None:
         """Another team's things in the same account, made before the class's first `up`: an
         untagged IAM user in its own group, a user tagged for another class, an untagged role, a
-        budget and the account's password policy. None of them may be touched."""
+        budget, the account's password policy and its alias. None of them may be touched (the policy
+        and the alias, which the class's overwrite, are put back)."""
         self.run("emulator", "start", timeout=120)
         iam = self.client("iam")
         iam.create_group(GroupName=DECOY_GROUPS[0])
@@ -414,6 +417,7 @@ class Harness:
         iam.create_user(UserName="other-class-user", Tags=[{"Key": "classroom", "Value": "other-class"}])
         iam.create_role(RoleName="other-team-role", AssumeRolePolicyDocument=json.dumps(TRUST))
         iam.update_account_password_policy(**DECOY_PASSWORD_POLICY)
+        iam.create_account_alias(AccountAlias=DECOY_ALIAS)  # the class's overwrites it: put back at down
         self.password_policy_before = dict(DECOY_PASSWORD_POLICY)
         self.decoys_planted = True
         self.client("budgets").create_budget(
@@ -447,6 +451,8 @@ class Harness:
                 problems.append(f"the owner's password policy changed: {changed}")
         except iam.exceptions.NoSuchEntityException:
             problems.append("the owner's password policy deleted")
+        if (aliases := iam.list_account_aliases()["AccountAliases"]) != [DECOY_ALIAS]:
+            problems.append(f"the owner's account alias is not back: {aliases}")
         budgets = self.client("budgets").describe_budgets(AccountId=ACCOUNT).get("Budgets", [])
         if "other-team-budget" not in {b["BudgetName"] for b in budgets}:
             problems.append("budget other-team-budget deleted")

@@ -26,7 +26,7 @@ because the class made it). The record is removed by a teardown that ends with 0
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,18 +113,7 @@ def record(class_dir: Path, variables: dict[str, Any], session: Any, region: str
     iam = session.client("iam", region_name=region)
     data = load(class_dir)
     names = planned_names(variables)
-    existing = {
-        "iam_users": lambda: {u["UserName"] for u in paged(iam, "list_users", "Users")},
-        "iam_groups": lambda: {g["GroupName"] for g in paged(iam, "list_groups", "Groups")},
-        "iam_roles": lambda: {r["RoleName"] for r in paged(iam, "list_roles", "Roles")},
-        "iam_policies": lambda: {
-            p["PolicyName"] for p in paged(iam, "list_policies", "Policies", Scope="Local")
-        },
-        "budgets": lambda: _budget_names(session, account),
-        "buckets": lambda: {
-            b["Name"] for b in session.client("s3", region_name=region).list_buckets().get("Buckets") or []
-        },
-    }
+    existing = listers(session, region, account)
     for kind, wanted in names.items():
         have = data.setdefault(kind, {})
         new = [n for n in wanted if n not in have]
@@ -141,6 +130,23 @@ def record(class_dir: Path, variables: dict[str, Any], session: Any, region: str
     if "password_policy" not in data and variables.get("manage_password_policy", True):
         data["password_policy"] = {"before": password_policy(iam)}
     return write_json(Path(class_dir) / LEDGER_FILE, data)
+
+
+def listers(session: Any, region: str, account: str) -> dict[str, Callable[[], set[str]]]:
+    """For each kind of ``planned_names``: a call that lists the names the account has now."""
+    iam = session.client("iam", region_name=region)
+    return {
+        "iam_users": lambda: {u["UserName"] for u in paged(iam, "list_users", "Users")},
+        "iam_groups": lambda: {g["GroupName"] for g in paged(iam, "list_groups", "Groups")},
+        "iam_roles": lambda: {r["RoleName"] for r in paged(iam, "list_roles", "Roles")},
+        "iam_policies": lambda: {
+            p["PolicyName"] for p in paged(iam, "list_policies", "Policies", Scope="Local")
+        },
+        "budgets": lambda: _budget_names(session, account),
+        "buckets": lambda: {
+            b["Name"] for b in session.client("s3", region_name=region).list_buckets().get("Buckets") or []
+        },
+    }
 
 
 def _budget_names(session: Any, account: str) -> set[str]:
@@ -162,6 +168,7 @@ def state_names(class_dir: Path | None) -> dict[str, set[str]]:
         "aws_iam_role": ("iam_roles", "name"),
         "aws_iam_policy": ("iam_policies", "name"),
         "aws_budgets_budget": ("budgets", "name"),
+        "aws_s3_bucket": ("buckets", "bucket"),
         "aws_iam_account_alias": ("account_alias", "account_alias"),
         "aws_iam_account_password_policy": ("password_policy", "id"),
         "aws_lambda_function": ("lambda_functions", "function_name"),
@@ -170,12 +177,16 @@ def state_names(class_dir: Path | None) -> dict[str, set[str]]:
         "aws_cloudwatch_log_group": ("function_log_groups", "name"),
         "aws_sagemaker_studio_lifecycle_config": ("studio_lifecycle_configs", "studio_lifecycle_config_name"),
     }
+    # the provider's ID of a user, group and role is its name (internal/service/iam: d.SetId): an
+    # instance saved tainted with its ID alone (see state_links) is still the state's
+    id_is_name = {"aws_iam_user", "aws_iam_group", "aws_iam_role"}
     out: dict[str, set[str]] = {kind: set() for kind, _ in attr.values()}
     for t, a in _state_instances(class_dir):
         if t in attr:
             kind, key = attr[t]
-            if a.get(key):
-                out[kind].add(str(a[key]))
+            name = a.get(key) or (a.get("id") if t in id_is_name else None)
+            if name:
+                out[kind].add(str(name))
     return out
 
 

@@ -8,6 +8,7 @@ role, a budget and the account's own password policy (which the class's Terrafor
 
 from __future__ import annotations
 
+import json
 import signal
 
 import pytest
@@ -50,5 +51,59 @@ def test_up_killed_mid_apply_then_down_leaves_nothing_of_the_class_and_spares_th
         before = _killed_up_then_down(h, k, sig)
         if k == 3 and sig == "KILL":  # things were left outside the state (else this proves nothing)
             assert any(before[NOT_IN_STATE + kind] for kind in ACCOUNT_KINDS), before
+    finally:
+        h.stop()
+
+
+# the ledger's kinds (provision/teardown/ledger.py) -> the harness's names of them
+LEDGER_KINDS = {
+    "iam_users": "iam-users",
+    "iam_groups": "iam-groups",
+    "iam_roles": "iam-roles",
+    "iam_policies": "iam-policies",
+    "budgets": "budgets",
+    "buckets": "buckets",
+    "account_alias": "account-alias",
+}
+
+
+@pytest.mark.terraform
+@pytest.mark.slow
+def test_up_killed_mid_apply_then_up_again_finishes_the_class_and_down_leaves_nothing(tmp_path):
+    """The instructor's natural reaction to a killed `up`: run `up` again. What the killed apply
+    created but never saved in its state (IAM users, groups, the alias, the budget, ...) must not
+    make it fail with EntityAlreadyExists; it ends with the class an uninterrupted `up` makes. Its
+    state's names (a real apply against the embedded AWS) are all among the names the kit recorded
+    before the apply (provision/teardown/ledger.py mirrors the modules' naming by hand: a drift
+    fails here). Then `down` leaves nothing of the class, and another team's things survive."""
+    from provision.teardown.ledger import LEDGER_FILE
+
+    h = Harness(tmp_path)
+    try:
+        h.reset()
+        h.plant_decoys()
+        r = h.run("up", kill=("terraform:#3", "KILL"))
+        assert r.code == -signal.SIGKILL, (r.code, r.out[-2000:], r.err[-2000:])
+        left = h.listing()
+        assert any(left[NOT_IN_STATE + kind] for kind in ACCOUNT_KINDS), left  # else this proves nothing
+        again = h.run("up")
+        assert again.code == 0, (again.out[-3000:], again.err[-3000:])
+        outputs = json.loads((h.class_dir / "outputs.json").read_text())
+        assert outputs["models_bucket"] and outputs.get("studio_domain_id")
+        # the class an uninterrupted `up` makes: every account-level thing in the state, none beside it
+        listed = h.listing()
+        assert {k: v for k, v in listed.items() if k.startswith(NOT_IN_STATE) and v} == {}, listed
+        assert listed["domains"] == 1 and listed["iam-users"] == 3, listed  # administrator + 2 students
+        recorded = json.loads((h.class_dir / LEDGER_FILE).read_text())
+        in_state = h.tf_state_names()  # read here, not by the kit
+        for kind, names in ((k, in_state.get(v, set())) for k, v in LEDGER_KINDS.items()):
+            assert names, kind  # the class makes at least one of each
+            if kind == "account_alias":
+                assert names <= set(recorded[kind]["set"]), (names, recorded[kind])
+            else:
+                assert names <= set(recorded[kind]), (kind, names, recorded[kind])
+        point = h.finish_and_check(Point("up-again", 3, "KILL"))
+        assert point.ok, point.problem
+        assert point.receipt_left == 0 and point.rerun_code == 0
     finally:
         h.stop()

@@ -242,3 +242,101 @@ def test_a_policy_created_as_the_apply_was_interrupted_is_in_the_state_by_id_alo
         f()  # no DeleteConflict left for `terraform destroy`
     iam.delete_user(UserName="s01")
     assert iam.list_policies(Scope="Local")["Policies"] == [] and iam.list_groups()["Groups"] == []
+
+
+def test_up_again_deletes_only_what_the_stopped_apply_left_outside_the_state(killed_apply, td_state):
+    """Issue 18: `up` after a killed `up` (provision/teardown/unsaved.py). What the stopped apply
+    created and never saved is deleted before the apply makes it again (else EntityAlreadyExists);
+    another team's things, and what the state holds, are never touched."""
+    from provision.teardown import unsaved
+
+    iam, budgets = killed_apply
+    # (the untagged namesake and the owner's group of the class's group name are the next test's)
+    iam.delete_user(UserName="s02")
+    for user in ("owner", "administrator"):
+        iam.remove_user_from_group(GroupName="Administrators", UserName=user)
+    iam.delete_group(GroupName="Administrators")
+    # the state saved the Students group: the apply keeps it, nothing here may delete it
+    state = {
+        "version": 4,
+        "resources": [
+            {
+                "mode": "managed",
+                "type": "aws_iam_group",
+                "name": "this",
+                "instances": [{"attributes": {"id": "Students", "name": "Students"}}],
+            }
+        ],
+    }
+    (td_state / "terraform.tfstate").write_text(json.dumps(state))
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=f"sm-models-{STAMP}")
+    s3.put_object(Bucket=f"sm-models-{STAMP}", Key="notebooks/a.ipynb", Body=b"{}")
+    ledger.record(td_state, VARIABLES, boto3.session.Session(), REGION, ACCOUNT)  # the second `up`
+    ctx = make_ctx(make_scope(td_state, sweep_regions=(REGION,)))
+    said = []
+    assert unsaved.reclaim(ctx, VARIABLES, boto3.session.Session(), log=said.append) == 7
+    assert said and "deleting" in said[0]
+    assert {u["UserName"] for u in iam.list_users()["Users"]} == {"owner", "other-class"}
+    assert {g["GroupName"] for g in iam.list_groups()["Groups"]} == {"Students"}  # in the state
+    assert {r["RoleName"] for r in iam.list_roles()["Roles"]} >= {"other-role"}
+    assert "ml101-sagemaker-execution" not in {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert iam.list_policies(Scope="Local")["Policies"] == []
+    assert iam.list_account_aliases()["AccountAliases"] == []
+    assert [b["BudgetName"] for b in budgets.describe_budgets(AccountId=ACCOUNT)["Budgets"]] == [
+        "owner-budget"
+    ]
+    assert s3.list_buckets()["Buckets"] == []
+    # the class's record is untouched: the first record's "did not exist" still proves them the class's
+    assert ledger.owned_names(td_state, "iam_users").keys() == {"administrator", "s01", "s02"}
+    assert unsaved.reclaim(ctx, VARIABLES, boto3.session.Session(), log=said.append) == 0
+    iam.delete_group_policy(GroupName="Students", PolicyName="studio-access")  # (this test's clean-up)
+    iam.delete_group(GroupName="Students")
+
+
+def test_up_stops_before_anything_on_a_name_that_is_not_provably_the_classes(killed_apply, td_state):
+    """A roster name made by somebody else after the class's record (no class tag), and the owner's
+    `Administrators` group (there before the class): one error naming both, and nothing deleted."""
+    from kitcore.errors import KitError
+    from provision.teardown import unsaved
+
+    iam, _ = killed_apply
+    ctx = make_ctx(make_scope(td_state, sweep_regions=(REGION,)))
+    users = {u["UserName"] for u in iam.list_users()["Users"]}
+    with pytest.raises(KitError) as err:
+        unsaved.reclaim(ctx, VARIABLES, boto3.session.Session(), log=print)
+    text = str(err.value)
+    assert "\n" not in text
+    assert "IAM user 's02' (it does not carry the tag classroom=ml101)" in text
+    assert "IAM group 'Administrators' (it was there before the class's first `up`)" in text
+    assert "s01" not in text and "Students" not in text  # the class's own: not in the way
+    assert {u["UserName"] for u in iam.list_users()["Users"]} == users  # nothing deleted
+    outcome = teardown(ctx, log=lambda _: None)  # (this test's own clean-up)
+    assert outcome.ok, outcome.receipt
+
+
+def test_the_accounts_own_alias_replaced_by_the_class_is_put_back(client, reset_emulator, td_state):
+    """An account has one alias, and the class's overwrites it (IAM User Guide, "Your AWS account ID
+    and its alias"): teardown puts the owner's back, like the password policy — after a stopped apply
+    left the class's alias outside the state, and after `terraform destroy` deleted the one it held."""
+    iam = client("iam")
+    iam.create_account_alias(AccountAlias="owners-alias")
+    ledger.record(td_state, VARIABLES, boto3.session.Session(), REGION, ACCOUNT)
+    iam.create_account_alias(AccountAlias=f"ml101-{STAMP}")  # the stopped apply's, not in its state
+    assert iam.list_account_aliases()["AccountAliases"] == [f"ml101-{STAMP}"]
+    outcome = teardown(make_ctx(make_scope(td_state, sweep_regions=(REGION,))), log=lambda _: None)
+    assert outcome.ok, outcome.receipt
+    assert iam.list_account_aliases()["AccountAliases"] == ["owners-alias"]
+    # a new class: `terraform destroy` deleted the alias its state held and left the account none
+    ledger.record(td_state, VARIABLES, boto3.session.Session(), REGION, ACCOUNT)
+    assert ledger.load(td_state)["account_alias"]["before"] == ["owners-alias"]
+    iam.create_account_alias(AccountAlias=f"ml101-{STAMP}")
+    iam.delete_account_alias(AccountAlias=f"ml101-{STAMP}")
+    outcome = teardown(make_ctx(make_scope(td_state, sweep_regions=(REGION,))), log=lambda _: None)
+    assert outcome.ok and iam.list_account_aliases()["AccountAliases"] == ["owners-alias"]
+    # an account without an alias before the class: the class's is deleted, none put in its place
+    iam.delete_account_alias(AccountAlias="owners-alias")
+    ledger.record(td_state, VARIABLES, boto3.session.Session(), REGION, ACCOUNT)
+    iam.create_account_alias(AccountAlias=f"ml101-{STAMP}")
+    outcome = teardown(make_ctx(make_scope(td_state, sweep_regions=(REGION,))), log=lambda _: None)
+    assert outcome.ok and iam.list_account_aliases()["AccountAliases"] == []
