@@ -262,6 +262,7 @@ def up(settings, stream: bool | None = None) -> dict:
     # (an apply killed before it saved its state leaves things only this record can prove are the class's)
     from provision.teardown import ledger
 
+    earlier = (class_dir(settings) / ledger.LEDGER_FILE).exists()  # an earlier apply of the class
     ledger.record(class_dir(settings), variables, boto3.session.Session(), settings.region, account)
     ws = workspace(settings, emu, stream=stream, variables=variables, command="up", label="account setup")
     # (its state repaired) what an earlier apply of the class created but never saved in that state
@@ -271,7 +272,7 @@ def up(settings, stream: bool | None = None) -> dict:
     from provision.teardown.scope import scope_from_settings
 
     ctx = Context.for_target(Aws(), scope_from_settings(settings), settings.target)
-    unsaved.reclaim(ctx, variables, boto3.session.Session(), log=print)
+    unsaved.reclaim(ctx, variables, boto3.session.Session(), log=print, earlier=earlier)
     ws.init()
     ws.apply()
     outputs = ws.outputs()

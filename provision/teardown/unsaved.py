@@ -17,6 +17,7 @@ anything the Terraform state holds (those are the apply's to keep or change).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -94,19 +95,26 @@ def conflicts(ctx: Context, variables: dict, listed: dict[str, Callable[[], set[
     return out
 
 
-def reclaim(ctx: Context, variables: dict, session: Any, log: Callable[[str], None]) -> int:
+def reclaim(
+    ctx: Context, variables: dict, session: Any, log: Callable[[str], None], earlier: bool = True
+) -> int:
     """Check, then delete what an earlier apply left outside the state; returns how many were deleted.
-    Call after ``ledger.record`` and after the state was repaired (``tfrunner.repair_state``)."""
+    Call after ``ledger.record`` and after the state was repaired (``tfrunner.repair_state``).
+    ``earlier`` False: the class had no record before this ``up`` (its first, or its first since a
+    teardown that left nothing): nothing of it can be outside the state, only the names are checked."""
     if not ledger.load(ctx.scope.state_dir):
         return 0
     region = ctx.scope.region
-    kinds = [k for k in registry.order() if k.name in KINDS]  # deletion order (depends_on)
+    kinds = [k for k in registry.order() if k.name in KINDS] if earlier else []  # deletion order
     ctx.begin_pass()
     try:
         items = [it for k in kinds for it in with_retries(lambda k=k: k.list(ctx, region))]
     finally:
         ctx.end_pass()
-    listed = ledger.listers(session, region, ctx.scope.account_id or "")
+    # each listing asked once (the conflicts and the buckets share the bucket listing)
+    listed = {
+        k: functools.cache(f) for k, f in ledger.listers(session, region, ctx.scope.account_id or "").items()
+    }
     bad = conflicts(ctx, variables, listed, items)
     if bad:
         them = "it" if len(bad) == 1 else "them"

@@ -311,6 +311,8 @@ def test_up_stops_before_anything_on_a_name_that_is_not_provably_the_classes(kil
     assert "IAM group 'Administrators' (it was there before the class's first `up`)" in text
     assert "s01" not in text and "Students" not in text  # the class's own: not in the way
     assert {u["UserName"] for u in iam.list_users()["Users"]} == users  # nothing deleted
+    with pytest.raises(KitError, match="IAM group 'Administrators'"):  # the class's first `up` too
+        unsaved.reclaim(ctx, VARIABLES, boto3.session.Session(), log=print, earlier=False)
     outcome = teardown(ctx, log=lambda _: None)  # (this test's own clean-up)
     assert outcome.ok, outcome.receipt
 

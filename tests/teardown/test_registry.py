@@ -65,9 +65,9 @@ def test_order_respects_every_declared_dependency():
         for dep in kind.depends_on:
             assert pos[dep] < pos[name], (dep, name)
     # terraform destroy runs after every kind except those that wait for it (the account's password
-    # policy, put back after terraform destroy deleted it)
+    # policy and alias, put back after terraform destroy deleted the class's)
     after = {n for n, k in registry.kinds().items() if "terraform" in k.depends_on}
-    assert after == {"password-policy"}
+    assert after == {"password-policy", "account-alias"}
     assert names[-1 - len(after)] == "terraform" and set(names[-len(after) :]) == after
     sagemaker_writers = (
         "training-jobs",
