@@ -109,3 +109,27 @@ def test_up_killed_mid_apply_then_up_again_finishes_the_class_and_down_leaves_no
         assert point.receipt_left == 0 and point.rerun_code == 0
     finally:
         h.stop()
+
+
+@pytest.mark.terraform
+def test_up_on_a_name_that_is_not_the_classes_stops_with_one_error_before_anything_is_created(tmp_path):
+    """The account owner's own `Administrators` group (the admin module's group name): the class's
+    Terraform would fail on it with EntityAlreadyExists half-way through the apply. `up` says so in
+    one `error:` line and creates nothing (provision/teardown/unsaved.py)."""
+    h = Harness(tmp_path)
+    try:
+        h.reset()
+        h.plant_decoys()
+        h.client("iam").create_group(GroupName="Administrators")
+        r = h.run("up")
+        assert r.code != 0
+        errors = [line for line in r.err.splitlines() if line.strip()]
+        assert len(errors) == 1 and errors[0].startswith("error: "), r.err
+        assert "IAM group 'Administrators' (it was there before the class's first `up`)" in errors[0]
+        things = h.account_things()
+        assert not any(things[k] for k in ACCOUNT_KINDS if k != "iam-groups"), things
+        assert things["iam-groups"] == {"Administrators"}  # the owner's, untouched
+        assert h.listing()["buckets"] == 0 and h.tf_state_resources() == 0
+        assert h.decoys_intact() == ""
+    finally:
+        h.stop()
