@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -209,6 +210,8 @@ def main(argv: list[str]) -> int:
         help="print the table of saved sweeps (e.g. both shards' files) and stop",
     )
     args = ap.parse_args(argv)
+    # `kill PID` stops the sweep like Ctrl-C: the running kit and the emulator are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.table:
         points = load(args.table)
         print(table(points))

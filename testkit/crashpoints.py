@@ -176,6 +176,10 @@ class Harness:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
+        except BaseException:  # the harness itself stopped (Ctrl-C, SIGTERM): its kit run goes too
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
         names = [line.split(" ", 1)[-1] for line in log.read_text().splitlines()] if log.exists() else []
         # a killed group may leave a Terraform child behind for a moment: wait for the group to end
         for _ in range(100):
