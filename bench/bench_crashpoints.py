@@ -111,24 +111,34 @@ def sweep(
 
 
 def table(points: list) -> str:
-    """calls × outcomes: per command and signal, how many kill points were killed, ended with 0 left,
+    """calls × outcomes: per command and signal, how many AWS calls an uninterrupted run made (a range
+    when the shards counted differently: polls depend on the load), how many kill points ran and over
+    which K, how many were killed (a K beyond the calls a run made sends nothing), ended with 0 left,
     ended clean (0 left, exit 0, nothing in the listing), had the receipt equal to the listing, and
-    how long they took."""
-    out = ["command  signal  calls  points  killed  0-left  clean  receipt=listing  wall time  problems"]
+    the points' summed time (shards run side by side: more than the wall time)."""
+    out = [
+        "command  signal    calls  points        K  killed  0-left  clean  receipt=listing  point time"
+        "  problems"
+    ]
     groups: dict[tuple[str, str], list] = {}
-    totals: dict[str, int] = {}
+    totals: dict[str, set[int]] = {}
     for total, p in points:
         groups.setdefault((p.command, p.sig), []).append(p)
-        totals[p.command] = total
+        totals.setdefault(p.command, set()).add(total)
     for (command, sig), ps in sorted(groups.items()):
         c = Counter("ok" if p.ok else "bad" for p in ps)
         receipt_ok = sum(1 for p in ps if "receipt says" not in p.problem)
         zero = sum(1 for p in ps if p.receipt_left == 0)
         wall = sum(p.seconds for p in ps)
         bad = [f"k={p.k}" for p in ps if not p.ok][:8]
+        t = totals[command]
+        calls = f"{min(t)}" if len(t) == 1 else f"{min(t)}-{max(t)}"
+        ks = [p.k for p in ps if isinstance(p.k, int)]
+        krange = f"{min(ks)}-{max(ks)}" if ks else "-"
+        killed = sum(p.killed for p in ps)
         out.append(
-            f"{command:<8} SIG{sig:<4} {totals[command]:>5}  {len(ps):>6}  {sum(p.killed for p in ps):>6}  "
-            f"{zero:>6}  {c['ok']:>5}  {receipt_ok:>15}  {wall / 60:>7.1f} min  {' '.join(bad)}"
+            f"{command:<8} SIG{sig:<4} {calls:>8}  {len(ps):>6}  {krange:>7}  {killed:>6}  "
+            f"{zero:>6}  {c['ok']:>5}  {receipt_ok:>15}  {wall / 60:>6.1f} min  {' '.join(bad)}"
         )
     return "\n".join(out)
 
