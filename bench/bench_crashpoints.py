@@ -7,15 +7,17 @@ the listing. Prints calls × outcomes; rows for `python -m bench crashpoints`.
 
 `down`'s class is set up once: the embedded AWS's whole state and the class's state folder are saved
 (emulator/snapshots.py, a test-only knob) and restored before every kill point, so a point costs the
-killed run and the re-run (its `terraform destroy` is most of it: ~1 min on a loaded 2-core machine),
-not a `terraform apply` more. `up` points start from an empty account. Under `make bench` the sweep
-takes every `CLASSROOM_BENCH_CRASH_STRIDE`-th point (default 50; `CLASSROOM_BENCH_QUICK=1`: every
-100th); the full sweep is `python -m bench.bench_crashpoints --stride 1` (`--signals KILL`,
-`--shard I/N` to run N sweeps side by side, each with its own emulator), and `--quick` takes every 25th
+killed run and the re-run (measured 2026-12-06: ~20 s of CPU per point, ~11-14 s of it `terraform
+destroy`; restoring and the listing ~0.5 s), not a `terraform apply` more. `up` points start from an
+empty account. Under `make bench` the sweep takes every `CLASSROOM_BENCH_CRASH_STRIDE`-th point
+(default 50; `CLASSROOM_BENCH_QUICK=1`: every 100th); the full sweep is
+`python -m bench.bench_crashpoints --stride 1` (`--signals KILL`, `--shard I/N` to run N sweeps side
+by side, each with its own emulator: give them all the same `--calls N`, as the count varies with the
+load), and `--quick` takes every 25th
 point. Points are taken in an order that covers the whole range early (1, the last, the middle, ...).
 
     python -m bench.bench_crashpoints [--quick] [--stride N] [--only down|up] [--signals KILL]
-                                      [--shard I/N] [--results FILE.json]
+                                      [--shard I/N] [--calls N] [--results FILE.json]
     python -m bench.bench_crashpoints --table SHARD0.json SHARD1.json    # one table of both shards
 
 Each point is written to bench/results/crashpoints-<time>-shard<I>of<N>.json as it ends.
@@ -65,12 +67,16 @@ def sweep(
     signals: tuple[str, ...] = ("INT", "KILL"),
     shard: tuple[int, int] = (0, 1),
     on_point=None,
+    calls: int | None = None,
 ) -> list:
     """``down``: the class is set up once and saved (the embedded AWS's state and the class's state
     folder, testkit/crashpoints.py ``save``); every kill point starts from that saved
     class, so a point costs the killed run and the re-run, not a `terraform apply` (~50 s) more.
     ``up``: every point starts from an empty account. ``shard`` (i, n): only every n-th point from i.
-    ``on_point(points)`` after each point (the sweep so far: a sweep stopped part-way keeps them)."""
+    ``on_point(points)`` after each point (the sweep so far: a sweep stopped part-way keeps them).
+    ``calls``: sweep K up to this many calls instead of counting an uninterrupted run's (shards side by
+    side must share it: the count varies with the load, the polls, and with another count the shards'
+    kill points would not be one sweep cut in parts)."""
     points = []
     with tempfile.TemporaryDirectory(prefix="crashpoints-") as tmp:
         h = ch.Harness(Path(tmp))
@@ -80,14 +86,18 @@ def sweep(
                     h.reset()
                     h.fresh_class()
                     h.save()
-                    h.restore()
-                    r = h.run("down", "--yes")
-                    assert r.code == 0, r.out[-2000:] + r.err[-2000:]
-                    total = r.calls
+                    if calls is None:
+                        h.restore()
+                        r = h.run("down", "--yes")
+                        assert r.code == 0, r.out[-2000:] + r.err[-2000:]
+                        total = r.calls
+                    else:
+                        total = calls
                 else:
                     h.reset()
-                    total = h.count_calls(command)
-                log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls")
+                    total = calls or h.count_calls(command)
+                said = "given" if calls else "counted"
+                log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls ({said})")
                 ks = [k for k in spread(total) if (k - 1) % stride == 0]
                 todo = [(k, sig) for k in ks for sig in signals][shard[0] :: shard[1]]
                 for i, (k, sig) in enumerate(todo, 1):
@@ -207,6 +217,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--signals", default="INT,KILL", help="comma-separated: INT, KILL")
     ap.add_argument("--shard", default="0/1", help="I/N: every N-th point from the I-th (parallel runs)")
     ap.add_argument(
+        "--calls",
+        type=int,
+        default=None,
+        help="sweep K up to N, not counting an uninterrupted run's calls (give every shard the same N)",
+    )
+    ap.add_argument(
         "--results",
         type=Path,
         default=None,
@@ -240,6 +256,7 @@ def main(argv: list[str]) -> int:
         signals=tuple(s.strip().upper() for s in args.signals.split(",")),
         shard=(i, n),
         on_point=lambda so_far: save(so_far, results, meta),
+        calls=args.calls,
     )
     print(f"wall time {time.monotonic() - started:.0f} s")
     print(f"points in {results}")
