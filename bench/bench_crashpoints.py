@@ -96,8 +96,10 @@ def sweep(
                 else:
                     h.reset()
                     total = calls or h.count_calls(command)
-                said = "given" if calls else "counted"
-                log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls ({said})")
+                if calls:
+                    log(f"[crashpoints] `classroom {command}` killed after call K = 1..{total} (--calls)")
+                else:
+                    log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls")
                 ks = [k for k in spread(total) if (k - 1) % stride == 0]
                 todo = [(k, sig) for k in ks for sig in signals][shard[0] :: shard[1]]
                 for i, (k, sig) in enumerate(todo, 1):
