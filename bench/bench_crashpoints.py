@@ -16,7 +16,7 @@ by side, each with its own emulator: give them all the same `--calls N`, as the 
 load), and `--quick` takes every 25th
 point. Points are taken in an order that covers the whole range early (1, the last, the middle, ...).
 
-    python -m bench.bench_crashpoints [--quick] [--stride N] [--only down|up] [--signals KILL]
+    python -m bench.bench_crashpoints [--quick] [--stride N [--offset O]] [--only down|up] [--signals KILL]
                                       [--shard I/N] [--calls N] [--results FILE.json]
     python -m bench.bench_crashpoints --table SHARD0.json SHARD1.json    # one table of both shards
 
@@ -68,6 +68,7 @@ def sweep(
     shard: tuple[int, int] = (0, 1),
     on_point=None,
     calls: int | None = None,
+    offset: int = 0,
 ) -> list:
     """``down``: the class is set up once and saved (the embedded AWS's state and the class's state
     folder, testkit/crashpoints.py ``save``); every kill point starts from that saved
@@ -76,7 +77,8 @@ def sweep(
     ``on_point(points)`` after each point (the sweep so far: a sweep stopped part-way keeps them).
     ``calls``: sweep K up to this many calls instead of counting an uninterrupted run's (shards side by
     side must share it: the count varies with the load, the polls, and with another count the shards'
-    kill points would not be one sweep cut in parts)."""
+    kill points would not be one sweep cut in parts). ``offset``: K = 1 + offset + a multiple of
+    ``stride`` (another sweep's complement: stride 3 offset 1 after stride 3)."""
     points = []
     with tempfile.TemporaryDirectory(prefix="crashpoints-") as tmp:
         h = ch.Harness(Path(tmp))
@@ -100,7 +102,7 @@ def sweep(
                     log(f"[crashpoints] `classroom {command}` killed after call K = 1..{total} (--calls)")
                 else:
                     log(f"[crashpoints] an uninterrupted `classroom {command}` makes {total} AWS calls")
-                ks = [k for k in spread(total) if (k - 1) % stride == 0]
+                ks = [k for k in spread(total) if (k - 1) % stride == offset]
                 todo = [(k, sig) for k in ks for sig in signals][shard[0] :: shard[1]]
                 for i, (k, sig) in enumerate(todo, 1):
                     started = time.monotonic()
@@ -215,6 +217,7 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_crashpoints")
     ap.add_argument("--quick", action="store_true", help=f"every {QUICK_STRIDE}th kill point only")
     ap.add_argument("--stride", type=int, default=None, help="every Nth kill point")
+    ap.add_argument("--offset", type=int, default=0, help="K = 1 + OFFSET + a multiple of the stride")
     ap.add_argument("--only", choices=("down", "up"), default=None)
     ap.add_argument("--signals", default="INT,KILL", help="comma-separated: INT, KILL")
     ap.add_argument("--shard", default="0/1", help="I/N: every N-th point from the I-th (parallel runs)")
@@ -251,7 +254,7 @@ def main(argv: list[str]) -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     results = args.results or RESULTS / f"crashpoints-{stamp}-shard{i}of{n}.json"
     results.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"started": stamp, "argv": argv, "stride": stride, "shard": f"{i}/{n}"}
+    meta = {"started": stamp, "argv": argv, "stride": stride, "offset": args.offset, "shard": f"{i}/{n}"}
     points = sweep(
         stride=stride,
         commands=(args.only,) if args.only else ("down", "up"),
@@ -259,6 +262,7 @@ def main(argv: list[str]) -> int:
         shard=(i, n),
         on_point=lambda so_far: save(so_far, results, meta),
         calls=args.calls,
+        offset=args.offset,
     )
     print(f"wall time {time.monotonic() - started:.0f} s")
     print(f"points in {results}")
